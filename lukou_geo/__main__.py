@@ -1,0 +1,38 @@
+"""Command line: ``python -m lukou_geo build-data``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .build import BuildError, build_geodata
+from .catalog import CatalogError, read_catalog, validate_data
+from .settings import REPO_ROOT
+from .sources import build_sources_md
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m lukou_geo", description="Lukou Planning Atlas tools")
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    sub.add_parser("build-data", help="rebuild geodata/ from the reference data and the plan sources")
+    sub.add_parser("validate", help="validate the catalog and every layer file")
+    args = parser.parse_args(argv)
+    try:
+        if args.cmd == "build-data":
+            counts = build_geodata()
+            for layer_id, n in counts.items():
+                print(f"{layer_id:20s} {n:4d}")
+        catalog = read_catalog()
+        data = validate_data(catalog)
+        if args.cmd == "build-data":
+            (REPO_ROOT / "geodata" / "SOURCES.md").write_text(build_sources_md(catalog, data), encoding="utf-8")
+            print("geodata/SOURCES.md written")
+        print(f"catalog OK: {len(catalog.layers)} layers, {sum(len(d['features']) for d in data.values())} features")
+    except (BuildError, CatalogError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,447 @@
+"""Render the catalog's layers as a folium map: styles by precision, escaped popups, legend.
+
+Everything drawn is read from the catalog (:mod:`lukou_geo.catalog`) and the layer files; no
+layer, colour or coordinate is written here. Folium does not escape HTML, so every text that came
+from data goes through :func:`esc` before it reaches a popup, tooltip, legend or layer name.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+import folium
+import numpy as np
+import shapely
+from branca.element import Element, MacroElement
+from folium.plugins import Fullscreen, GroupedLayerControl
+from jinja2 import Template
+from shapely.geometry import mapping, shape
+
+from . import crs
+from .catalog import PRECISION_LABELS, Catalog, Layer
+
+#: Dash pattern of each precision: solid only for official boundaries and geocoded points, so a
+#: schematic line can never look like a surveyed one.
+PRECISION_DASH: dict[str, str | None] = {
+    "official": None,
+    "geocoded": None,
+    "approximate": "2 5",
+    "schematic": "9 6",
+}
+#: Feature properties that are not plan attributes (shown in their own places in the popup).
+RESERVED_PROPS = frozenset({
+    "id", "name", "name_en", "precision", "plan_ref", "plan_para", "plan_quote", "plan_chapter",
+    "description", "description_en", "placement", "placement_en", "source",
+})
+#: Simplification tolerance in degrees (≈ metres × 1e-5) for context and overlay layers.
+SIMPLIFY_DEG = {"context": 0.0004, "overlay": 0.00008}
+#: Decimals sent to the browser (5 ≈ 1 m, finer than any source here).
+DISPLAY_DECIMALS = 5
+
+BASEMAPS = ("vector", "osm", "tianditu", "amap")
+UI_TEXT = {
+    "zh": {
+        "precision": "精度", "plan_ref": "规划依据", "placement": "定位说明", "legend": "图例",
+        "precision_key": "线型表示精度", "fit": "全区", "source": "来源",
+    },
+    "en": {
+        "precision": "Precision", "plan_ref": "Plan reference", "placement": "Placement", "legend": "Legend",
+        "precision_key": "Line style shows precision", "fit": "Whole district", "source": "Source",
+    },
+}
+
+
+def esc(value: Any) -> str:
+    """HTML-escape any value (quotes too)."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def feature_name(props: dict[str, Any], lang: str) -> str:
+    if lang == "en" and props.get("name_en"):
+        return str(props["name_en"])
+    return str(props.get("name", ""))
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return str(value)
+
+
+def popup_html(props: dict[str, Any], layer: Layer, catalog: Catalog, lang: str = "zh") -> str:
+    """The popup of one feature, every data value escaped."""
+    t = UI_TEXT[lang]
+    prec = props.get("precision", "")
+    other = "name_en" if lang == "zh" else "name"
+    desc = props.get("description_en") if lang == "en" and props.get("description_en") else props.get("description")
+    place = props.get("placement_en") if lang == "en" and props.get("placement_en") else props.get("placement")
+    rows = []
+    keys = [k for k in layer.popup if k in props] + sorted(
+        k for k in props if k not in RESERVED_PROPS and k not in layer.popup and not k.startswith("_")
+    )
+    for key in keys:
+        label, unit = catalog.field_label(key, lang)
+        rows.append(f"<tr><th>{esc(label)}</th><td>{esc(_fmt(props[key]))}{' ' + esc(unit) if unit else ''}</td></tr>")
+    parts = [
+        f'<div class="lk-popup" data-feature="{esc(props.get("id"))}">',
+        f'<div class="lk-title">{esc(feature_name(props, lang))}</div>',
+        f'<div class="lk-sub">{esc(props.get(other, ""))} · {esc(layer.title(lang))}</div>',
+        f'<div class="lk-prec lk-prec-{esc(prec)}">{esc(t["precision"])}:{esc(PRECISION_LABELS.get(prec, {}).get(lang, prec))}</div>',
+    ]
+    if desc:
+        parts.append(f'<p class="lk-desc">{esc(desc)}</p>')
+    if rows:
+        parts.append('<table class="lk-attrs">' + "".join(rows) + "</table>")
+    if place:
+        parts.append(f'<p class="lk-place">{esc(t["placement"])}:{esc(place)}</p>')
+    anchor = f' data-anchor="p{esc(props["plan_para"])}"' if props.get("plan_para") else ""
+    parts.append(f'<p class="lk-ref"{anchor}>{esc(t["plan_ref"])}:{esc(props.get("plan_ref", ""))}</p>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def tooltip_text(props: dict[str, Any], lang: str) -> str:
+    prec = props.get("precision", "")
+    tag = {"schematic": ("示意", "schematic"), "approximate": ("近似", "approx.")}.get(prec)
+    name = esc(feature_name(props, lang))
+    return f"{name} · {esc(tag[0] if lang == 'zh' else tag[1])}" if tag else name
+
+
+def feature_style(layer: Layer, precision: str, basemap: str = "vector") -> dict[str, Any]:
+    """Leaflet path options of a feature from its layer style and its precision."""
+    s = layer.style
+    style: dict[str, Any] = {
+        "color": s["color"],
+        "weight": s.get("weight", 2),
+        "opacity": s.get("opacity", 1.0),
+    }
+    if layer.geometry in ("polygon", "point"):
+        style["fillColor"] = s.get("fill_color", s["color"])
+        fill = s.get("fill_opacity", 0.2)
+        if basemap != "vector" and layer.role == "context" and layer.geometry == "polygon":
+            fill = min(fill, 0.15)  # let the tiles show through the context fills
+        style["fillOpacity"] = fill
+    else:
+        style["fill"] = False
+    if layer.geometry == "point":
+        style["radius"] = s.get("radius", 6)
+        if precision == "schematic":
+            style["fillOpacity"] = min(style["fillOpacity"], 0.45)
+    dash = PRECISION_DASH.get(precision)
+    if dash:
+        style["dashArray"] = dash
+    return style
+
+
+def display_geometry(geom: Any, layer: Layer, basemap: str) -> Any:
+    """Simplify (for display only), shift to GCJ-02 for Amap tiles, round to display precision."""
+    if layer.geometry != "point":
+        geom = shapely.simplify(geom, SIMPLIFY_DEG[layer.role], preserve_topology=True)
+    if basemap == "amap":
+        geom = crs.transform_geometry(geom, crs.wgs84_to_gcj02)
+    return shapely.set_precision(geom, 10**-DISPLAY_DECIMALS)
+
+
+def layer_payload(fc: dict[str, Any], layer: Layer, catalog: Catalog, lang: str, basemap: str = "vector") -> dict[str, Any]:
+    """The GeoJSON actually sent to the browser: simplified geometry, id + popup + tooltip only."""
+    feats = []
+    for feat in fc["features"]:
+        props = feat["properties"]
+        geom = display_geometry(shape(feat["geometry"]), layer, basemap)
+        if geom.is_empty:
+            continue
+        feats.append({
+            "type": "Feature",
+            "id": props["id"],
+            "properties": {
+                "id": props["id"],
+                "precision": props["precision"],
+                "_popup": popup_html(props, layer, catalog, lang),
+                "_tip": tooltip_text(props, lang),
+            },
+            "geometry": mapping(geom),
+        })
+    return {"type": "FeatureCollection", "features": feats}
+
+
+_CSS = """
+<style>
+.leaflet-container { background: #f6f5f0; font-family: "Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", sans-serif; }
+.lk-popup { max-width: 320px; font-size: 13px; line-height: 1.45; }
+.lk-title { font-weight: 700; font-size: 15px; }
+.lk-sub { color: #666; font-size: 12px; margin-bottom: 4px; }
+.lk-prec { display: inline-block; padding: 1px 6px; border-radius: 3px; font-size: 12px; margin: 2px 0 4px; }
+.lk-prec-official, .lk-prec-geocoded { background: #e8f5e9; color: #1b5e20; }
+.lk-prec-approximate { background: #fff8e1; color: #8d6e00; }
+.lk-prec-schematic { background: #fce4ec; color: #880e4f; border: 1px dashed #880e4f; }
+.lk-attrs th { text-align: left; padding-right: 8px; color: #555; font-weight: 600; vertical-align: top; white-space: nowrap; }
+.lk-place { color: #6d4c41; font-size: 12px; margin: 4px 0; }
+.lk-ref { color: #37474f; font-size: 12px; border-left: 3px solid #90a4ae; padding-left: 6px; margin: 4px 0 0; }
+.lk-legend { background: rgba(255,255,255,.92); padding: 8px 10px; border-radius: 6px; box-shadow: 0 1px 4px rgba(0,0,0,.3);
+  font-size: 12px; line-height: 1.5; max-height: 46vh; overflow-y: auto; min-width: 170px; }
+.lk-legend h4 { margin: 0 0 4px; font-size: 13px; }
+.lk-legend .lk-g { font-weight: 700; margin-top: 4px; color: #333; }
+.lk-legend .lk-row { display: flex; align-items: center; gap: 6px; white-space: nowrap; }
+.lk-legend svg { flex: none; }
+.lk-legend .lk-key { border-top: 1px solid #ddd; margin-top: 6px; padding-top: 4px; color: #444; }
+.lk-label { background: transparent; border: none; box-shadow: none; font-size: 12px; font-weight: 600; color: #37474f;
+  text-shadow: 0 0 3px #fff, 0 0 3px #fff; white-space: nowrap; }
+.lk-label-context { color: #9e9e9e; font-size: 13px; }
+.lk-fit { background: #fff; padding: 4px 8px; border-radius: 4px; cursor: pointer; font-size: 12px; box-shadow: 0 1px 4px rgba(0,0,0,.3); }
+</style>
+"""
+
+
+class _Legend(MacroElement):
+    """A legend control whose rows follow the layer toggles (overlayadd/overlayremove)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }};
+            var legend = L.control({position: "bottomleft"});
+            legend.onAdd = function() {
+                var div = L.DomUtil.create("div", "lk-legend");
+                div.innerHTML = {{ this.body | tojson }};
+                L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
+                return div;
+            };
+            legend.addTo(map);
+            var layers = { {%- for js, lid in this.rows %}{{ lid | tojson }}: {{ js }},{%- endfor %} };
+            function sync() {
+                var root = legend.getContainer();
+                Object.keys(layers).forEach(function(lid) {
+                    var on = map.hasLayer(layers[lid]);
+                    root.querySelectorAll('[data-layer="' + lid + '"]').forEach(function(el) {
+                        el.style.display = on ? "" : "none";
+                    });
+                });
+                root.querySelectorAll(".lk-g").forEach(function(g) {
+                    var any = root.querySelectorAll('.lk-row[data-group="' + g.dataset.group + '"]');
+                    var shown = Array.prototype.some.call(any, function(r) { return r.style.display !== "none"; });
+                    g.style.display = shown ? "" : "none";
+                });
+            }
+            map.on("overlayadd overlayremove layeradd layerremove", sync);
+            setTimeout(sync, 0);
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, body: str, rows: list[tuple[str, str]]):
+        super().__init__()
+        self._name = "Legend"
+        self.body = body
+        self.rows = rows
+
+
+class _FitButton(MacroElement):
+    """A control that fits the map to given bounds (the whole district)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }};
+            var c = L.control({position: "topleft"});
+            c.onAdd = function() {
+                var b = L.DomUtil.create("a", "lk-fit");
+                b.textContent = {{ this.label | tojson }};
+                b.title = {{ this.label | tojson }};
+                b.setAttribute("role", "button");
+                b.id = "lk-fit-district";
+                L.DomEvent.on(b, "click", function(e) { L.DomEvent.stop(e); map.fitBounds({{ this.bounds | tojson }}); });
+                return b;
+            };
+            c.addTo(map);
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, bounds: list[list[float]], label: str):
+        super().__init__()
+        self._name = "FitButton"
+        self.bounds = bounds
+        self.label = label
+
+
+def _swatch(layer: Layer, precision: str) -> str:
+    st = feature_style(layer, precision)
+    dash = f' stroke-dasharray="{esc(st["dashArray"])}"' if st.get("dashArray") else ""
+    stroke = f'stroke="{esc(st["color"])}" stroke-width="{min(float(st["weight"]), 4)}"{dash}'
+    if layer.geometry == "line":
+        return f'<svg width="28" height="12"><line x1="1" y1="6" x2="27" y2="6" {stroke}/></svg>'
+    if layer.geometry == "point":
+        fill = f'fill="{esc(st["fillColor"])}" fill-opacity="{st["fillOpacity"]}"'
+        return f'<svg width="28" height="14"><circle cx="14" cy="7" r="5" {fill} {stroke}/></svg>'
+    fill = f'fill="{esc(st["fillColor"])}" fill-opacity="{max(float(st["fillOpacity"]), 0.15)}"'
+    return f'<svg width="28" height="14"><rect x="2" y="2" width="24" height="10" {fill} {stroke}/></svg>'
+
+
+def legend_html(catalog: Catalog, layer_precisions: dict[str, list[str]], lang: str) -> str:
+    """Legend rows for every layer (one per precision present) plus the precision key."""
+    t = UI_TEXT[lang]
+    out = [f"<h4>{esc(t['legend'])}</h4>"]
+    for g in catalog.groups:
+        layers = [lyr for lyr in catalog.layers_in(g.id) if lyr.id in layer_precisions]
+        if not layers:
+            continue
+        out.append(f'<div class="lk-g" data-group="{esc(g.id)}">{esc(g.title(lang))}</div>')
+        for lyr in layers:
+            for prec in layer_precisions[lyr.id]:
+                tag = "" if prec in ("official", "geocoded") else f" ({esc(PRECISION_LABELS[prec][lang].split('(')[0])})"
+                out.append(
+                    f'<div class="lk-row" data-layer="{esc(lyr.id)}" data-group="{esc(g.id)}">'
+                    f"{_swatch(lyr, prec)}<span>{esc(lyr.legend(lang))}{tag}</span></div>"
+                )
+    key_layer = Layer(id="k", title_zh="", title_en="", group="", file="", geometry="line",
+                      style={"color": "#555555", "weight": 2}, source="", licence="")
+    out.append(f'<div class="lk-key">{esc(t["precision_key"])}')
+    for prec in ("official", "approximate", "schematic"):
+        label = PRECISION_LABELS[prec][lang]
+        if prec == "official":
+            label = "官方边界 / 定位点" if lang == "zh" else "official boundary / located point"
+        out.append(f'<div class="lk-row">{_swatch(key_layer, prec)}<span>{esc(label)}</span></div>')
+    out.append("</div>")
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class MapOptions:
+    lang: str = "zh"
+    basemap: str = "vector"
+    tianditu_key: str | None = None
+    visible: frozenset[str] | None = None  # None → the catalog defaults
+    height: int = 720
+
+
+def _bounds(fc: dict[str, Any]) -> list[list[float]]:
+    geoms = [shape(f["geometry"]) for f in fc["features"]]
+    minx, miny, maxx, maxy = shapely.total_bounds(np.array(geoms, dtype=object))
+    return [[float(miny), float(minx)], [float(maxy), float(maxx)]]
+
+
+def _add_tiles(m: folium.Map, opts: MapOptions) -> None:
+    if opts.basemap == "osm":
+        folium.TileLayer("OpenStreetMap", name="OSM", control=False).add_to(m)
+    elif opts.basemap == "tianditu":
+        if not opts.tianditu_key:
+            raise ValueError("天地图底图需要环境变量 TIANDITU_KEY / the 天地图 basemap needs TIANDITU_KEY")
+        for layer, name in (("vec", "天地图矢量"), ("cva", "天地图注记")):
+            folium.TileLayer(
+                tiles=(f"https://t{{s}}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+                       f"&LAYER={layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={{z}}&TILEROW={{y}}"
+                       f"&TILECOL={{x}}&tk={opts.tianditu_key}"),
+                attr="© 天地图 (国家地理信息公共服务平台)", name=name, subdomains="01234567", control=False,
+            ).add_to(m)
+    elif opts.basemap == "amap":
+        folium.TileLayer(
+            tiles="https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
+            attr="© 高德地图 (GCJ-02; overlays shifted to match)", name="高德", subdomains="1234", control=False,
+        ).add_to(m)
+    elif opts.basemap != "vector":
+        raise ValueError(f"unknown basemap {opts.basemap!r}; choose one of {', '.join(BASEMAPS)}")
+
+
+def _label_points(fc: dict[str, Any], layer: Layer, lang: str, basemap: str) -> Iterable[tuple[float, float, str]]:
+    for feat in fc["features"]:
+        geom = shape(feat["geometry"])
+        pt = geom if geom.geom_type == "Point" else geom.representative_point()
+        if basemap == "amap":
+            pt = crs.transform_geometry(pt, crs.wgs84_to_gcj02)
+        yield pt.y, pt.x, feature_name(feat["properties"], lang)
+
+
+def build_map(catalog: Catalog, data: dict[str, dict[str, Any]], opts: MapOptions = MapOptions()) -> folium.Map:
+    """The atlas map: every catalog layer as a toggleable group, legend, fit control.
+
+    Parameters
+    ----------
+    catalog : the layer catalog
+    data : {layer id: GeoJSON FeatureCollection} as returned by :func:`catalog.validate_data`
+    opts : language, basemap, visible layers
+    """
+    lang = opts.lang
+    district = data["district"]
+    bounds = _bounds(district)
+    m = folium.Map(tiles=None, control_scale=True, zoom_snap=0.25, prefer_canvas=False)
+    _add_tiles(m, opts)
+    m.get_root().header.add_child(Element(_CSS))
+    m.fit_bounds(bounds)
+    Fullscreen(position="topleft", title="全屏" if lang == "zh" else "Full screen",
+               title_cancel="退出全屏" if lang == "zh" else "Exit full screen").add_to(m)
+
+    groups: dict[str, list[folium.FeatureGroup]] = {}
+    legend_rows: list[tuple[str, str]] = []
+    layer_precisions: dict[str, list[str]] = {}
+    for layer in catalog.layers:
+        fc = data.get(layer.id)
+        if fc is None:
+            continue
+        show = (layer.id in opts.visible) if opts.visible is not None else layer.visible
+        fg = folium.FeatureGroup(name=esc(layer.title(lang)), show=show)
+        payload = layer_payload(fc, layer, catalog, lang, opts.basemap)
+        styles = {f["id"]: feature_style(layer, f["properties"]["precision"], opts.basemap) for f in payload["features"]}
+        kwargs: dict[str, Any] = {}
+        if layer.geometry == "point":
+            kwargs["marker"] = folium.CircleMarker(radius=layer.style.get("radius", 6))
+        folium.GeoJson(
+            payload,
+            name=layer.id,
+            style_function=lambda f, _s=styles: _s[f["id"]],
+            highlight_function=lambda f: {"weight": 5, "fillOpacity": 0.5},
+            popup=folium.GeoJsonPopup(fields=["_popup"], labels=False, max_width=360),
+            tooltip=folium.GeoJsonTooltip(fields=["_tip"], labels=False, sticky=True),
+            zoom_on_click=False,
+            **kwargs,
+        ).add_to(fg)
+        if layer.label:
+            css = "lk-label lk-label-context" if layer.geometry == "polygon" else "lk-label"
+            for lat, lon, text in _label_points(fc, layer, lang, opts.basemap):
+                folium.Marker(
+                    [lat, lon],
+                    icon=folium.DivIcon(html=f'<div class="{css}">{esc(text)}</div>', icon_size=(120, 16),
+                                        icon_anchor=(-6, 8) if layer.geometry == "point" else (40, 8)),
+                    interactive=False,
+                ).add_to(fg)
+        fg.add_to(m)
+        groups.setdefault(layer.group, []).append(fg)
+        legend_rows.append((fg.get_name(), layer.id))
+        precs = [p for p in ("official", "geocoded", "approximate", "schematic")
+                 if any(f["properties"]["precision"] == p for f in fc["features"])]
+        layer_precisions[layer.id] = precs
+    GroupedLayerControl(
+        {esc(catalog.group(g).title(lang)): fgs for g, fgs in groups.items()},
+        exclusive_groups=False, collapsed=False, position="topright",
+    ).add_to(m)
+    _Legend(legend_html(catalog, layer_precisions, lang), legend_rows).add_to(m)
+    _FitButton(bounds, UI_TEXT[lang]["fit"]).add_to(m)
+    return m
+
+
+def highlight_group(fc_feature: dict[str, Any], basemap: str = "vector") -> folium.FeatureGroup:
+    """A feature group that outlines one feature (search result), for st_folium's in-place update."""
+    geom = shape(fc_feature["geometry"])
+    if basemap == "amap":
+        geom = crs.transform_geometry(geom, crs.wgs84_to_gcj02)
+    fg = folium.FeatureGroup(name="highlight")
+    if geom.geom_type in ("Point", "MultiPoint"):
+        pt = geom if geom.geom_type == "Point" else geom.centroid
+        folium.CircleMarker([pt.y, pt.x], radius=14, color="#ffd600", weight=4, fill=False).add_to(fg)
+    else:
+        folium.GeoJson(
+            json.loads(json.dumps(mapping(geom))),
+            style_function=lambda f: {"color": "#ffd600", "weight": 5, "fill": False, "dashArray": None},
+        ).add_to(fg)
+    return fg

@@ -1,0 +1,50 @@
+"""Typed project settings, read at call time (never cached at import).
+
+Environment variables
+---------------------
+LUKOU_GEODATA_DIR   folder of the built layer data (default: ``geodata/`` in the repo)
+LUKOU_LAYERS_DIR    folder of the layer catalog (default: ``layers/``)
+LUKOU_PLAN_FILE     the plan text (default: ``geodata/plan/plan.txt``)
+TIANDITU_KEY        天地图 token; the 天地图 basemap is offered only when it is set
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+#: Storage CRS of every layer file.
+STORAGE_CRS = "EPSG:4326"
+#: Measuring CRS: CGCS2000 / 3-degree Gauss-Kruger CM 114E.
+MEASURE_CRS = "EPSG:4547"
+#: Coordinates are rounded to this many decimals in storage (≈0.1 m).
+STORAGE_DECIMALS = 6
+#: 1 公顷 = 15 亩.
+MU_PER_HECTARE = 15.0
+#: District adcode (渌口区).
+DISTRICT_ADCODE = "430212"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved settings; build one with :func:`get_settings`."""
+
+    geodata_dir: Path
+    layers_dir: Path
+    plan_file: Path
+    tianditu_key: str | None
+
+
+def get_settings() -> Settings:
+    """Read the settings from the environment now."""
+    env = os.environ
+    geodata = Path(env.get("LUKOU_GEODATA_DIR", REPO_ROOT / "geodata"))
+    return Settings(
+        geodata_dir=geodata,
+        layers_dir=Path(env.get("LUKOU_LAYERS_DIR", REPO_ROOT / "layers")),
+        plan_file=Path(env.get("LUKOU_PLAN_FILE", REPO_ROOT / "geodata" / "plan" / "plan.txt")),
+        tianditu_key=env.get("TIANDITU_KEY") or None,
+    )

@@ -1,0 +1,1 @@
+"""Streamlit pages of the atlas (the only place Streamlit is imported)."""

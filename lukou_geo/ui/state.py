@@ -1,0 +1,37 @@
+"""Cached loaders: pure functions of their arguments, wrapped for Streamlit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from .. import assets
+from ..catalog import Catalog, read_catalog, validate_data
+from ..render import MapOptions, build_map
+from ..search import Entry, build_index
+from ..settings import get_settings
+
+
+@st.cache_resource(show_spinner=False)
+def load_catalog() -> Catalog:
+    return read_catalog()
+
+
+@st.cache_resource(show_spinner=False)
+def load_data() -> dict[str, dict[str, Any]]:
+    return validate_data(load_catalog())
+
+
+@st.cache_resource(show_spinner=False)
+def load_index() -> list[Entry]:
+    return build_index(load_catalog(), load_data())
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def load_map(lang: str, basemap: str) -> Any:
+    """The atlas map for a language and basemap, with every asset served by this app."""
+    opts = MapOptions(lang=lang, basemap=basemap, tianditu_key=get_settings().tianditu_key)
+    m = build_map(load_catalog(), load_data(), opts)
+    assets.localize(m, assets.LOCAL_BASE_APP)
+    return m

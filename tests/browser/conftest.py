@@ -1,0 +1,171 @@
+"""Browser-test fixtures: Debian's Chromium through Playwright, with no way out.
+
+Fixtures
+--------
+browser
+    One Chromium per session, launched with :data:`CHROMIUM_ARGS`.
+page
+    A fresh context and page per test. Every request to a host other than the
+    loopback (127.0.0.0/8, localhost, ::1) is aborted and recorded in
+    ``blocked_requests``; uncaught page errors are recorded in ``page_errors``. At
+    teardown the test fails if there was any page error, or any blocked request
+    unless the test is marked ``@pytest.mark.allow_blocked_requests``.
+blocked_requests, page_errors, console_errors
+    The lists the ``page`` fixture fills (request the fixture to assert on them).
+free_port
+    A function: ``free_port()`` returns a TCP port free on 127.0.0.1.
+serve_dir
+    A function: ``serve_dir(folder)`` serves a folder over HTTP on 127.0.0.1 (a free
+    port, for the rest of the test) and returns its base URL ``http://127.0.0.1:PORT/``.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import ipaddress
+import shutil
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+#: URL schemes that never touch the network.
+LOCAL_SCHEMES = {"data", "blob", "about", "file", "chrome", "chrome-extension"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test in tests/browser/ is a browser test."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def is_local_url(url: str) -> bool:
+    """True for a URL that stays on this machine (loopback host or a local scheme)."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() in LOCAL_SCHEMES:
+        return True
+    host = (parts.hostname or "").lower()
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@pytest.fixture
+def free_port() -> Callable[[], int]:
+    """Return a function that returns a free TCP port on 127.0.0.1."""
+    return _free_port
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+@pytest.fixture
+def serve_dir() -> Iterator[Callable[[Path], str]]:
+    """Serve folders over HTTP on 127.0.0.1 for the duration of the test."""
+    servers: list[http.server.ThreadingHTTPServer] = []
+
+    def serve(folder: Path) -> str:
+        handler = functools.partial(_QuietHandler, directory=str(folder))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", _free_port()), handler)
+        server.daemon_threads = True
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}/"
+
+    yield serve
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's Chromium, headless, launched once per session."""
+    if shutil.which(CHROMIUM) is None:
+        pytest.fail(f"{CHROMIUM} not found: apt-get install -y chromium fonts-noto-cjk",
+                    pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def blocked_requests() -> list[str]:
+    """URLs the ``page`` fixture aborted because they would leave the machine."""
+    return []
+
+
+@pytest.fixture
+def page_errors() -> list[str]:
+    """Uncaught JavaScript errors seen by the ``page`` fixture."""
+    return []
+
+
+@pytest.fixture
+def console_errors() -> list[str]:
+    """``console.error`` messages seen by the ``page`` fixture (not failed on)."""
+    return []
+
+
+@pytest.fixture
+def page(
+    browser: object,
+    request: pytest.FixtureRequest,
+    blocked_requests: list[str],
+    page_errors: list[str],
+    console_errors: list[str],
+) -> Iterator[object]:
+    """A page in a fresh context where every non-loopback request is aborted."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})  # type: ignore[attr-defined]
+
+    def guard(route: object) -> None:
+        url = route.request.url  # type: ignore[attr-defined]
+        if is_local_url(url):
+            route.continue_()  # type: ignore[attr-defined]
+        else:
+            blocked_requests.append(url)
+            route.abort()  # type: ignore[attr-defined]
+
+    context.route("**/*", guard)
+    pg = context.new_page()
+    pg.on("pageerror", lambda exc: page_errors.append(str(exc)))
+    pg.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
+    yield pg
+    context.close()
+    problems = []
+    if page_errors:
+        problems.append("page errors:\n  " + "\n  ".join(page_errors))
+    if blocked_requests and request.node.get_closest_marker("allow_blocked_requests") is None:
+        problems.append("requests that would have left the machine (blocked):\n  "
+                        + "\n  ".join(blocked_requests))
+    if problems:
+        pytest.fail("\n".join(problems), pytrace=False)

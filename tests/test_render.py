@@ -1,0 +1,132 @@
+import json
+import re
+
+import pytest
+import shapely
+from shapely.geometry import shape
+
+from lukou_geo.catalog import read_catalog, validate_data
+from lukou_geo.render import (
+    PRECISION_DASH, MapOptions, build_map, esc, feature_style, layer_payload, legend_html, popup_html,
+)
+
+HOSTILE = '<img src=x onerror=alert(1)>'
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return read_catalog()
+
+
+@pytest.fixture(scope="module")
+def data(catalog):
+    return validate_data(catalog)
+
+
+@pytest.fixture(scope="module")
+def html_zh(catalog, data):
+    return build_map(catalog, data, MapOptions(lang="zh")).get_root().render()
+
+
+def test_every_layer_title_is_in_the_map(catalog, html_zh):
+    for lyr in catalog.layers:
+        assert json.dumps(esc(lyr.title_zh))[1:-1] in html_zh or esc(lyr.title_zh) in html_zh, lyr.id
+
+
+def test_english_map_uses_english_titles(catalog, data):
+    html = build_map(catalog, data, MapOptions(lang="en")).get_root().render()
+    assert "Three industrial parks" in html and "三园:工业园" not in html
+
+
+def test_schematic_never_solid(catalog, data):
+    for lyr in catalog.layers:
+        for f in data[lyr.id]["features"]:
+            st = feature_style(lyr, f["properties"]["precision"])
+            if f["properties"]["precision"] in ("schematic", "approximate"):
+                assert st["dashArray"] == PRECISION_DASH[f["properties"]["precision"]]
+            else:
+                assert "dashArray" not in st
+
+
+def test_hostile_text_is_escaped_in_popup_tooltip_and_legend(catalog, data):
+    layer = catalog.layer("parks")
+    feat = json.loads(json.dumps(data["parks"]["features"][0]))
+    for key in ("name", "name_en", "description", "placement", "plan_ref"):
+        feat["properties"][key] = HOSTILE
+    feat["properties"]["industries"] = HOSTILE
+    hostile_data = dict(data, parks={"type": "FeatureCollection", "features": [feat]})
+    popup = popup_html(feat["properties"], layer, catalog, "zh")
+    assert HOSTILE not in popup and "&lt;img src=x onerror=alert(1)&gt;" in popup
+    html = build_map(catalog, hostile_data).get_root().render()
+    assert HOSTILE not in html
+    assert "\\u003cimg src=x" not in html.replace("\\u0026lt;", "")  # not smuggled as a JSON escape either
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_hostile_layer_title_is_escaped(catalog, data):
+    from dataclasses import replace
+
+    layers = tuple(replace(lyr, title_zh=HOSTILE) if lyr.id == "parks" else lyr for lyr in catalog.layers)
+    cat2 = replace(catalog, layers=layers)
+    html = build_map(cat2, data).get_root().render()
+    assert HOSTILE not in html
+    legend = legend_html(cat2, {"parks": ["schematic"]}, "zh")
+    assert HOSTILE not in legend and "&lt;img" in legend
+
+
+def test_popup_shows_citation_precision_and_attributes(catalog, data):
+    f = next(f for f in data["parks"]["features"] if "湾塘" in f["properties"]["name"])
+    html = popup_html(f["properties"], catalog.layer("parks"), catalog, "zh")
+    assert "规划依据" in html and "¶155" in html and "示意" in html
+    assert 'data-anchor="p155"' in html
+    en = popup_html(f["properties"], catalog.layer("parks"), catalog, "en")
+    assert "Plan reference" in en and "schematic" in en
+
+
+def test_payload_is_simplified_but_faithful(catalog, data):
+    layer = catalog.layer("neighbours")
+    payload = layer_payload(data["neighbours"], layer, catalog, "zh")
+    full = sum(len(shapely.get_coordinates(shape(f["geometry"]))) for f in data["neighbours"]["features"])
+    sent = sum(len(shapely.get_coordinates(shape(f["geometry"]))) for f in payload["features"])
+    assert sent < full / 2
+    for a, b in zip(data["neighbours"]["features"], payload["features"]):
+        assert shape(a["geometry"]).hausdorff_distance(shape(b["geometry"])) < 0.001  # ≈ 100 m
+    assert set(payload["features"][0]["properties"]) == {"id", "precision", "_popup", "_tip"}
+
+
+def test_amap_basemap_shifts_overlays_to_gcj02(catalog, data):
+    layer = catalog.layer("town_seats")
+    wgs = layer_payload(data["town_seats"], layer, catalog, "zh", "vector")
+    gcj = layer_payload(data["town_seats"], layer, catalog, "zh", "amap")
+    (lon1, lat1), (lon2, lat2) = wgs["features"][0]["geometry"]["coordinates"], gcj["features"][0]["geometry"]["coordinates"]
+    assert lon2 - lon1 == pytest.approx(0.0058, abs=0.0003) and lat2 - lat1 == pytest.approx(-0.0031, abs=0.0003)
+    html = build_map(catalog, data, MapOptions(basemap="amap")).get_root().render()
+    assert "autonavi.com" in html
+
+
+def test_vector_basemap_has_no_tiles(html_zh):
+    assert "tileLayer" not in html_zh and "openstreetmap" not in html_zh.lower()
+
+
+def test_tianditu_needs_a_key(catalog, data):
+    with pytest.raises(ValueError, match="TIANDITU_KEY"):
+        build_map(catalog, data, MapOptions(basemap="tianditu"))
+    html = build_map(catalog, data, MapOptions(basemap="tianditu", tianditu_key="k123")).get_root().render()
+    assert "tianditu.gov.cn" in html and "tk=k123" in html
+
+
+def test_default_visibility_follows_catalog(catalog, data, html_zh):
+    hidden = [lyr for lyr in catalog.layers if not lyr.visible]
+    assert hidden
+    assert len(re.findall(r"feature_group_[0-9a-f]+\.remove\(\);", html_zh)) == len(hidden)
+    only = frozenset({"district"})
+    html = build_map(catalog, data, MapOptions(visible=only)).get_root().render()
+    assert len(re.findall(r"feature_group_[0-9a-f]+\.remove\(\);", html)) == len(catalog.layers) - 1
+
+
+def test_legend_lists_each_layer_and_the_precision_key(catalog, data):
+    precs = {lyr.id: ["schematic"] for lyr in catalog.layers}
+    legend = legend_html(catalog, precs, "zh")
+    for lyr in catalog.layers:
+        assert f'data-layer="{lyr.id}"' in legend
+    assert "线型表示精度" in legend and 'stroke-dasharray="9 6"' in legend and 'stroke-dasharray="2 5"' in legend
