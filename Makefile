@@ -29,7 +29,7 @@ test-fast: setup
 	$(BIN)/python -m pytest -q -m "not browser"
 
 bench: setup
-	$(BIN)/python -m lukou_geo.bench
+	$(BIN)/python benchmarks/bench_atlas.py
 
 data: setup
 	$(BIN)/python -m lukou_geo build-data

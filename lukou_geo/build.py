@@ -277,7 +277,7 @@ def build_element_geometry(ctx: ElementContext, spec: dict[str, Any], where: str
         ids = spec.get("ids") or []
         missing = [i for i in ids if i not in ctx.built]
         if not ids or missing:
-            raise BuildError(f"{where}: union of unknown or later feature(s) {missing or ids}; list them earlier")
+            raise BuildError(f"{where}: union of unknown feature id(s) {missing or ids}; a union may not name another union")
         return shapely.union_all([ctx.built[i] for i in ids])
     raise BuildError(f"{where}: geometry kind {kind!r} must be one of {', '.join(ACCEPTED_GEOMETRY_KINDS)}")
 
@@ -289,8 +289,12 @@ _ELEMENT_KEYS = {
 
 
 def build_plan_elements(plan: Plan, ctx: ElementContext, files: list[Path]) -> dict[str, list[dict[str, Any]]]:
-    """Build every ``[[feature]]`` of the element files; return {layer id: [features]}."""
-    out: dict[str, list[dict[str, Any]]] = {}
+    """Build every ``[[feature]]`` of the element files; return {layer id: [features]}.
+
+    ``union`` geometries are built after every other feature, so they may name features of
+    any file; output keeps the files' order.
+    """
+    records: list[tuple[str, dict[str, Any]]] = []
     ids: dict[str, str] = {}
     for f in files:
         try:
@@ -308,21 +312,29 @@ def build_plan_elements(plan: Plan, ctx: ElementContext, files: list[Path]) -> d
             if rec["id"] in ids:
                 raise BuildError(f"{where}: id {rec['id']!r} already used in {ids[rec['id']]}")
             ids[rec["id"]] = f.name
+            records.append((where, rec))
+    geoms: dict[str, Any] = {}
+    for pass_unions in (False, True):
+        for where, rec in records:
+            if (rec["geometry"].get("kind") == "union") != pass_unions:
+                continue
             geom = build_element_geometry(ctx, rec["geometry"], where)
             if geom.is_empty:
                 raise BuildError(f"{where}: geometry is empty after clipping to the district")
-            ctx.built[rec["id"]] = geom
-            props: dict[str, Any] = {
-                "id": rec["id"], "name": rec["name"], "name_en": rec["name_en"], "precision": rec["precision"],
-                **_citation_props(plan, rec["plan_ref"], where),
-                "description": rec.get("description", ""), "description_en": rec.get("description_en", ""),
-                "placement": rec["placement"], "placement_en": rec.get("placement_en", ""),
-            }
-            for k, v in (rec.get("attrs") or {}).items():
-                if k in props:
-                    raise BuildError(f"{where}: attrs.{k} clashes with a reserved property")
-                props[k] = v
-            out.setdefault(rec["layer"], []).append(_feature(geom, props))
+            ctx.built[rec["id"]] = geoms[rec["id"]] = geom
+    out: dict[str, list[dict[str, Any]]] = {}
+    for where, rec in records:
+        props: dict[str, Any] = {
+            "id": rec["id"], "name": rec["name"], "name_en": rec["name_en"], "precision": rec["precision"],
+            **_citation_props(plan, rec["plan_ref"], where),
+            "description": rec.get("description", ""), "description_en": rec.get("description_en", ""),
+            "placement": rec["placement"], "placement_en": rec.get("placement_en", ""),
+        }
+        for k, v in (rec.get("attrs") or {}).items():
+            if k in props:
+                raise BuildError(f"{where}: attrs.{k} clashes with a reserved property")
+            props[k] = v
+        out.setdefault(rec["layer"], []).append(_feature(geoms[rec["id"]], props))
     return out
 
 

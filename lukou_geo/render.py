@@ -194,6 +194,9 @@ _CSS = """
 .lk-label { background: transparent; border: none; box-shadow: none; font-size: 12px; font-weight: 600; color: #37474f;
   text-shadow: 0 0 3px #fff, 0 0 3px #fff; white-space: nowrap; }
 .lk-label-context { color: #9e9e9e; font-size: 13px; }
+.leaflet-control-layers { font-size: 12.5px; line-height: 1.35; max-height: 62vh; overflow-y: auto; }
+.leaflet-control-layers-group-name { font-weight: 700; display: block; margin-top: 4px; }
+.leaflet-control-layers label { margin: 0; }
 .lk-fit { background: #fff; padding: 4px 8px; border-radius: 4px; cursor: pointer; font-size: 12px; box-shadow: 0 1px 4px rgba(0,0,0,.3); }
 </style>
 """
@@ -260,6 +263,7 @@ class _FitButton(MacroElement):
                 b.title = {{ this.label | tojson }};
                 b.setAttribute("role", "button");
                 b.id = "lk-fit-district";
+                L.DomEvent.disableClickPropagation(b);  // else the map's drag handler takes the mouseup
                 L.DomEvent.on(b, "click", function(e) { L.DomEvent.stop(e); map.fitBounds({{ this.bounds | tojson }}); });
                 return b;
             };

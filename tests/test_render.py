@@ -59,8 +59,10 @@ def test_hostile_text_is_escaped_in_popup_tooltip_and_legend(catalog, data):
     assert HOSTILE not in popup and "&lt;img src=x onerror=alert(1)&gt;" in popup
     html = build_map(catalog, hostile_data).get_root().render()
     assert HOSTILE not in html
-    assert "\\u003cimg src=x" not in html.replace("\\u0026lt;", "")  # not smuggled as a JSON escape either
-    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    # folium embeds the data as JSON with <, >, & escaped as \u003c.. – the parsed value must be the
+    # HTML-escaped text, never a raw tag
+    assert "\\u003cimg src=x" not in html
+    assert "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in html
 
 
 def test_hostile_layer_title_is_escaped(catalog, data):

@@ -145,7 +145,7 @@ def page(
     console_errors: list[str],
 ) -> Iterator[object]:
     """A page in a fresh context where every non-loopback request is aborted."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800})  # type: ignore[attr-defined]
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})  # type: ignore[attr-defined]
 
     def guard(route: object) -> None:
         url = route.request.url  # type: ignore[attr-defined]

@@ -1,0 +1,146 @@
+"""`make bench`: payload, build time and time-to-first-feature of the default atlas view.
+
+Every figure is printed next to a baseline measured in the same run, as a ratio:
+- naive:  folium.GeoJson of the same layers, full precision, every property, GeoJsonPopup of all
+          fields (CDN-free: the same locally served JS/CSS);
+- blank:  a blank folium map (no layers), for the browser timing.
+Absolute times depend on the machine; only the ratios are targets:
+payload ≤ 1/3 of naive and ≤ 2 MB; time to first drawn feature ≤ 1.5 × blank map ready.
+"""
+
+from __future__ import annotations
+
+import http.server
+import functools
+import json
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import folium
+
+from lukou_geo import assets
+from lukou_geo.catalog import read_catalog, validate_data
+from lukou_geo.render import MapOptions, build_map
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+REPEAT = 5
+
+
+def naive_map(catalog, data) -> folium.Map:
+    m = folium.Map(tiles=None)
+    for lyr in catalog.layers:
+        fc = data[lyr.id]
+        fields = sorted({k for f in fc["features"] for k in f["properties"]})
+        folium.GeoJson(fc, name=lyr.title_zh, popup=folium.GeoJsonPopup(fields=fields),
+                       show=lyr.visible).add_to(m)
+    folium.LayerControl().add_to(m)
+    return m
+
+
+def blank_map() -> folium.Map:
+    return folium.Map(tiles=None, location=[27.5, 113.1], zoom_start=10)
+
+
+def html_of(m: folium.Map, base: str) -> str:
+    assets.localize(m, base)
+    return m.get_root().render()
+
+
+def timed(fn, repeat: int = REPEAT) -> tuple[float, object]:
+    times, out = [], None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), out
+
+
+FIRST_FEATURE_JS = """
+() => new Promise(resolve => {
+  const t0 = 0;  // performance.now() is measured from navigation start
+  const done = () => resolve(performance.now());
+  const check = () => document.querySelector(window.__lkSel);
+  if (check()) return done();
+  new MutationObserver((_, obs) => { if (check()) { obs.disconnect(); done(); } })
+    .observe(document.documentElement, {subtree: true, childList: true});
+})
+"""
+
+
+def browser_times(pages: dict[str, tuple[str, str]]) -> dict[str, float]:
+    """Median ms from navigation start until the selector appears, per page (localhost only)."""
+    from playwright.sync_api import sync_playwright
+
+    out: dict[str, list[float]] = {k: [] for k in pages}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        for _ in range(REPEAT):
+            for name, (url, selector) in pages.items():
+                ctx = browser.new_context(viewport={"width": 1280, "height": 800})
+                ctx.route("**/*", lambda r: r.continue_() if "127.0.0.1" in r.request.url else r.abort())
+                page = ctx.new_page()
+                page.add_init_script(f"window.__lkSel = {json.dumps(selector)};")
+                page.goto(url, wait_until="commit")
+                out[name].append(page.evaluate(FIRST_FEATURE_JS))
+                ctx.close()
+        browser.close()
+    return {k: statistics.median(v) for k, v in out.items()}
+
+
+def serve(folder: Path) -> str:
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    handler.log_message = lambda *a: None
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{srv.server_address[1]}/"
+
+
+def main() -> int:
+    catalog = read_catalog()
+    t_load, data = timed(lambda: validate_data(catalog), 3)
+    base = "vendor/"
+    t_atlas, atlas_html = timed(lambda: html_of(build_map(catalog, data, MapOptions()), base))
+    t_naive, naive_html = timed(lambda: html_of(naive_map(catalog, data), base))
+    blank_html = html_of(blank_map(), base)
+    payload = len(atlas_html.encode()) - len(blank_html.encode())
+    naive_payload = len(naive_html.encode()) - len(blank_html.encode())
+
+    with tempfile.TemporaryDirectory() as tmp:
+        d = Path(tmp)
+        (d / "vendor").symlink_to(assets.vendor_dir().resolve())
+        for name, text in (("atlas", atlas_html), ("naive", naive_html), ("blank", blank_html)):
+            (d / f"{name}.html").write_text(text, encoding="utf-8")
+        url = serve(d)
+        times = browser_times({
+            "atlas": (url + "atlas.html", "path.leaflet-interactive"),
+            "naive": (url + "naive.html", "path.leaflet-interactive"),
+            "blank": (url + "blank.html", ".leaflet-map-pane"),
+        })
+
+    rows = [
+        ("map-data payload (bytes)", payload, naive_payload, "naive", payload / naive_payload, "≤ 0.333 and ≤ 2 MB"),
+        ("total page HTML (bytes)", len(atlas_html.encode()), len(naive_html.encode()), "naive",
+         len(atlas_html) / len(naive_html), ""),
+        ("build map + render HTML (s)", round(t_atlas, 3), round(t_naive, 3), "naive", t_atlas / t_naive, "report"),
+        ("first drawn feature (ms)", round(times["atlas"], 1), round(times["blank"], 1), "blank map ready",
+         times["atlas"] / times["blank"], "≤ 1.5"),
+        ("naive first drawn feature (ms)", round(times["naive"], 1), round(times["blank"], 1), "blank map ready",
+         times["naive"] / times["blank"], ""),
+    ]
+    print(f"layer data load+validate: {t_load:.3f} s; layers: {len(catalog.layers)}; "
+          f"features: {sum(len(v['features']) for v in data.values())}")
+    print(f"{'measure':34s} {'atlas':>12s} {'baseline':>12s}  {'ratio':>7s}  baseline / target")
+    for name, a, b, bname, ratio, target in rows:
+        print(f"{name:34s} {a:>12} {b:>12}  {ratio:7.3f}  {bname} / {target}")
+    ok = payload / naive_payload <= 1 / 3 and payload <= 2_000_000 and times["atlas"] / times["blank"] <= 1.5
+    print("targets met" if ok else "TARGETS MISSED")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
