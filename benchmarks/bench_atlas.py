@@ -10,8 +10,8 @@ payload ≤ 1/3 of naive and ≤ 2 MB; time to first drawn feature ≤ 1.5 × bl
 
 from __future__ import annotations
 
-import http.server
 import functools
+import http.server
 import json
 import statistics
 import sys
@@ -21,6 +21,8 @@ import time
 from pathlib import Path
 
 import folium
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from any folder
 
 from lukou_geo import assets
 from lukou_geo.catalog import read_catalog, validate_data
@@ -35,7 +37,7 @@ def naive_map(catalog, data) -> folium.Map:
     m = folium.Map(tiles=None)
     for lyr in catalog.layers:
         fc = data[lyr.id]
-        fields = sorted({k for f in fc["features"] for k in f["properties"]})
+        fields = sorted(set.intersection(*(set(f["properties"]) for f in fc["features"])))
         folium.GeoJson(fc, name=lyr.title_zh, popup=folium.GeoJsonPopup(fields=fields),
                        show=lyr.visible).add_to(m)
     folium.LayerControl().add_to(m)
@@ -92,15 +94,23 @@ def browser_times(pages: dict[str, tuple[str, str]]) -> dict[str, float]:
     return {k: statistics.median(v) for k, v in out.items()}
 
 
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
 def serve(folder: Path) -> str:
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
-    handler.log_message = lambda *a: None
+    handler = functools.partial(_Quiet, directory=str(folder))
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{srv.server_address[1]}/"
 
 
 def main() -> int:
+    from lukou_geo.build import build_geodata
+
+    with tempfile.TemporaryDirectory() as tmp:
+        t_data, _ = timed(lambda: build_geodata(Path(tmp)), 1)
     catalog = read_catalog()
     t_load, data = timed(lambda: validate_data(catalog), 3)
     base = "vendor/"
@@ -132,6 +142,7 @@ def main() -> int:
         ("naive first drawn feature (ms)", round(times["naive"], 1), round(times["blank"], 1), "blank map ready",
          times["naive"] / times["blank"], ""),
     ]
+    print(f"data build (make data, all layers): {t_data:.2f} s")
     print(f"layer data load+validate: {t_load:.3f} s; layers: {len(catalog.layers)}; "
           f"features: {sum(len(v['features']) for v in data.values())}")
     print(f"{'measure':34s} {'atlas':>12s} {'baseline':>12s}  {'ratio':>7s}  baseline / target")

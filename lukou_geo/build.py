@@ -453,4 +453,4 @@ def gdf_of(fc: dict[str, Any]) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame.from_features(fc["features"], crs="EPSG:4326")
 
 
-__all__ = ["build_geodata", "BuildError", "build_townships", "read_cnmaps_boundary", "gdf_of", "MultiPolygon"]
+__all__ = ["BuildError", "MultiPolygon", "build_geodata", "build_townships", "gdf_of", "read_cnmaps_boundary"]

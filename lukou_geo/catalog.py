@@ -132,7 +132,7 @@ def _check_types(where: str, record: dict, required: dict, optional: dict) -> No
         if key not in required and key not in optional:
             allowed = ", ".join(sorted([*required, *optional]))
             raise CatalogError(f"{where}: unknown key {key!r}; allowed keys: {allowed}")
-    for key, typ in required.items():
+    for key in required:
         if key not in record:
             raise CatalogError(f"{where}: missing required key {key!r}")
     for key, value in record.items():

@@ -13,7 +13,7 @@ All functions take and return lon/lat in degrees; scalars, lists and arrays are 
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import shapely

@@ -7,17 +7,21 @@ from data goes through :func:`esc` before it reaches a popup, tooltip, legend or
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 import folium
 import numpy as np
+import polyline
 import shapely
 from branca.element import Element, MacroElement
+from folium.elements import JSCSSMixin
 from folium.plugins import Fullscreen, GroupedLayerControl
 from jinja2 import Template
+from jinja2.utils import htmlsafe_json_dumps
 from shapely.geometry import mapping, shape
 
 from . import crs
@@ -45,11 +49,12 @@ BASEMAPS = ("vector", "osm", "tianditu", "amap")
 UI_TEXT = {
     "zh": {
         "precision": "精度", "plan_ref": "规划依据", "placement": "定位说明", "legend": "图例",
-        "precision_key": "线型表示精度", "fit": "全区", "source": "来源",
+        "precision_key": "线型表示精度", "fit": "全区", "source": "来源", "toggle": "点击收起/展开图例",
     },
     "en": {
         "precision": "Precision", "plan_ref": "Plan reference", "placement": "Placement", "legend": "Legend",
         "precision_key": "Line style shows precision", "fit": "Whole district", "source": "Source",
+        "toggle": "Click to fold/unfold the legend",
     },
 }
 
@@ -75,43 +80,34 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
-def popup_html(props: dict[str, Any], layer: Layer, catalog: Catalog, lang: str = "zh") -> str:
-    """The popup of one feature, every data value escaped."""
-    t = UI_TEXT[lang]
-    prec = props.get("precision", "")
+def popup_data(props: dict[str, Any], layer: Layer, catalog: Catalog, lang: str = "zh") -> list[Any]:
+    """The popup of one feature as plain texts; the browser builds it with ``textContent`` only.
+
+    Returns ``[title, subtitle, precision, description, [[label, value], ...], placement,
+    plan_ref, anchor]`` (anchor = ``p{line}`` of the cited plan paragraph, or "").
+    """
     other = "name_en" if lang == "zh" else "name"
     desc = props.get("description_en") if lang == "en" and props.get("description_en") else props.get("description")
     place = props.get("placement_en") if lang == "en" and props.get("placement_en") else props.get("placement")
-    rows = []
     keys = [k for k in layer.popup if k in props] + sorted(
         k for k in props if k not in RESERVED_PROPS and k not in layer.popup and not k.startswith("_")
     )
+    rows = []
     for key in keys:
         label, unit = catalog.field_label(key, lang)
-        rows.append(f"<tr><th>{esc(label)}</th><td>{esc(_fmt(props[key]))}{' ' + esc(unit) if unit else ''}</td></tr>")
-    parts = [
-        f'<div class="lk-popup" data-feature="{esc(props.get("id"))}">',
-        f'<div class="lk-title">{esc(feature_name(props, lang))}</div>',
-        f'<div class="lk-sub">{esc(props.get(other, ""))} · {esc(layer.title(lang))}</div>',
-        f'<div class="lk-prec lk-prec-{esc(prec)}">{esc(t["precision"])}:{esc(PRECISION_LABELS.get(prec, {}).get(lang, prec))}</div>',
-    ]
-    if desc:
-        parts.append(f'<p class="lk-desc">{esc(desc)}</p>')
-    if rows:
-        parts.append('<table class="lk-attrs">' + "".join(rows) + "</table>")
-    if place:
-        parts.append(f'<p class="lk-place">{esc(t["placement"])}:{esc(place)}</p>')
-    anchor = f' data-anchor="p{esc(props["plan_para"])}"' if props.get("plan_para") else ""
-    parts.append(f'<p class="lk-ref"{anchor}>{esc(t["plan_ref"])}:{esc(props.get("plan_ref", ""))}</p>')
-    parts.append("</div>")
-    return "".join(parts)
+        rows.append([label, _fmt(props[key]) + (" " + unit if unit else "")])
+    sub = " · ".join(x for x in (str(props.get(other) or ""), layer.title(lang)) if x)
+    anchor = f"p{props['plan_para']}" if props.get("plan_para") else ""
+    return [feature_name(props, lang), sub, props.get("precision", ""), desc or "", rows, place or "",
+            props.get("plan_ref", ""), anchor]
 
 
 def tooltip_text(props: dict[str, Any], lang: str) -> str:
+    """Plain tooltip text (set with ``textContent`` in the browser): name and a precision tag."""
     prec = props.get("precision", "")
     tag = {"schematic": ("示意", "schematic"), "approximate": ("近似", "approx.")}.get(prec)
-    name = esc(feature_name(props, lang))
-    return f"{name} · {esc(tag[0] if lang == 'zh' else tag[1])}" if tag else name
+    name = feature_name(props, lang)
+    return f"{name} · {tag[0] if lang == 'zh' else tag[1]}" if tag else name
 
 
 def feature_style(layer: Layer, precision: str, basemap: str = "vector") -> dict[str, Any]:
@@ -149,26 +145,72 @@ def display_geometry(geom: Any, layer: Layer, basemap: str) -> Any:
     return shapely.set_precision(geom, 10**-DISPLAY_DECIMALS)
 
 
-def layer_payload(fc: dict[str, Any], layer: Layer, catalog: Catalog, lang: str, basemap: str = "vector") -> dict[str, Any]:
-    """The GeoJSON actually sent to the browser: simplified geometry, id + popup + tooltip only."""
+def _encode(geom: Any) -> list[Any]:
+    """Geometry → compact nested lists: points [lat, lon]; lines [polyline, ...]; polygons
+    [[ring polyline, hole polyline, ...], ...] (Google polyline encoding, 5 decimals, lat/lon
+    order, decoded in the browser by the vendored @mapbox/polyline)."""
+    gtype = geom.geom_type
+    if gtype == "Point":
+        return [[round(geom.y, DISPLAY_DECIMALS), round(geom.x, DISPLAY_DECIMALS)]]
+    if gtype == "MultiPoint":
+        return [[round(p.y, DISPLAY_DECIMALS), round(p.x, DISPLAY_DECIMALS)] for p in geom.geoms]
+
+    def enc(coords: Any) -> str:
+        return polyline.encode([(y, x) for x, y, *_ in coords], DISPLAY_DECIMALS)
+
+    if gtype in ("LineString", "MultiLineString"):
+        return [enc(g.coords) for g in shapely.get_parts(geom)]
+    if gtype in ("Polygon", "MultiPolygon"):
+        return [[enc(p.exterior.coords), *(enc(h.coords) for h in p.interiors)] for p in shapely.get_parts(geom)]
+    raise ValueError(f"cannot draw geometry type {gtype}")
+
+
+def layer_blob(fc: dict[str, Any], layer: Layer, catalog: Catalog, lang: str, basemap: str = "vector") -> dict[str, Any]:
+    """What the browser gets for one layer: styles by precision, and per feature
+    ``[id, precision, tooltip, popup, encoded geometry, label position or None]``."""
     feats = []
+    precisions: list[str] = []
     for feat in fc["features"]:
         props = feat["properties"]
-        geom = display_geometry(shape(feat["geometry"]), layer, basemap)
+        raw = shape(feat["geometry"])
+        geom = display_geometry(raw, layer, basemap)
         if geom.is_empty:
             continue
-        feats.append({
-            "type": "Feature",
-            "id": props["id"],
-            "properties": {
-                "id": props["id"],
-                "precision": props["precision"],
-                "_popup": popup_html(props, layer, catalog, lang),
-                "_tip": tooltip_text(props, lang),
-            },
-            "geometry": mapping(geom),
-        })
-    return {"type": "FeatureCollection", "features": feats}
+        label = None
+        if layer.label:
+            pt = raw if raw.geom_type == "Point" else raw.representative_point()
+            if basemap == "amap":
+                pt = crs.transform_geometry(pt, crs.wgs84_to_gcj02)
+            label = [round(pt.y, DISPLAY_DECIMALS), round(pt.x, DISPLAY_DECIMALS), feature_name(props, lang)]
+        prec = props["precision"]
+        if prec not in precisions:
+            precisions.append(prec)
+        feats.append([props["id"], prec, tooltip_text(props, lang), popup_data(props, layer, catalog, lang),
+                      _encode(geom), label])
+    return {
+        "id": layer.id,
+        "kind": layer.geometry,
+        "styles": {p: feature_style(layer, p, basemap) for p in precisions},
+        "label_class": "lk-label lk-label-context" if layer.geometry == "polygon" else "lk-label",
+        "features": feats,
+    }
+
+
+def decode_blob_geometry(encoded: list[Any], kind: str) -> Any:
+    """Inverse of :func:`_encode` (for tests and exports): back to a shapely geometry (lon/lat)."""
+    from shapely.geometry import LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon
+
+    def dec(s: str) -> list[tuple[float, float]]:
+        return [(lon, lat) for lat, lon in polyline.decode(s, DISPLAY_DECIMALS)]
+
+    if kind == "point":
+        pts = [Point(lon, lat) for lat, lon in encoded]
+        return pts[0] if len(pts) == 1 else MultiPoint(pts)
+    if kind == "line":
+        lines = [LineString(dec(s)) for s in encoded]
+        return lines[0] if len(lines) == 1 else MultiLineString(lines)
+    polys = [Polygon(dec(rings[0]), [dec(h) for h in rings[1:]]) for rings in encoded]
+    return polys[0] if len(polys) == 1 else MultiPolygon(polys)
 
 
 _CSS = """
@@ -186,7 +228,8 @@ _CSS = """
 .lk-ref { color: #37474f; font-size: 12px; border-left: 3px solid #90a4ae; padding-left: 6px; margin: 4px 0 0; }
 .lk-legend { background: rgba(255,255,255,.92); padding: 8px 10px; border-radius: 6px; box-shadow: 0 1px 4px rgba(0,0,0,.3);
   font-size: 12px; line-height: 1.5; max-height: 46vh; overflow-y: auto; min-width: 170px; }
-.lk-legend h4 { margin: 0 0 4px; font-size: 13px; }
+.lk-legend h4 { margin: 0 0 4px; font-size: 13px; cursor: pointer; user-select: none; }
+.lk-legend.lk-collapsed .lk-legend-body { display: none; }
 .lk-legend .lk-g { font-weight: 700; margin-top: 4px; color: #333; }
 .lk-legend .lk-row { display: flex; align-items: center; gap: 6px; white-space: nowrap; }
 .lk-legend svg { flex: none; }
@@ -200,6 +243,99 @@ _CSS = """
 .lk-fit { background: #fff; padding: 4px 8px; border-radius: 4px; cursor: pointer; font-size: 12px; box-shadow: 0 1px 4px rgba(0,0,0,.3); }
 </style>
 """
+
+
+class _AtlasLayers(JSCSSMixin, MacroElement):
+    """Draws every catalog layer into its folium FeatureGroup from one compact data blob.
+
+    Data texts are put into the DOM with ``textContent`` only (never ``innerHTML``), and the blob
+    is embedded with :func:`jinja2.utils.htmlsafe_json_dumps`, so no data string can become
+    markup. Each drawn feature is registered in ``window.lkAtlas`` by layer and feature id, so
+    other code (search, the plan reader, tests) can find, open and highlight it.
+    """
+
+    default_js = [("mapbox_polyline", "https://cdn.jsdelivr.net/npm/@mapbox/polyline@1.2.1/src/polyline.js")]
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }};
+            var T = {{ this.texts_json }};
+            var DATA = {{ this.data_json }};
+            var GROUPS = { {%- for lid, fg in this.groups %}{{ lid | tojson }}: {{ fg.get_name() }},{%- endfor %} };
+            var atlas = window.lkAtlas = window.lkAtlas || {layers: {}, map: map};
+            atlas.map = map;
+            function el(tag, cls, text) {
+                var e = document.createElement(tag);
+                if (cls) e.className = cls;
+                if (text !== undefined && text !== null) e.textContent = String(text);
+                return e;
+            }
+            function popup(p) {
+                var d = el("div", "lk-popup");
+                d.appendChild(el("div", "lk-title", p[0]));
+                if (p[1]) d.appendChild(el("div", "lk-sub", p[1]));
+                d.appendChild(el("div", "lk-prec lk-prec-" + p[2], T.precision + ":" + (T.prec[p[2]] || p[2])));
+                if (p[3]) d.appendChild(el("p", "lk-desc", p[3]));
+                if (p[4].length) {
+                    var tb = el("table", "lk-attrs");
+                    p[4].forEach(function(r) {
+                        var tr = el("tr"); tr.appendChild(el("th", "", r[0])); tr.appendChild(el("td", "", r[1]));
+                        tb.appendChild(tr);
+                    });
+                    d.appendChild(tb);
+                }
+                if (p[5]) d.appendChild(el("p", "lk-place", T.placement + ":" + p[5]));
+                var ref = el("p", "lk-ref", T.plan_ref + ":" + p[6]);
+                if (p[7]) ref.setAttribute("data-anchor", p[7]);
+                d.appendChild(ref);
+                return d;
+            }
+            DATA.forEach(function(layer) {
+                var fg = GROUPS[layer.id];
+                var registry = atlas.layers[layer.id] = {};
+                layer.features.forEach(function(f) {
+                    var style = layer.styles[f[1]], g = f[4], lyr;
+                    if (layer.kind === "point") {
+                        var pts = g.map(function(c) { return L.circleMarker(c, style); });
+                        lyr = pts.length === 1 ? pts[0] : L.featureGroup(pts);
+                    } else {
+                        var dec = function(s) { return polyline.decode(s, {{ this.decimals }}); };
+                        lyr = layer.kind === "line"
+                            ? L.polyline(g.map(dec), style)
+                            : L.polygon(g.map(function(rings) { return rings.map(dec); }), style);
+                    }
+                    lyr.lkId = f[0];
+                    lyr.bindTooltip(el("span", "", f[2]), {sticky: true});
+                    lyr.bindPopup(function() { return popup(f[3]); }, {maxWidth: 360});
+                    lyr.on("mouseover", function() { if (lyr.setStyle) lyr.setStyle({weight: (style.weight || 2) + 2}); });
+                    lyr.on("mouseout", function() { if (lyr.setStyle) lyr.setStyle({weight: style.weight || 2}); });
+                    lyr.addTo(fg);
+                    registry[f[0]] = lyr;
+                    if (f[5]) {
+                        var icon = L.divIcon({className: "", html: el("div", layer.label_class, f[5][2]),
+                                              iconSize: [140, 16], iconAnchor: layer.kind === "point" ? [-6, 8] : [40, 8]});
+                        L.marker([f[5][0], f[5][1]], {icon: icon, interactive: false, keyboard: false}).addTo(fg);
+                    }
+                });
+            });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, blobs: list[dict[str, Any]], groups: list[tuple[str, folium.FeatureGroup]], lang: str):
+        super().__init__()
+        self._name = "AtlasLayers"
+        dumps = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
+        self.data_json = htmlsafe_json_dumps(blobs, dumps=dumps)
+        t = UI_TEXT[lang]
+        texts = {"precision": t["precision"], "placement": t["placement"], "plan_ref": t["plan_ref"],
+                 "prec": {k: v[lang] for k, v in PRECISION_LABELS.items()}}
+        self.texts_json = htmlsafe_json_dumps(texts, dumps=dumps)
+        self.groups = groups
+        self.decimals = DISPLAY_DECIMALS
 
 
 class _Legend(MacroElement):
@@ -216,10 +352,13 @@ class _Legend(MacroElement):
                 div.innerHTML = {{ this.body | tojson }};
                 L.DomEvent.disableClickPropagation(div);
                 L.DomEvent.disableScrollPropagation(div);
+                div.querySelector(".lk-legend-head").addEventListener("click", function() {
+                    div.classList.toggle("lk-collapsed");
+                });
                 return div;
             };
             legend.addTo(map);
-            var layers = { {%- for js, lid in this.rows %}{{ lid | tojson }}: {{ js }},{%- endfor %} };
+            var layers = { {%- for lid, fg in this.rows %}{{ lid | tojson }}: {{ fg.get_name() }},{%- endfor %} };
             function sync() {
                 var root = legend.getContainer();
                 Object.keys(layers).forEach(function(lid) {
@@ -241,7 +380,7 @@ class _Legend(MacroElement):
         """
     )
 
-    def __init__(self, body: str, rows: list[tuple[str, str]]):
+    def __init__(self, body: str, rows: list[tuple[str, folium.FeatureGroup]]):
         super().__init__()
         self._name = "Legend"
         self.body = body
@@ -296,7 +435,7 @@ def _swatch(layer: Layer, precision: str) -> str:
 def legend_html(catalog: Catalog, layer_precisions: dict[str, list[str]], lang: str) -> str:
     """Legend rows for every layer (one per precision present) plus the precision key."""
     t = UI_TEXT[lang]
-    out = [f"<h4>{esc(t['legend'])}</h4>"]
+    out = [f'<h4 class="lk-legend-head" title="{esc(t["toggle"])}">{esc(t["legend"])} ▾</h4><div class="lk-legend-body">']
     for g in catalog.groups:
         layers = [lyr for lyr in catalog.layers_in(g.id) if lyr.id in layer_precisions]
         if not layers:
@@ -317,7 +456,7 @@ def legend_html(catalog: Catalog, layer_precisions: dict[str, list[str]], lang: 
         if prec == "official":
             label = "官方边界 / 定位点" if lang == "zh" else "official boundary / located point"
         out.append(f'<div class="lk-row">{_swatch(key_layer, prec)}<span>{esc(label)}</span></div>')
-    out.append("</div>")
+    out.append("</div></div>")
     return "".join(out)
 
 
@@ -334,6 +473,21 @@ def _bounds(fc: dict[str, Any]) -> list[list[float]]:
     geoms = [shape(f["geometry"]) for f in fc["features"]]
     minx, miny, maxx, maxy = shapely.total_bounds(np.array(geoms, dtype=object))
     return [[float(miny), float(minx)], [float(maxy), float(maxx)]]
+
+
+def initial_view(bounds: list[list[float]], height: int, width: int = 820) -> tuple[list[float], float]:
+    """Center and zoom that fit ``bounds`` ([[s, w], [n, e]]) in a map of the given pixel size.
+
+    Computed here rather than with ``fit_bounds`` at start-up, because st_folium sizes the map's
+    container after Leaflet has initialised it, which left the district off-centre.
+    """
+    import math
+
+    (s, w), (n, e) = bounds
+    lat = math.radians((s + n) / 2)
+    zx = math.log2(width * 360 / (256 * (e - w) * 1.08))
+    zy = math.log2(height * 360 * math.cos(lat) / (256 * (n - s) * 1.08))
+    return [(s + n) / 2, (w + e) / 2], math.floor(min(zx, zy) * 4) / 4
 
 
 def _add_tiles(m: folium.Map, opts: MapOptions) -> None:
@@ -358,15 +512,6 @@ def _add_tiles(m: folium.Map, opts: MapOptions) -> None:
         raise ValueError(f"unknown basemap {opts.basemap!r}; choose one of {', '.join(BASEMAPS)}")
 
 
-def _label_points(fc: dict[str, Any], layer: Layer, lang: str, basemap: str) -> Iterable[tuple[float, float, str]]:
-    for feat in fc["features"]:
-        geom = shape(feat["geometry"])
-        pt = geom if geom.geom_type == "Point" else geom.representative_point()
-        if basemap == "amap":
-            pt = crs.transform_geometry(pt, crs.wgs84_to_gcj02)
-        yield pt.y, pt.x, feature_name(feat["properties"], lang)
-
-
 def build_map(catalog: Catalog, data: dict[str, dict[str, Any]], opts: MapOptions = MapOptions()) -> folium.Map:
     """The atlas map: every catalog layer as a toggleable group, legend, fit control.
 
@@ -379,15 +524,20 @@ def build_map(catalog: Catalog, data: dict[str, dict[str, Any]], opts: MapOption
     lang = opts.lang
     district = data["district"]
     bounds = _bounds(district)
-    m = folium.Map(tiles=None, control_scale=True, zoom_snap=0.25, prefer_canvas=False)
+    center, zoom = initial_view(bounds, opts.height)
+    m = folium.Map(location=center, zoom_start=zoom, tiles=None, control_scale=True, zoom_snap=0.25)
+    # The atlas draws no Bootstrap widgets, icon markers or glyphs: load only Leaflet itself
+    # (folium's default Map also pulls jQuery, Bootstrap, Font Awesome, awesome-markers: ~400 KB).
+    m.default_js = [(n, u) for n, u in m.default_js if n == "leaflet"]
+    m.default_css = [(n, u) for n, u in m.default_css if n == "leaflet_css"]
     _add_tiles(m, opts)
     m.get_root().header.add_child(Element(_CSS))
-    m.fit_bounds(bounds)
     Fullscreen(position="topleft", title="全屏" if lang == "zh" else "Full screen",
                title_cancel="退出全屏" if lang == "zh" else "Exit full screen").add_to(m)
 
     groups: dict[str, list[folium.FeatureGroup]] = {}
-    legend_rows: list[tuple[str, str]] = []
+    layer_groups: list[tuple[str, folium.FeatureGroup]] = []
+    blobs: list[dict[str, Any]] = []
     layer_precisions: dict[str, list[str]] = {}
     for layer in catalog.layers:
         fc = data.get(layer.id)
@@ -395,41 +545,18 @@ def build_map(catalog: Catalog, data: dict[str, dict[str, Any]], opts: MapOption
             continue
         show = (layer.id in opts.visible) if opts.visible is not None else layer.visible
         fg = folium.FeatureGroup(name=esc(layer.title(lang)), show=show)
-        payload = layer_payload(fc, layer, catalog, lang, opts.basemap)
-        styles = {f["id"]: feature_style(layer, f["properties"]["precision"], opts.basemap) for f in payload["features"]}
-        kwargs: dict[str, Any] = {}
-        if layer.geometry == "point":
-            kwargs["marker"] = folium.CircleMarker(radius=layer.style.get("radius", 6))
-        folium.GeoJson(
-            payload,
-            name=layer.id,
-            style_function=lambda f, _s=styles: _s[f["id"]],
-            highlight_function=lambda f: {"weight": 5, "fillOpacity": 0.5},
-            popup=folium.GeoJsonPopup(fields=["_popup"], labels=False, max_width=360),
-            tooltip=folium.GeoJsonTooltip(fields=["_tip"], labels=False, sticky=True),
-            zoom_on_click=False,
-            **kwargs,
-        ).add_to(fg)
-        if layer.label:
-            css = "lk-label lk-label-context" if layer.geometry == "polygon" else "lk-label"
-            for lat, lon, text in _label_points(fc, layer, lang, opts.basemap):
-                folium.Marker(
-                    [lat, lon],
-                    icon=folium.DivIcon(html=f'<div class="{css}">{esc(text)}</div>', icon_size=(120, 16),
-                                        icon_anchor=(-6, 8) if layer.geometry == "point" else (40, 8)),
-                    interactive=False,
-                ).add_to(fg)
         fg.add_to(m)
         groups.setdefault(layer.group, []).append(fg)
-        legend_rows.append((fg.get_name(), layer.id))
-        precs = [p for p in ("official", "geocoded", "approximate", "schematic")
-                 if any(f["properties"]["precision"] == p for f in fc["features"])]
-        layer_precisions[layer.id] = precs
+        layer_groups.append((layer.id, fg))
+        blob = layer_blob(fc, layer, catalog, lang, opts.basemap)
+        blobs.append(blob)
+        layer_precisions[layer.id] = [p for p in PRECISION_DASH if p in blob["styles"]]
+    _AtlasLayers(blobs, layer_groups, lang).add_to(m)
     GroupedLayerControl(
         {esc(catalog.group(g).title(lang)): fgs for g, fgs in groups.items()},
         exclusive_groups=False, collapsed=False, position="topright",
     ).add_to(m)
-    _Legend(legend_html(catalog, layer_precisions, lang), legend_rows).add_to(m)
+    _Legend(legend_html(catalog, layer_precisions, lang), layer_groups).add_to(m)
     _FitButton(bounds, UI_TEXT[lang]["fit"]).add_to(m)
     return m
 

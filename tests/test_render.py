@@ -7,7 +7,15 @@ from shapely.geometry import shape
 
 from lukou_geo.catalog import read_catalog, validate_data
 from lukou_geo.render import (
-    PRECISION_DASH, MapOptions, build_map, esc, feature_style, layer_payload, legend_html, popup_html,
+    PRECISION_DASH,
+    MapOptions,
+    build_map,
+    decode_blob_geometry,
+    esc,
+    feature_style,
+    layer_blob,
+    legend_html,
+    popup_data,
 )
 
 HOSTILE = '<img src=x onerror=alert(1)>'
@@ -48,21 +56,18 @@ def test_schematic_never_solid(catalog, data):
                 assert "dashArray" not in st
 
 
-def test_hostile_text_is_escaped_in_popup_tooltip_and_legend(catalog, data):
-    layer = catalog.layer("parks")
+def test_hostile_text_never_becomes_markup(catalog, data):
     feat = json.loads(json.dumps(data["parks"]["features"][0]))
     for key in ("name", "name_en", "description", "placement", "plan_ref"):
         feat["properties"][key] = HOSTILE
     feat["properties"]["industries"] = HOSTILE
     hostile_data = dict(data, parks={"type": "FeatureCollection", "features": [feat]})
-    popup = popup_html(feat["properties"], layer, catalog, "zh")
-    assert HOSTILE not in popup and "&lt;img src=x onerror=alert(1)&gt;" in popup
     html = build_map(catalog, hostile_data).get_root().render()
+    # the texts travel as JSON with <, >, & escaped, and the browser sets them with textContent
     assert HOSTILE not in html
-    # folium embeds the data as JSON with <, >, & escaped as \u003c.. – the parsed value must be the
-    # HTML-escaped text, never a raw tag
-    assert "\\u003cimg src=x" not in html
-    assert "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in html
+    assert "\\u003cimg src=x onerror=alert(1)\\u003e" in html
+    popup = popup_data(feat["properties"], catalog.layer("parks"), catalog, "zh")
+    assert popup[0] == HOSTILE and [r for r in popup[4] if r[1] == HOSTILE]
 
 
 def test_hostile_layer_title_is_escaped(catalog, data):
@@ -78,30 +83,42 @@ def test_hostile_layer_title_is_escaped(catalog, data):
 
 def test_popup_shows_citation_precision_and_attributes(catalog, data):
     f = next(f for f in data["parks"]["features"] if "湾塘" in f["properties"]["name"])
-    html = popup_html(f["properties"], catalog.layer("parks"), catalog, "zh")
-    assert "规划依据" in html and "¶155" in html and "示意" in html
-    assert 'data-anchor="p155"' in html
-    en = popup_html(f["properties"], catalog.layer("parks"), catalog, "en")
-    assert "Plan reference" in en and "schematic" in en
+    title, _sub, prec, desc, rows, place, ref, anchor = popup_data(f["properties"], catalog.layer("parks"), catalog, "zh")
+    assert title == "湾塘工业园" and prec == "schematic" and "¶155" in ref and anchor == "p155"
+    assert ["规划面积", "3 km²"] in rows and place and desc
+    en = popup_data(f["properties"], catalog.layer("parks"), catalog, "en")
+    assert en[0] == "Wantang Industrial Park" and ["Planned area", "3 km²"] in en[4]
 
 
-def test_payload_is_simplified_but_faithful(catalog, data):
+def test_blob_geometry_is_simplified_but_faithful(catalog, data):
     layer = catalog.layer("neighbours")
-    payload = layer_payload(data["neighbours"], layer, catalog, "zh")
+    blob = layer_blob(data["neighbours"], layer, catalog, "zh")
     full = sum(len(shapely.get_coordinates(shape(f["geometry"]))) for f in data["neighbours"]["features"])
-    sent = sum(len(shapely.get_coordinates(shape(f["geometry"]))) for f in payload["features"])
-    assert sent < full / 2
-    for a, b in zip(data["neighbours"]["features"], payload["features"]):
-        assert shape(a["geometry"]).hausdorff_distance(shape(b["geometry"])) < 0.001  # ≈ 100 m
-    assert set(payload["features"][0]["properties"]) == {"id", "precision", "_popup", "_tip"}
+    sent = [decode_blob_geometry(f[4], "polygon") for f in blob["features"]]
+    assert sum(len(shapely.get_coordinates(g)) for g in sent) < full / 2
+    for a, b in zip(data["neighbours"]["features"], sent, strict=True):
+        assert shape(a["geometry"]).hausdorff_distance(b) < 0.001  # ≈ 100 m
+    line = catalog.layer("dev_axes")
+    lblob = layer_blob(data["dev_axes"], line, catalog, "zh")
+    for f, raw in zip(lblob["features"], data["dev_axes"]["features"], strict=True):
+        assert decode_blob_geometry(f[4], "line").hausdorff_distance(shape(raw["geometry"])) < 0.0002
+
+
+def test_blob_is_compact(catalog, data):
+    blob = layer_blob(data["parks"], catalog.layer("parks"), catalog, "zh")
+    assert set(blob) == {"id", "kind", "styles", "label_class", "features"}
+    assert set(blob["styles"]) == {"schematic"} and blob["styles"]["schematic"]["dashArray"] == "9 6"
+    _fid, prec, tip, _popup, geom, label = blob["features"][0]
+    assert prec == "schematic" and tip.endswith("示意") and isinstance(geom[0][0], str) and label is None
 
 
 def test_amap_basemap_shifts_overlays_to_gcj02(catalog, data):
     layer = catalog.layer("town_seats")
-    wgs = layer_payload(data["town_seats"], layer, catalog, "zh", "vector")
-    gcj = layer_payload(data["town_seats"], layer, catalog, "zh", "amap")
-    (lon1, lat1), (lon2, lat2) = wgs["features"][0]["geometry"]["coordinates"], gcj["features"][0]["geometry"]["coordinates"]
+    wgs = layer_blob(data["town_seats"], layer, catalog, "zh", "vector")
+    gcj = layer_blob(data["town_seats"], layer, catalog, "zh", "amap")
+    (lat1, lon1), (lat2, lon2) = wgs["features"][0][4][0], gcj["features"][0][4][0]
     assert lon2 - lon1 == pytest.approx(0.0058, abs=0.0003) and lat2 - lat1 == pytest.approx(-0.0031, abs=0.0003)
+    assert gcj["features"][0][5][0] - wgs["features"][0][5][0] == pytest.approx(-0.0031, abs=0.0003)  # labels too
     html = build_map(catalog, data, MapOptions(basemap="amap")).get_root().render()
     assert "autonavi.com" in html
 
@@ -115,6 +132,12 @@ def test_tianditu_needs_a_key(catalog, data):
         build_map(catalog, data, MapOptions(basemap="tianditu"))
     html = build_map(catalog, data, MapOptions(basemap="tianditu", tianditu_key="k123")).get_root().render()
     assert "tianditu.gov.cn" in html and "tk=k123" in html
+
+
+def test_every_feature_is_sent_once(catalog, data, html_zh):
+    for lyr in catalog.layers:
+        for f in data[lyr.id]["features"]:
+            assert html_zh.count(json.dumps(f["properties"]["id"])) == 1, f["properties"]["id"]
 
 
 def test_default_visibility_follows_catalog(catalog, data, html_zh):

@@ -21,7 +21,7 @@ def test_english_case_insensitive(index):
 
 
 def test_exact_before_prefix_before_substring():
-    e = lambda n: Entry("l", n, n, "", "schematic", (0, 0, 0, 0))  # noqa: E731
+    e = lambda n: Entry("l", n, n, "", "schematic", (0, 0, 0, 0))
     index = [e("大湾塘"), e("湾塘工业园"), e("湾塘")]
     assert [h.name for h in search(index, "湾塘")] == ["湾塘", "湾塘工业园", "大湾塘"]
 
@@ -39,7 +39,7 @@ def test_view_for_point_and_area():
     pt = Entry("l", "a", "a", "", "geocoded", (113.1, 27.6, 113.1, 27.6))
     assert view_for(pt) == ((27.6, 113.1), 14.0)
     district = Entry("l", "d", "d", "", "official", (112.97, 27.17, 113.32, 27.80))
-    (lat, lon), zoom = view_for(district)
+    (lat, _lon), zoom = view_for(district)
     assert lat == pytest.approx(27.485) and 9 <= zoom <= 10.5
     small = Entry("l", "s", "s", "", "schematic", (113.14, 27.74, 113.16, 27.75))
     assert view_for(small)[1] > zoom

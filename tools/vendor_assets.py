@@ -112,6 +112,9 @@ RESOURCES: tuple[Resource, ...] = (
              ((f"{_JSD}/gh/python-visualization/folium/folium/templates/"
               "leaflet.awesome.rotate.min.css"),),
              GENERATED, "leaflet.awesome.rotate.min.css", _MAP),
+    # the atlas's own layer renderer (lukou_geo.render._AtlasLayers) -----------------
+    Resource("mapbox_polyline", "js", (f"{_JSD}/npm/@mapbox/polyline@1.2.1/src/polyline.js",),
+             "@mapbox/polyline", "src/polyline.js", ("lukou_geo.render._AtlasLayers",)),
     # plugins ----------------------------------------------------------------------
     Resource("leaflet.groupedlayercontrol.min.js", "js",
              (f"{_CDNJS}/leaflet-groupedlayercontrol/0.6.1/leaflet.groupedlayercontrol.min.js",),
@@ -182,6 +185,7 @@ EXTRA_FILES: dict[str, tuple[str, ...]] = {
 #: :data:`LICENCE_NOTES`).
 LICENCE_FILES: dict[str, str | None] = {
     "leaflet": "LICENSE",
+    "@mapbox/polyline": "LICENSE",
     "jquery": "LICENSE.txt",
     "bootstrap": "LICENSE",
     "@fortawesome/fontawesome-free": "LICENSE.txt",

@@ -7,7 +7,6 @@ import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
@@ -76,7 +75,7 @@ def shot(page, name: str) -> None:
 
 
 def test_map_draws_offline_with_legend_and_layer_groups(page, app_url):
-    frame, f = open_map(page, app_url)
+    _frame, f = open_map(page, app_url)
     n_paths = f.locator("path.leaflet-interactive").count()
     assert n_paths > 30
     control = f.locator(".leaflet-control-layers").inner_text()
@@ -87,11 +86,15 @@ def test_map_draws_offline_with_legend_and_layer_groups(page, app_url):
     # schematic features are drawn dashed
     assert f.locator('path.leaflet-interactive[stroke-dasharray="9 6"]').count() > 5
     assert f.evaluate("() => window.map.getZoom()") >= 9
+    # the whole district is in view at start-up (bounds of 渌口区, WGS-84)
+    assert f.evaluate("() => window.map.getBounds().pad(0.02).contains([[27.2076, 112.9640], [27.7834, 113.3121]])")
     shot(page, "atlas_zh")
+    legend.locator(".lk-legend-head").click()
+    assert not legend.locator(".lk-legend-body").is_visible()
 
 
 def test_layer_toggle_adds_and_removes_features_without_rerun(page, app_url):
-    frame, f = open_map(page, app_url)
+    _frame, f = open_map(page, app_url)
     before = f.locator("path.leaflet-interactive").count()
     label = f.locator(".leaflet-control-layers label", has_text="八基地")
     legend_row = f.locator('.lk-legend [data-layer="agri_bases"]').first
@@ -109,7 +112,7 @@ def test_layer_toggle_adds_and_removes_features_without_rerun(page, app_url):
 
 
 def test_popup_shows_plan_citation_and_precision(page, app_url):
-    frame, f = open_map(page, app_url)
+    _frame, f = open_map(page, app_url)
     park = f.locator('path.leaflet-interactive[stroke="#1565c0"]').first
     park.dispatch_event("click")
     popup = f.locator(".leaflet-popup-content")
@@ -120,7 +123,7 @@ def test_popup_shows_plan_citation_and_precision(page, app_url):
 
 
 def test_search_zooms_to_feature(page, app_url):
-    frame, f = open_map(page, app_url)
+    _frame, f = open_map(page, app_url)
     zoom0 = f.evaluate("() => window.map.getZoom()")
     box = page.get_by_label("搜索要素(中文或英文名)")
     box.fill("湾塘工业园")
@@ -135,7 +138,7 @@ def test_search_zooms_to_feature(page, app_url):
 
 
 def test_fit_to_district_button(page, app_url):
-    frame, f = open_map(page, app_url)
+    _frame, f = open_map(page, app_url)
     f.evaluate("() => window.map.setView([27.70, 113.14], 15)")
     f.locator("#lk-fit-district").click()
     page.wait_for_timeout(800)
