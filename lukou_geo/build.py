@@ -284,8 +284,40 @@ def build_element_geometry(ctx: ElementContext, spec: dict[str, Any], where: str
 
 _ELEMENT_KEYS = {
     "layer", "id", "name", "name_en", "precision", "plan_ref", "description", "description_en",
-    "placement", "placement_en", "geometry", "attrs",
+    "placement", "placement_en", "geometry", "attrs", "fit",
 }
+#: Verdicts of the plan-fit rules a zone carries (``fit`` in the element files).
+FIT_VERDICTS = ("符合", "需关注", "冲突")
+
+
+def _fit_props(plan: Plan, rec: dict[str, Any], where: str) -> dict[str, Any]:
+    """``fit = { fits = [...], conflicts = [...], other = "需关注", para = N, quote = "..." }`` →
+    properties ``fit_fits``, ``fit_conflicts``, ``fit_other``, ``fit_ref`` (the plan's words behind
+    the rule; the feature's own plan_ref when no para/quote is given).
+
+    Project types in ``fits`` are 符合 in this zone, those in ``conflicts`` are 冲突, any other
+    type gets ``other`` (default 需关注). The rule is data; the checker only applies it.
+    """
+    fit = rec.get("fit")
+    if fit is None:
+        return {}
+    unknown = set(fit) - {"fits", "conflicts", "other", "para", "quote"}
+    if unknown:
+        raise BuildError(f"{where}: fit has unknown key(s) {sorted(unknown)}; allowed: fits, conflicts, other, para, quote")
+    fits, conflicts = list(fit.get("fits", [])), list(fit.get("conflicts", []))
+    if not fits and not conflicts:
+        raise BuildError(f"{where}: fit needs `fits` or `conflicts` (lists of project types)")
+    both = set(fits) & set(conflicts)
+    if both:
+        raise BuildError(f"{where}: fit lists {sorted(both)} both as fits and conflicts")
+    other = fit.get("other", "需关注")
+    if other not in FIT_VERDICTS:
+        raise BuildError(f"{where}: fit.other {other!r} must be one of {', '.join(FIT_VERDICTS)}")
+    if "para" in fit:
+        ref = _citation_props(plan, {"para": fit["para"], "quote": fit.get("quote", "")}, where + " fit")["plan_ref"]
+    else:
+        ref = _citation_props(plan, rec["plan_ref"], where)["plan_ref"]
+    return {"fit_fits": fits, "fit_conflicts": conflicts, "fit_other": other, "fit_ref": ref}
 
 
 def build_plan_elements(plan: Plan, ctx: ElementContext, files: list[Path]) -> dict[str, list[dict[str, Any]]]:
@@ -329,6 +361,7 @@ def build_plan_elements(plan: Plan, ctx: ElementContext, files: list[Path]) -> d
             **_citation_props(plan, rec["plan_ref"], where),
             "description": rec.get("description", ""), "description_en": rec.get("description_en", ""),
             "placement": rec["placement"], "placement_en": rec.get("placement_en", ""),
+            **_fit_props(plan, rec, where),
         }
         for k, v in (rec.get("attrs") or {}).items():
             if k in props:

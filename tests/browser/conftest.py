@@ -24,15 +24,26 @@ from __future__ import annotations
 import functools
 import http.server
 import ipaddress
+import os
 import shutil
 import socket
+import subprocess
+import sys
 import threading
+import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
+from lukou_geo.settings import REPO_ROOT
+
+#: Screenshots and the Streamlit log of browser tests (a CI artifact folder).
+ARTIFACTS = REPO_ROOT / "artifacts"
+#: The iframe st_folium draws the map in.
+FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -169,3 +180,41 @@ def page(
                         + "\n  ".join(blocked_requests))
     if problems:
         pytest.fail("\n".join(problems), pytrace=False)
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("streamlit did not become healthy in time")
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    """A real Streamlit server running app.py on a free loopback port (one per test session)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log = (ARTIFACTS / "streamlit.log")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with log.open("w") as fh:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "app.py"), "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.enableStaticServing", "true",
+             "--browser.gatherUsageStats", "false", "--server.headless", "true", "--server.fileWatcherType", "none"],
+            cwd=REPO_ROOT, stdout=fh, stderr=subprocess.STDOUT, env={**os.environ, "TIANDITU_KEY": ""},
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_healthy(url, proc)
+            yield url
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
