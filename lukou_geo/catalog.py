@@ -40,7 +40,7 @@ _LAYER_OPTIONAL: dict[str, Any] = {
 }
 _STYLE_KEYS: dict[str, Any] = {
     "color": str, "weight": (int, float), "fill_color": str, "fill_opacity": (int, float),
-    "opacity": (int, float), "radius": (int, float),
+    "opacity": (int, float), "radius": (int, float), "stroke": bool,
 }
 _GROUP_REQUIRED = {"id": str, "title_zh": str, "title_en": str, "order": int}
 

@@ -133,6 +133,10 @@ def feature_style(layer: Layer, precision: str, basemap: str = "vector") -> dict
     dash = PRECISION_DASH.get(precision)
     if dash:
         style["dashArray"] = dash
+    if s.get("stroke") is False and layer.geometry == "polygon":
+        # zones built from township zones share their edges: stacked dashed outlines would read
+        # as one solid (surveyed-looking) line, so such layers are drawn as fills only
+        style["stroke"] = False
     return style
 
 
@@ -423,6 +427,8 @@ def _swatch(layer: Layer, precision: str) -> str:
     st = feature_style(layer, precision)
     dash = f' stroke-dasharray="{esc(st["dashArray"])}"' if st.get("dashArray") else ""
     stroke = f'stroke="{esc(st["color"])}" stroke-width="{min(float(st["weight"]), 4)}"{dash}'
+    if st.get("stroke") is False:
+        stroke = 'stroke="none"'
     if layer.geometry == "line":
         return f'<svg width="28" height="12"><line x1="1" y1="6" x2="27" y2="6" {stroke}/></svg>'
     if layer.geometry == "point":

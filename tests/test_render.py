@@ -155,3 +155,11 @@ def test_legend_lists_each_layer_and_the_precision_key(catalog, data):
     for lyr in catalog.layers:
         assert f'data-layer="{lyr.id}"' in legend
     assert "线型表示精度" in legend and 'stroke-dasharray="9 6"' in legend and 'stroke-dasharray="2 5"' in legend
+
+
+def test_town_based_zones_are_fills_without_outline(catalog):
+    # their edges coincide with township edges: stacked dashes would look like a solid surveyed line
+    for lid in ("agri_bases", "key_towns", "multi_areas"):
+        st = feature_style(catalog.layer(lid), "schematic")
+        assert st["stroke"] is False and st["dashArray"] == "9 6"
+    assert 'stroke="none"' in legend_html(catalog, {"agri_bases": ["schematic"]}, "zh")
