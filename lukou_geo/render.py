@@ -49,11 +49,11 @@ BASEMAPS = ("vector", "osm", "tianditu", "amap")
 UI_TEXT = {
     "zh": {
         "precision": "精度", "plan_ref": "规划依据", "placement": "定位说明", "legend": "图例",
-        "precision_key": "线型表示精度", "fit": "全区", "source": "来源", "toggle": "点击收起/展开图例",
+        "read_plan": "在规划原文中查看 →", "precision_key": "线型表示精度", "fit": "全区", "source": "来源", "toggle": "点击收起/展开图例",
     },
     "en": {
         "precision": "Precision", "plan_ref": "Plan reference", "placement": "Placement", "legend": "Legend",
-        "precision_key": "Line style shows precision", "fit": "Whole district", "source": "Source",
+        "read_plan": "Read in the plan →", "precision_key": "Line style shows precision", "fit": "Whole district", "source": "Source",
         "toggle": "Click to fold/unfold the legend",
     },
 }
@@ -230,6 +230,7 @@ _CSS = """
 .lk-attrs th { text-align: left; padding-right: 8px; color: #555; font-weight: 600; vertical-align: top; white-space: nowrap; }
 .lk-place { color: #6d4c41; font-size: 12px; margin: 4px 0; }
 .lk-ref { color: #37474f; font-size: 12px; border-left: 3px solid #90a4ae; padding-left: 6px; margin: 4px 0 0; }
+.lk-reader { display: inline-block; margin-top: 4px; font-size: 12px; }
 .lk-legend { background: rgba(255,255,255,.92); padding: 8px 10px; border-radius: 6px; box-shadow: 0 1px 4px rgba(0,0,0,.3);
   font-size: 12px; line-height: 1.5; max-height: 46vh; overflow-y: auto; min-width: 170px; }
 .lk-legend h4 { margin: 0 0 4px; font-size: 13px; cursor: pointer; user-select: none; }
@@ -276,6 +277,15 @@ class _AtlasLayers(JSCSSMixin, MacroElement):
                 if (text !== undefined && text !== null) e.textContent = String(text);
                 return e;
             }
+            function readerUrl(line) {
+                try {
+                    if (window.top === window) return null;  // a standalone map has no reader page
+                    var u = new URL("reader", window.top.location.href);
+                    u.search = "?p=" + encodeURIComponent(line) + "&lang=" + encodeURIComponent(T.lang);
+                    u.hash = "p" + line;
+                    return u.href;
+                } catch (e) { return null; }
+            }
             function popup(p) {
                 var d = el("div", "lk-popup");
                 d.appendChild(el("div", "lk-title", p[0]));
@@ -294,6 +304,25 @@ class _AtlasLayers(JSCSSMixin, MacroElement):
                 var ref = el("p", "lk-ref", T.plan_ref + ":" + p[6]);
                 if (p[7]) ref.setAttribute("data-anchor", p[7]);
                 d.appendChild(ref);
+                var reader = p[7] ? readerUrl(p[7].slice(1)) : null;
+                if (reader) {  // back to the cited passage in the plan reader (only inside the app)
+                    var a = el("a", "lk-reader", T.read_plan);
+                    a.setAttribute("href", reader);
+                    a.setAttribute("target", "_top");
+                    a.addEventListener("click", function(e) {
+                        // the map's iframe may be sandboxed without top navigation: follow the link
+                        // from the app's own document (same origin), else open a new tab
+                        e.preventDefault();
+                        try {
+                            var doc = window.top.document, b = doc.createElement("a");
+                            b.setAttribute("href", reader);
+                            b.style.display = "none";
+                            doc.body.appendChild(b);
+                            b.click();
+                        } catch (err) { window.open(reader, "_blank"); }
+                    });
+                    d.appendChild(a);
+                }
                 return d;
             }
             DATA.forEach(function(layer) {
@@ -333,9 +362,12 @@ class _AtlasLayers(JSCSSMixin, MacroElement):
         super().__init__()
         self._name = "AtlasLayers"
         dumps = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
-        self.data_json = htmlsafe_json_dumps(blobs, dumps=dumps)
+        # branca re-parses a macro's rendered script as a Jinja template: a polyline string holding
+        # "{{", "{%" or "{#" broke rendering. JSON never emits these outside strings; escape them there.
+        self.data_json = htmlsafe_json_dumps(blobs, dumps=dumps).replace("{{", "{\\u007b").replace("{%", "{\\u0025").replace("{#", "{\\u0023")
         t = UI_TEXT[lang]
         texts = {"precision": t["precision"], "placement": t["placement"], "plan_ref": t["plan_ref"],
+                 "read_plan": t["read_plan"], "lang": lang,
                  "prec": {k: v[lang] for k, v in PRECISION_LABELS.items()}}
         self.texts_json = htmlsafe_json_dumps(texts, dumps=dumps)
         self.groups = groups
@@ -473,6 +505,7 @@ class MapOptions:
     tianditu_key: str | None = None
     visible: frozenset[str] | None = None  # None → the catalog defaults
     height: int = 720
+    measure: bool = True  # distance/area control (km, 公顷, 亩): lukou_geo.measure
 
 
 def _bounds(fc: dict[str, Any]) -> list[list[float]]:
@@ -564,6 +597,10 @@ def build_map(catalog: Catalog, data: dict[str, dict[str, Any]], opts: MapOption
     ).add_to(m)
     _Legend(legend_html(catalog, layer_precisions, lang), layer_groups).add_to(m)
     _FitButton(bounds, UI_TEXT[lang]["fit"]).add_to(m)
+    if opts.measure:
+        from .measure import add_measure
+
+        add_measure(m, lang)
     return m
 
 

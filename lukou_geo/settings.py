@@ -6,6 +6,11 @@ LUKOU_GEODATA_DIR   folder of the built layer data (default: ``geodata/`` in the
 LUKOU_LAYERS_DIR    folder of the layer catalog (default: ``layers/``)
 LUKOU_PLAN_FILE     the plan text (default: ``geodata/plan/plan.txt``)
 TIANDITU_KEY        天地图 token; the 天地图 basemap is offered only when it is set
+LUKOU_MAX_UPLOAD_MB      size limit of one input file for the site check (default 50)
+LUKOU_MAX_EXPANDED_MB    limit of what an uploaded archive (zip, KMZ) may expand to (default 200)
+LUKOU_MAX_ROWS           most projects (rows, features) read from one input (default 200000)
+LUKOU_DATA_DIR      writable folder of the app's own store (saved views; default: ``var/`` in the repo)
+LUKOU_DECKS_DIR     folder of the presentation decks (default: ``decks/``)
 """
 
 from __future__ import annotations
@@ -36,6 +41,12 @@ class Settings:
     layers_dir: Path
     plan_file: Path
     tianditu_key: str | None
+    max_upload_bytes: int = 50 * 2**20
+    max_expanded_bytes: int = 200 * 2**20
+    max_archive_entries: int = 2000
+    max_rows: int = 200_000
+    data_dir: Path = REPO_ROOT / "var"
+    decks_dir: Path = REPO_ROOT / "decks"
 
 
 def get_settings() -> Settings:
@@ -47,4 +58,9 @@ def get_settings() -> Settings:
         layers_dir=Path(env.get("LUKOU_LAYERS_DIR", REPO_ROOT / "layers")),
         plan_file=Path(env.get("LUKOU_PLAN_FILE", REPO_ROOT / "geodata" / "plan" / "plan.txt")),
         tianditu_key=env.get("TIANDITU_KEY") or None,
+        max_upload_bytes=int(float(env.get("LUKOU_MAX_UPLOAD_MB", 50)) * 2**20),
+        max_expanded_bytes=int(float(env.get("LUKOU_MAX_EXPANDED_MB", 200)) * 2**20),
+        max_rows=int(env.get("LUKOU_MAX_ROWS", 200_000)),
+        data_dir=Path(env.get("LUKOU_DATA_DIR", REPO_ROOT / "var")),
+        decks_dir=Path(env.get("LUKOU_DECKS_DIR", REPO_ROOT / "decks")),
     )

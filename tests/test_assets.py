@@ -63,6 +63,8 @@ def build_map() -> folium.Map:
     plugins.MousePosition().add_to(m)
     plugins.LocateControl().add_to(m)
     plugins.Search(layer=gj, search_label="name").add_to(m)
+    plugins.MeasureControl().add_to(m)
+    plugins.Draw().add_to(m)
     return m
 
 
@@ -102,6 +104,14 @@ def test_manifest_matches_folium_class_lists(vendored: Path) -> None:
         assert (vendored / info["license_file"]).is_file()
 
 
+def test_dual_map_renders_local_only(vendored: Path) -> None:
+    dual = plugins.DualMap(location=[27.68, 113.15], zoom_start=11, tiles=None)
+    localize(dual, LOCAL_BASE_APP)
+    html = dual.get_root().render()
+    assert find_external_urls(html) == []
+    assert LOCAL_BASE_APP + "leaflet.sync/L.Map.Sync.js" in _local_refs(html)
+
+
 def test_every_vendored_element_renders_local_only(vendored: Path) -> None:
     m = build_map()
     before = find_external_urls(m.get_root().render())
@@ -113,7 +123,9 @@ def test_every_vendored_element_renders_local_only(vendored: Path) -> None:
     assert find_external_urls(html) == []
     refs = _local_refs(html)
     data = json.loads((vendored / "manifest.json").read_text(encoding="utf-8"))
-    folium_paths = {r["path"] for r in data["resources"] if any(e.startswith("folium.") for e in r["elements"])}
+    # DualMap is a figure of two maps, not a map element: tested in test_dual_map_renders_local_only
+    folium_paths = {r["path"] for r in data["resources"]
+                    if any(e.startswith("folium.") and e != "folium.plugins.DualMap" for e in r["elements"])}
     assert {r.removeprefix(LOCAL_BASE_APP) for r in refs} == folium_paths
     for ref in refs:
         assert (vendored / ref.removeprefix(LOCAL_BASE_APP)).is_file(), ref
@@ -179,12 +191,11 @@ def test_localize_rebases(vendored: Path) -> None:
 
 def test_unknown_cdn_url_raises_naming_element_and_url(vendored: Path) -> None:
     m = folium.Map(tiles=None)
-    plugins.Draw().add_to(m)
+    plugins.Terminator().add_to(m)  # not vendored (Draw is, for the site check)
     with pytest.raises(AssetError) as err:
         localize(m, LOCAL_BASE_APP)
-    assert "folium.plugins.draw.Draw" in str(err.value)
-    assert "https://cdnjs.cloudflare.com/ajax/libs/leaflet.draw/1.0.2/leaflet.draw.js" in str(
-        err.value)
+    assert "folium.plugins.terminator.Terminator" in str(err.value)
+    assert "https://unpkg.com/@joergdietrich/leaflet.terminator" in str(err.value)
 
     m = folium.Map(tiles=None)
     odd = folium.FeatureGroup().add_to(m)
@@ -245,8 +256,8 @@ def test_inline_html_accepts_localized_pages(vendored: Path) -> None:
 
 def test_standalone_raises_for_unvendored_assets(vendored: Path) -> None:
     m = folium.Map(tiles=None)
-    plugins.Draw().add_to(m)
-    with pytest.raises(AssetError, match=r"leaflet\.draw"):
+    plugins.Terminator().add_to(m)
+    with pytest.raises(AssetError, match=r"leaflet\.terminator"):
         render_standalone(m)
 
 

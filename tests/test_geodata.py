@@ -160,3 +160,53 @@ def test_layer_files_are_compact_utf8_json(catalog):
         text = catalog.path(lyr).read_text(encoding="utf-8")
         assert "\\u" not in text  # Chinese stored as UTF-8, not escapes
         json.loads(text)
+
+
+def test_whole_plan_groups_have_their_features(catalog, data):
+    def names(layer):
+        return " ".join(f["properties"]["name"] for f in data[layer]["features"])
+
+    groups = {g.id for g in catalog.groups}
+    assert {"services", "integration", "energy", "water", "ecology", "public"} <= groups
+    assert "老城区" in names("service_core")
+    assert all(t in names("service_districts") for t in ("湾塘", "青龙湾", "梅子湖", "南洲新区"))
+    assert all(t in names("service_axes") for t in ("湘江", "渌江", "S207", "伏波大道"))
+    assert len(data["tourism_clusters"]["features"]) == 6
+    assert all(t in names("tourism_sites") for t in ("伏波庙", "杨得志故居", "渌口博物馆", "磨山遗址", "渌口老街"))
+    assert "红色" in names("tourism_routes") and "醴陵—攸县—渌口" in names("tourism_routes")
+    assert all(t in names("featured_towns") for t in ("昭陵渔村", "运动休闲", "王十万", "鲜果"))
+    assert "冷链" in names("logistics")
+    assert all(t in names("integration_zones") for t in ("渌江城镇组团", "醴娄高速", "湘江城镇组团", "渌枫大道", "京珠复线"))
+    assert "南部主轴" in names("integration_axes") and "东部主轴" in names("integration_axes")
+    assert "核电" in names("energy_sites") and "煤电" in names("energy_sites")
+    assert "淦田港" in names("water_works") and "龙潭水库" in names("water_sites")
+    assert "湘江" in names("eco_barriers") and len(data["wetlands"]["features"]) == 3
+    assert "王家洲污水厂" in names("eco_sites") and "龙形选矿厂" in names("eco_sites")
+    assert all(t in names("schools") for t in ("梅子湖小学", "淦田镇中学", "青龙湾中学"))
+    assert names("health_sites").count("区域医疗分中心") == 3
+    assert "托育" in names("public_zones") and names("public_zones").count("医养结合") == 4
+
+
+def test_micro_wetlands_share_the_planned_1000_mu(data):
+    feats = data["wetlands"]["features"]
+    total_ha = sum(to_metric(shape(f["geometry"])).area for f in feats) / 1e4
+    assert total_ha == pytest.approx(1000 / 15, rel=0.05)  # 1000 亩 = 66.7 公顷 (discs may be clipped at the river)
+    assert all(f["properties"]["added_wetland_mu_total"] == 1000 for f in feats)
+
+
+def test_zone_fit_rules_use_the_project_type_vocabulary(data):
+    import tomllib
+
+    from lukou_geo.settings import REPO_ROOT
+
+    vocab_file = REPO_ROOT / "layers" / "project_types.toml"
+    if not vocab_file.exists():
+        pytest.skip("no project-type vocabulary yet")
+    vocab = tomllib.loads(vocab_file.read_text(encoding="utf-8"))
+    names = {t["id"] for t in vocab.get("type", [])} | {c["id"] for c in vocab.get("category", [])}
+    new = ("service_core", "service_districts", "eco_barriers", "wetlands", "public_zones")
+    for layer in new:
+        for f in data[layer]["features"]:
+            p = f["properties"]
+            assert p.get("fit_ref"), (layer, p["id"])
+            assert set(p["fit_fits"]) | set(p["fit_conflicts"]) <= names, (layer, p["id"])

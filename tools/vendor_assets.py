@@ -171,6 +171,21 @@ RESOURCES: tuple[Resource, ...] = (
              (f"{_CDNJS}/leaflet.markercluster/1.1.0/MarkerCluster.Default.css",),
              "leaflet.markercluster", "dist/MarkerCluster.Default.css",
              ("folium.plugins.MarkerCluster", "folium.plugins.FastMarkerCluster")),
+    # site check (issue 4): drawing a point, line or polygon on the map
+    Resource("leaflet_draw_js", "js", (f"{_CDNJS}/leaflet.draw/1.0.2/leaflet.draw.js",),
+             "leaflet-draw", "dist/leaflet.draw.js", ("folium.plugins.Draw",)),
+    Resource("leaflet_draw_css", "css", (f"{_CDNJS}/leaflet.draw/1.0.2/leaflet.draw.css",),
+             "leaflet-draw", "dist/leaflet.draw.css", ("folium.plugins.Draw",)),
+    # meeting mode (issue 5): measure control and the synced side-by-side compare map
+    Resource("leaflet_measure_js", "js",
+             (f"{_JSD}/gh/ljagis/leaflet-measure@2.1.7/dist/leaflet-measure.min.js",),
+             "leaflet-measure", "dist/leaflet-measure.min.js", ("folium.plugins.MeasureControl",)),
+    Resource("leaflet_measure_css", "css",
+             (f"{_JSD}/gh/ljagis/leaflet-measure@2.1.7/dist/leaflet-measure.min.css",),
+             "leaflet-measure", "dist/leaflet-measure.css", ("folium.plugins.MeasureControl",)),
+    # folium loads Leaflet.Sync from its GitHub master; npm leaflet.sync 0.2.4 is that code.
+    Resource("Leaflet.Sync", "js", (f"{_JSD}/gh/jieter/Leaflet.Sync/L.Map.Sync.min.js",),
+             "leaflet.sync", "L.Map.Sync.js", ("folium.plugins.DualMap",)),
 )
 
 #: Files a package loads at run time by path (not through a CSS ``url()``), per package.
@@ -198,9 +213,42 @@ LICENCE_FILES: dict[str, str | None] = {
     "leaflet.locatecontrol": "LICENSE",
     "leaflet-search": "license.txt",
     "leaflet.markercluster": "MIT-LICENCE.txt",
+    "leaflet-draw": None,
+    "leaflet-measure": "LICENSE",
+    "leaflet.sync": "LICENSE",
 }
 
 LICENCE_NOTES: dict[str, str] = {
+    "leaflet-draw": """\
+Leaflet.draw 1.0.2 (npm: leaflet-draw 1.0.2)
+
+The npm package ships no licence file. Its package.json declares "license": "MIT"
+and dist/leaflet.draw-src.js opens with
+"(c) 2012-2017, Jacob Toye, Jon West, Smartrak, Leaflet".
+This notice was written by tools/vendor_assets.py from those two facts.
+
+MIT License
+
+Copyright (c) 2012-2017, Jacob Toye, Jon West, Smartrak, Leaflet
+
+Permission is hereby granted, free of charge, to any person obtaining a copy
+of this software and associated documentation files (the "Software"), to deal
+in the Software without restriction, including without limitation the rights
+to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+copies of the Software, and to permit persons to whom the Software is
+furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in
+all copies or substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN
+THE SOFTWARE.
+""",
     "drmonty-leaflet-awesome-markers": """\
 Leaflet.awesome-markers 2.0.2 (npm: drmonty-leaflet-awesome-markers 2.0.2)
 
@@ -527,8 +575,17 @@ def npm_ci(repo: Path = REPO_ROOT) -> None:
     """
     npm = shutil.which("npm")
     if npm is None:
-        raise VendorError("npm not found: install Node.js and npm (Debian: "
-                          "`apt-get install -y nodejs npm`), then run this script again.")
+        # no Node.js here: fetch the pinned tarballs from the registry with Python instead
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from npm_fetch import FetchError, fetch_all
+
+        try:
+            fetched = fetch_all(repo)
+        except FetchError as exc:
+            raise VendorError(f"npm not found and the fallback download failed: {exc}. Install Node.js "
+                              "and npm (Debian: `apt-get install -y nodejs npm`) and run this script again.") from exc
+        print(f"npm not found: fetched {len(fetched)} pinned packages from the registry")
+        return
     done = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=repo, check=False)
     if done.returncode != 0:
         raise VendorError(f"`npm ci` in {repo} failed (exit status {done.returncode}).")

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import atlas, data_page
+from . import atlas, check_page, compare_page, data_page, present_page, views_page
 from .i18n import TEXT, lang
+from .indicators_page import TEXT as INDICATORS_TEXT
+from .indicators_page import render as render_indicators
+from .meeting import TEXT as MEETING_TEXT
+from .reader_page import TEXT as READER_TEXT
+from .reader_page import render as render_reader
 
 
 def run() -> None:
@@ -24,5 +29,11 @@ def run() -> None:
     pages = [
         st.Page(atlas.render, title=TEXT["page_atlas"][current], url_path="atlas", default=True),
         st.Page(data_page.render, title=TEXT["page_data"][current], url_path="data"),
+        st.Page(render_reader, title=READER_TEXT["page"][current], url_path="reader"),
+        st.Page(render_indicators, title=INDICATORS_TEXT["page"][current], url_path="indicators"),
+        st.Page(check_page.render, title="选址核查" if current == "zh" else "Site check", url_path="check"),
+        st.Page(present_page.render, title=MEETING_TEXT["page_present"][current], url_path="present"),
+        st.Page(views_page.render, title=MEETING_TEXT["page_views"][current], url_path="views"),
+        st.Page(compare_page.render, title=MEETING_TEXT["page_compare"][current], url_path="compare"),
     ]
     st.navigation(pages).run()

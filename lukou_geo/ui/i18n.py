@@ -50,6 +50,8 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "图层数据有误,地图无法绘制:{err}",
         "en": "The layer data has an error, the map cannot be drawn: {err}",
     },
+    "feature_missing": {"zh": "找不到要素「{fid}」(链接可能已过期)", "en": "No feature “{fid}” (the link may be out of date)"},
+    "back_to_plan": {"zh": "在规划原文中查看", "en": "read it in the plan"},
     "tianditu_missing": {
         "zh": "未设置环境变量 TIANDITU_KEY,天地图不可用",
         "en": "TIANDITU_KEY is not set; Tianditu is unavailable",

@@ -1,0 +1,102 @@
+"""`make bench`: throughput of the site check against every zone layer.
+
+100,000 random points and 10,000 random polygons (squares of 50–400 m) over the district's
+bounding box are checked against all ``check = "zone"`` layers. Every figure is printed next to
+baselines measured in the same run, on the same data (EPSG:4547):
+- raw:   one ``shapely.STRtree`` query with ``predicate="intersects"`` (both orientations are
+         timed, tree build included; the faster one is the baseline): the practical limit;
+- naive: a per-feature Shapely loop (``zone.intersects(project)`` and, for polygons,
+         ``zone.intersection(project).area``) on a sample, extrapolated.
+"ours" is :func:`lukou_geo.check.overlaps` (pairs plus overlap area/length); "full" is the whole
+:func:`lukou_geo.check.check_projects` from WGS-84 input (reprojection, district, townships,
+zones, verdicts, axes; ``details=False``, i.e. without the text columns). Targets: ours within 2×
+raw, ≥ 50× naive, peak memory < 1 GB. Absolute times depend on the machine.
+"""
+
+from __future__ import annotations
+
+import resource
+import sys
+import time
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from any folder
+
+from lukou_geo.check import check_projects, default_context, overlaps
+
+N_POINTS, N_POLYS, NAIVE_SAMPLE, REPEAT = 100_000, 10_000, 2_000, 3
+
+
+def best(fn, repeat: int = REPEAT) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def data(ctx):
+    rng = np.random.default_rng(4547)
+    minx, miny, maxx, maxy = shapely.bounds(ctx.district)
+    pts = shapely.points(rng.uniform(minx, maxx, N_POINTS), rng.uniform(miny, maxy, N_POINTS))
+    cx, cy = rng.uniform(minx, maxx, N_POLYS), rng.uniform(miny, maxy, N_POLYS)
+    h = rng.uniform(25, 200, N_POLYS)
+    polys = shapely.box(cx - h, cy - h, cx + h, cy + h)
+    return pts, polys
+
+
+def naive_rate(projects, zones, area: bool) -> float:
+    sample = projects[:NAIVE_SAMPLE]
+    plain = [shapely.from_wkb(shapely.to_wkb(z)) for z in zones]  # unprepared copies
+
+    def loop():
+        out = []
+        for p in sample:
+            for zi, z in enumerate(plain):
+                if z.intersects(p):
+                    out.append((zi, z.intersection(p).area if area else 0.0))
+        return out
+
+    return NAIVE_SAMPLE / best(loop, 1)
+
+
+def bench(label: str, projects, ctx, area: bool) -> dict[str, float]:
+    zones = ctx.zone_geoms
+    n = len(projects)
+    raw_a = best(lambda: shapely.STRtree(zones).query(projects, predicate="intersects"))
+    raw_b = best(lambda: shapely.STRtree(projects).query(zones, predicate="intersects"))
+    raw = min(raw_a, raw_b)
+    pieces = ctx.zone_pieces  # built once per context, like an index
+    ours = best(lambda: overlaps(projects, zones, None, pieces))
+    pairs = len(overlaps(projects, zones, None, pieces)[0])
+    ll = gpd.GeoSeries(projects, crs="EPSG:4547").to_crs("EPSG:4326")
+    gdf = gpd.GeoDataFrame({"name": np.arange(n).astype(str), "ptype": "新材料", "source": ""}, geometry=ll.values, crs="EPSG:4326")
+    full = best(lambda: check_projects(gdf, ctx, details=False, chunk=n), 1)
+    naive = naive_rate(projects, zones, area)
+    print(f"\n{label}: {n:,} projects × {len(zones)} zones in {len(pieces[0]):,} pieces ({pairs:,} overlapping pairs)")
+    print(f"  raw STRtree query   {n / raw:>12,.0f} /s   (tree on zones {raw_a:.3f} s, tree on projects {raw_b:.3f} s)")
+    print(f"  ours (overlaps)     {n / ours:>12,.0f} /s   {ours:.3f} s   = {ours / raw:.2f}× raw time   (target ≤ 2×)")
+    print(f"  naive Shapely loop  {naive:>12,.0f} /s   (sample of {NAIVE_SAMPLE:,})    ours = {n / ours / naive:,.0f}× naive (target ≥ 50×)")
+    print(f"  full check_projects {n / full:>12,.0f} /s   {full:.3f} s   = {full / raw:.1f}× raw, {n / full / naive:,.0f}× naive")
+    return {"ratio_raw": ours / raw, "ratio_naive": n / ours / naive}
+
+
+def main() -> int:
+    ctx = default_context()
+    pts, polys = data(ctx)
+    r1 = bench("points", pts, ctx, area=False)
+    r2 = bench("polygons", polys, ctx, area=True)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\npeak memory {peak_mb:,.0f} MB (target < 1024 MB)")
+    ok = all(r["ratio_raw"] <= 2 and r["ratio_naive"] >= 50 for r in (r1, r2)) and peak_mb < 1024
+    print("targets met" if ok else "TARGETS NOT MET")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

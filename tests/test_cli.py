@@ -1,0 +1,41 @@
+"""``python -m lukou_geo check``: the batch CLI writes every report file and reports bad rows."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from lukou_geo.__main__ import main
+from lukou_geo.settings import REPO_ROOT
+
+
+def test_cli_check_csv_and_txt(tmp_path: Path, capsys) -> None:
+    csv = tmp_path / "projects.csv"
+    csv.write_text("名称,经度,纬度,类型\n南洲厂房,113.1475,27.605,新材料\n坏行,1131.37,27.7,住宅\n", encoding="gbk")
+    txt = tmp_path / "pts.txt"
+    txt.write_text("113.13,27.70\n", encoding="utf-8")
+    rc = main(["check", str(csv), str(txt), "--out", str(tmp_path / "out" / "report.xlsx"), "--type", "住宅"])
+    _out, err = capsys.readouterr()
+    assert rc == 0
+    for suffix in (".xlsx", ".csv", ".geojson", ".html", ".pdf"):
+        assert (tmp_path / "out" / f"report{suffix}").is_file()
+    assert (tmp_path / "out" / "report_zones.csv").is_file()
+    assert "第3行 经度" in err and "1131.37" in err
+    assert "符合" in err
+
+
+def test_cli_bad_file_exit_code(tmp_path: Path, capsys) -> None:
+    bad = tmp_path / "x.doc"
+    bad.write_text("x")
+    assert main(["check", str(bad), "--out", str(tmp_path / "r.xlsx")]) == 2
+    assert "不支持的文件类型" in capsys.readouterr().err
+
+
+def test_cli_runs_as_module(tmp_path: Path) -> None:
+    f = tmp_path / "a.csv"
+    f.write_text("lng,lat\n113.1475,27.605\n", encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "lukou_geo", "check", str(f), "--out", str(tmp_path / "r.xlsx"), "--formats", "xlsx,csv",
+                        "--crs", "wgs84"], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "r.xlsx").is_file() and (tmp_path / "r.csv").is_file()
