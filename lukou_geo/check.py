@@ -154,6 +154,7 @@ class CheckContext:
     zone_pieces: tuple[np.ndarray, np.ndarray] | None = None
     town_pieces: tuple[np.ndarray, np.ndarray] | None = None
     district_pieces: tuple[np.ndarray, np.ndarray] | None = None
+    district_edges: shapely.STRtree | None = None  # the boundary's segments, for fast distances outside
 
 
 def _to_metric(geoms: Any) -> np.ndarray:
@@ -253,7 +254,16 @@ def build_context(catalog: Catalog, data: dict[str, dict[str, Any]], vocab: Proj
         transport_geoms=_to_metric(tgeoms) if tgeoms else np.array([], dtype=object),
         layer_titles=titles,
         zone_pieces=subdivide(zone_geoms), town_pieces=subdivide(town_geoms), district_pieces=subdivide(np.array([district])),
+        district_edges=_edge_tree(district),
     )
+
+
+def _edge_tree(polygon: Any) -> shapely.STRtree:
+    """STRtree of a polygon's boundary segments: the nearest segment gives the distance from any
+    point outside (one indexed lookup instead of a scan of every vertex per project)."""
+    coords = [shapely.get_coordinates(ring) for ring in shapely.get_parts(shapely.boundary(polygon))]
+    segs = np.concatenate([np.stack([c[:-1], c[1:]], axis=1) for c in coords])
+    return shapely.STRtree(shapely.linestrings(segs))
 
 
 # ------------------------------------------------------------------------------ measuring
@@ -462,7 +472,11 @@ def _check_chunk(projects: gpd.GeoDataFrame, ctx: CheckContext, default_type: st
     ddist = np.full(n, 0.0)
     out = ~in_any
     if out.any():
-        ddist[out] = shapely.distance(pm[out], ctx.district) / 1000
+        if ctx.district_edges is not None:
+            _idx, dist = ctx.district_edges.query_nearest(pm[out], return_distance=True, all_matches=False)
+            ddist[out] = dist / 1000
+        else:
+            ddist[out] = shapely.distance(pm[out], ctx.district) / 1000
 
     # townships: the one with the largest overlap (points: containing)
     tpi, tzi, tmeas = overlaps(pm, ctx.town_geoms, tree, ctx.town_pieces)

@@ -160,3 +160,16 @@ def test_progress_and_chunks(ctx) -> None:
     seen = []
     res = check_projects(_projects(pts, "住宅"), ctx, progress=seen.append, chunk=10)
     assert seen == pytest.approx([1 / 3, 2 / 3, 1.0]) and list(res.summary["project_no"]) == list(range(1, 31))
+
+
+def test_outside_distance_from_edge_index_equals_polygon_distance(ctx) -> None:
+    import numpy as np
+    import shapely
+
+    rng = np.random.default_rng(7)
+    minx, miny, maxx, maxy = ctx.district.bounds
+    pts = shapely.points(rng.uniform(minx - 5000, maxx + 5000, 300), rng.uniform(miny - 5000, maxy + 5000, 300))
+    out = pts[~shapely.intersects(ctx.district, pts)]
+    _idx, fast = ctx.district_edges.query_nearest(out, return_distance=True, all_matches=False)
+    assert len(out) > 50
+    assert np.allclose(fast, shapely.distance(out, ctx.district), atol=1e-6)

@@ -51,7 +51,7 @@ def render() -> None:
     start = top[1].number_input(tx("start"), 1, len(deck.slides), min(max(default_start, 0), len(deck.slides) - 1) + 1,
                                 key="present_start", label_visibility="collapsed") - 1
     hide = top[2].toggle(tx("hide_chrome"), value=True, key="present_hide")
-    top[3].markdown(f'<a href="atlas" target="_self">↩ {tx("exit")}</a>', unsafe_allow_html=True)
+    top[3].markdown(f'<a href="./" target="_self">↩ {tx("exit")}</a>', unsafe_allow_html=True)
     if hide:
         st.markdown(HIDE_CHROME, unsafe_allow_html=True)
     else:
