@@ -137,7 +137,7 @@ def paragraph_html(plan: Plan, line: int, links: list[FeatureLink], lang: str, c
             out.append(
                 f'<a class="lk-feature" target="_self" data-feature="{html.escape(lk.feature_id, quote=True)}" '
                 f'href="{html.escape(atlas_href(lk.feature_id, lang), quote=True)}">'
-                f"📍 {html.escape(lk.label(lang))}</a> <span class=\"lk-layer\">{html.escape(layer)}</span>"
+                f"◆ {html.escape(lk.label(lang))}</a> <span class=\"lk-layer\">{html.escape(layer)}</span>"
             )
         out.append("</div>")
     out.append("</div>")

@@ -106,7 +106,7 @@ def _linked_caption(catalog: Any, target: Entry, feat: dict[str, Any], lg: str) 
     name = p["name_en"] if lg == "en" and p.get("name_en") else p["name"]
     line = p.get("plan_para")
     back = f" · [{t('back_to_plan')}]({reader_href(int(line), lg)})" if line else ""
-    st.info(f"📍 {_md(name)} · {_md(catalog.layer(target.layer_id).title(lg))}{back}", icon=None)
+    st.info(f"◆ {_md(name)} · {_md(catalog.layer(target.layer_id).title(lg))}{back}", icon=None)
 
 
 def _md(text: str) -> str:

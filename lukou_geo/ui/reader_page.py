@@ -21,8 +21,8 @@ TEXT = {
     "page": {"zh": "规划原文", "en": "Plan text"},
     "intro": {
         "zh": "《纲要》原文按章节与专栏排列。黄色标出的文字是地图要素所引用的原文;"
-              "点击 📍 在地图上定位该要素,地图弹窗中的“在规划原文中查看”链接回到这里。",
-        "en": "The plan's text by chapter and box. Highlighted words are quoted by map features; click 📍 to open the "
+              "点击 ◆ 在地图上定位该要素,地图弹窗中的“在规划原文中查看”链接回到这里。",
+        "en": "The plan's text by chapter and box. Highlighted words are quoted by map features; click ◆ to open the "
               "map zoomed to the feature; the map's popups link back here.",
     },
     "section": {"zh": "章节 / 专栏", "en": "Chapter / box"},
