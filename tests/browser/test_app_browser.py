@@ -102,7 +102,13 @@ def test_english_switch(page, app_url):
     page.goto(app_url, wait_until="domcontentloaded")
     page.get_by_text("English", exact=True).click()
     page.wait_for_selector("text=Lukou Planning Atlas", timeout=30000)
-    page.wait_for_selector(FRAME, state="attached", timeout=60000)
+    # the Chinese map's iframe lingers until the rerun has drawn the English one: wait for one map
+    page.wait_for_function(
+        """(sel) => { const fr = document.querySelectorAll(sel);
+                     if (fr.length !== 1 || !fr[0].contentDocument) return false;
+                     const lg = fr[0].contentDocument.querySelector('.lk-legend');
+                     return !!lg && lg.textContent.includes('Legend'); }""",
+        arg=FRAME, timeout=60000)
     f = page.frame_locator(FRAME)
     f.locator(".leaflet-control-layers").wait_for(timeout=60000)
     control = f.locator(".leaflet-control-layers").inner_text()
