@@ -34,3 +34,19 @@ def vendored() -> Path:
             pytrace=False,
         )
     return folder
+
+
+@pytest.fixture(scope="session")
+def catalog():
+    """The layer catalog of the repository (read once; tests must not mutate it)."""
+    from lukou_geo.catalog import read_catalog
+
+    return read_catalog()
+
+
+@pytest.fixture(scope="session")
+def data(catalog):
+    """Every layer file, validated: {layer id: GeoJSON} (read once; copy before changing)."""
+    from lukou_geo.catalog import validate_data
+
+    return validate_data(catalog)

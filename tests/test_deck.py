@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from lukou_geo.catalog import read_catalog, validate_data
 from lukou_geo.deck import (
     DeckError,
     bounds_of,
@@ -18,16 +17,6 @@ from lukou_geo.plan import read_plan
 from lukou_geo.views import View
 
 STORY = ["一核三镇", "一区三园", "三园八基地", "服务业", "交通", "生态"]
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return read_catalog()
-
-
-@pytest.fixture(scope="module")
-def data(catalog):
-    return validate_data(catalog)
 
 
 def test_default_deck_tells_the_plans_story_in_order(catalog, data):

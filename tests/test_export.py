@@ -11,7 +11,6 @@ from PIL import Image
 from pypdf import PdfReader
 
 from lukou_geo.assets import find_external_urls
-from lukou_geo.catalog import read_catalog, validate_data
 from lukou_geo.deck import read_deck
 from lukou_geo.export import (
     ExportError,
@@ -26,16 +25,6 @@ from lukou_geo.export import (
 )
 
 MM_TO_PT = 72 / 25.4
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return read_catalog()
-
-
-@pytest.fixture(scope="module")
-def data(catalog):
-    return validate_data(catalog)
 
 
 @pytest.fixture(scope="module")

@@ -7,20 +7,10 @@ import shapely
 from shapely.geometry import shape
 
 from lukou_geo.build import to_metric
-from lukou_geo.catalog import PRECISIONS, read_catalog, validate_data
+from lukou_geo.catalog import PRECISIONS
 from lukou_geo.crs import haversine_m
 from lukou_geo.plan import read_plan
 from lukou_geo.render import RESERVED_PROPS
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return read_catalog()
-
-
-@pytest.fixture(scope="module")
-def data(catalog):
-    return validate_data(catalog)
 
 
 @pytest.fixture(scope="module")

@@ -7,22 +7,11 @@ import re
 import pytest
 
 from lukou_geo import assets
-from lukou_geo.catalog import read_catalog, validate_data
 from lukou_geo.compare import build_compare, compare_html
 from lukou_geo.deck import read_deck
 from lukou_geo.measure import MU_PER_SQM, measure_units
 from lukou_geo.present import build_deck_map, deck_data, slides_data
 from lukou_geo.render import MapOptions, build_map
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return read_catalog()
-
-
-@pytest.fixture(scope="module")
-def data(catalog):
-    return validate_data(catalog)
 
 
 def test_deck_map_knows_every_slide(catalog, data):

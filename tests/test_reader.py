@@ -6,7 +6,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from lukou_geo.catalog import read_catalog, validate_data
 from lukou_geo.coverage import build_coverage, format_coverage, read_unplaced, sections
 from lukou_geo.plan import read_plan
 from lukou_geo.reader import (
@@ -26,16 +25,6 @@ from lukou_geo.search import build_index
 @pytest.fixture(scope="module")
 def plan():
     return read_plan()
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return read_catalog()
-
-
-@pytest.fixture(scope="module")
-def data(catalog):
-    return validate_data(catalog)
 
 
 def test_every_plan_ref_links_both_ways(plan, catalog, data):

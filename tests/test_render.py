@@ -5,7 +5,6 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
-from lukou_geo.catalog import read_catalog, validate_data
 from lukou_geo.render import (
     PRECISION_DASH,
     MapOptions,
@@ -19,16 +18,6 @@ from lukou_geo.render import (
 )
 
 HOSTILE = '<img src=x onerror=alert(1)>'
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return read_catalog()
-
-
-@pytest.fixture(scope="module")
-def data(catalog):
-    return validate_data(catalog)
 
 
 @pytest.fixture(scope="module")
