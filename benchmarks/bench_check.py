@@ -78,7 +78,7 @@ def bench(label: str, projects, ctx, area: bool) -> dict[str, float]:
     gdf = gpd.GeoDataFrame({"name": np.arange(n).astype(str), "ptype": "新材料", "source": ""}, geometry=ll.values, crs="EPSG:4326")
     full = best(lambda: check_projects(gdf, ctx, details=False, chunk=n), 1)
     naive = naive_rate(projects, zones, area)
-    print(f"\n{label}: {n:,} projects × {len(zones)} zones in {len(pieces[0]):,} pieces ({pairs:,} overlapping pairs)")
+    print(f"\n{label}: {n:,} projects × {len(zones)} zones in {len(pieces.geoms):,} pieces ({pairs:,} overlapping pairs)")
     print(f"  raw STRtree query   {n / raw:>12,.0f} /s   (tree on zones {raw_a:.3f} s, tree on projects {raw_b:.3f} s)")
     print(f"  ours (overlaps)     {n / ours:>12,.0f} /s   {ours:.3f} s   = {ours / raw:.2f}× raw time   (target ≤ 2×)")
     print(f"  naive Shapely loop  {naive:>12,.0f} /s   (sample of {NAIVE_SAMPLE:,})    ours = {n / ours / naive:,.0f}× naive (target ≥ 50×)")

@@ -151,9 +151,9 @@ class CheckContext:
     transport: pd.DataFrame
     transport_geoms: np.ndarray
     layer_titles: dict[str, tuple[str, str]] = field(default_factory=dict)
-    zone_pieces: tuple[np.ndarray, np.ndarray] | None = None
-    town_pieces: tuple[np.ndarray, np.ndarray] | None = None
-    district_pieces: tuple[np.ndarray, np.ndarray] | None = None
+    zone_pieces: PieceIndex | None = None
+    town_pieces: PieceIndex | None = None
+    district_pieces: PieceIndex | None = None
     district_edges: shapely.STRtree | None = None  # the boundary's segments, for fast distances outside
 
 
@@ -253,7 +253,9 @@ def build_context(catalog: Catalog, data: dict[str, dict[str, Any]], vocab: Proj
         transport=pd.DataFrame(trows),
         transport_geoms=_to_metric(tgeoms) if tgeoms else np.array([], dtype=object),
         layer_titles=titles,
-        zone_pieces=subdivide(zone_geoms), town_pieces=subdivide(town_geoms), district_pieces=subdivide(np.array([district])),
+        zone_pieces=index_pieces(subdivide(zone_geoms, PIECE_VERTICES)),
+        town_pieces=index_pieces(subdivide(town_geoms, PIECE_VERTICES)),
+        district_pieces=index_pieces(subdivide(np.array([district]), PIECE_VERTICES)),
         district_edges=_edge_tree(district),
     )
 
@@ -312,35 +314,100 @@ def subdivide(geoms: np.ndarray, max_vertices: int = 32) -> tuple[np.ndarray, np
     return arr, np.array(owner, dtype=np.int64)
 
 
+#: Vertex budget of a zone piece. Small pieces make much of a zone's interior out of plain
+#: rectangles, for which "is the project inside?" is a bounding-box comparison, and keep every
+#: remaining point-in-polygon test and intersection small.
+PIECE_VERTICES = 8
+
+
+@dataclass(frozen=True)
+class PieceIndex:
+    """The subdivided pieces of a set of zones with their STRtree, built once per context.
+
+    ``rect[i]`` marks pieces that are axis-aligned rectangles (they equal their bounding box);
+    ``bounds`` holds every piece's (xmin, ymin, xmax, ymax).
+    """
+
+    geoms: np.ndarray
+    owner: np.ndarray
+    tree: shapely.STRtree
+    rect: np.ndarray
+    bounds: np.ndarray
+
+
+def index_pieces(pieces: tuple[np.ndarray, np.ndarray]) -> PieceIndex:
+    """Index the output of :func:`subdivide` (prepares the pieces, finds the rectangles)."""
+    geoms, owner = pieces
+    geoms = np.asarray(geoms, dtype=object)
+    bounds = shapely.bounds(geoms) if len(geoms) else np.zeros((0, 4))
+    boxes = shapely.box(*bounds.T) if len(geoms) else np.zeros(0, dtype=object)
+    rect = (shapely.get_num_coordinates(geoms) == 5) & np.isclose(shapely.area(geoms), shapely.area(boxes), rtol=1e-12, atol=0)
+    shapely.prepare(geoms)
+    return PieceIndex(geoms, np.asarray(owner), shapely.STRtree(geoms), rect, bounds)
+
+
 def overlaps(
     projects_m: np.ndarray, zones_m: np.ndarray, tree: shapely.STRtree | None = None,
-    pieces: tuple[np.ndarray, np.ndarray] | None = None,
+    pieces: PieceIndex | tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every (project, zone) pair that intersects, with the overlap measure.
 
     Returns ``(project index, zone index, overlap)`` sorted by project then zone: overlap is an
-    area (m²) for polygon projects, a length (m) for lines and 0 for points. The STRtree is
-    built on the projects and queried with the zones' pieces (:func:`subdivide`, prepared once);
-    an overlap is only computed by intersection where the piece does not contain the project
-    outright, and summed over a zone's pieces.
+    area (m²) for polygon projects, a length (m) for lines and 0 for points. The zones' pieces
+    (:func:`subdivide`, indexed once by :func:`index_pieces`) are queried by the projects'
+    bounding boxes; then, per candidate pair:
+
+    - a point in a rectangular piece's box is in the piece (no further test); other pieces get
+      one prepared point-in-polygon test;
+    - a line or polygon is tested exactly (prepared); if it lies inside a rectangular piece's box
+      (a box comparison) or properly inside another piece, its whole measure counts; otherwise
+      the overlap is measured on their intersection (pieces have at most ``PIECE_VERTICES``).
+
+    Overlaps are summed over a zone's pieces. ``tree`` (an STRtree on the projects) is accepted
+    for callers that have one, but the query runs on the pieces' own tree.
     """
-    tree = tree or shapely.STRtree(projects_m)
-    geoms, owner = pieces if pieces is not None else subdivide(zones_m)
-    gi, pi = tree.query(geoms, predicate="intersects")
+    idx = pieces if isinstance(pieces, PieceIndex) else index_pieces(pieces if pieces is not None else subdivide(zones_m))
+    pi, gi = idx.tree.query(projects_m)  # bounding-box candidates
     if len(pi) == 0:
         return pi, gi, np.zeros(0)
     pg = projects_m[pi]
     dims = shapely.get_dimensions(pg)
+    rect = idx.rect[gi]
+    nz = len(zones_m)
+    keep = np.ones(len(pi), dtype=bool)
     measure = np.zeros(len(pi))
+    settled = np.zeros(len(pi), dtype=bool)
     ext = dims > 0
     if ext.any():
+        # a line/polygon properly inside the whole (prepared) zone counts whole: one test per
+        # (project, zone) instead of one per piece, and no intersection for the many such pairs
+        rows = np.flatnonzero(ext)
+        zkey = pi[rows] * nz + idx.owner[gi[rows]]
+        uz, first, inv = np.unique(zkey, return_index=True, return_inverse=True)
+        shapely.prepare(zones_m)
+        whole = shapely.contains_properly(zones_m[uz % nz], projects_m[uz // nz])
+        settled[rows[whole[inv]]] = True
+        keep[settled] = False
+        rep = rows[first[whole]]  # one row stands for each whole-zone (project, zone) pair
+        keep[rep] = True
+        measure[rep] = _measure(pg[rep])
+    test = ~settled & ((dims > 0) | ~rect)  # points in rectangles are settled by the box query
+    keep[test] = shapely.intersects(idx.geoms[gi[test]], pg[test])
+    rest = keep & ~settled & (dims > 0)
+    if rest.any():
+        pb = shapely.bounds(pg)
+        rb = idx.bounds[gi]
         full = np.zeros(len(pi), dtype=bool)
-        full[ext] = shapely.contains_properly(geoms[gi[ext]], pg[ext])
+        inbox = (pb[:, 0] > rb[:, 0]) & (pb[:, 1] > rb[:, 1]) & (pb[:, 2] < rb[:, 2]) & (pb[:, 3] < rb[:, 3])
+        full[rest & rect] = inbox[rest & rect]
+        other = rest & ~rect
+        full[other] = shapely.contains_properly(idx.geoms[gi[other]], pg[other])
         measure[full] = _measure(pg[full])
-        part = ext & ~full
+        part = rest & ~full
         if part.any():
-            measure[part] = _measure(shapely.intersection(pg[part], geoms[gi[part]]))
-    key = pi * len(zones_m) + owner[gi]
+            measure[part] = _measure(shapely.intersection(pg[part], idx.geoms[gi[part]]))
+    pi, gi, measure = pi[keep], gi[keep], measure[keep]
+    key = pi * nz + idx.owner[gi]
     uniq, inv = np.unique(key, return_inverse=True)  # sorted: by project, then zone
     total = np.bincount(inv, weights=measure, minlength=len(uniq))
     return uniq // len(zones_m), uniq % len(zones_m), total

@@ -173,3 +173,30 @@ def test_outside_distance_from_edge_index_equals_polygon_distance(ctx) -> None:
     _idx, fast = ctx.district_edges.query_nearest(out, return_distance=True, all_matches=False)
     assert len(out) > 50
     assert np.allclose(fast, shapely.distance(out, ctx.district), atol=1e-6)
+
+
+def test_overlaps_equal_brute_force_on_random_projects(ctx) -> None:
+    """The piece index (rectangle shortcuts, prepared tests) gives exactly the pairs and the
+    measures of intersecting every project with every whole zone."""
+    import numpy as np
+    import shapely
+
+    from lukou_geo.check import overlaps
+
+    rng = np.random.default_rng(11)
+    minx, miny, maxx, maxy = ctx.district.bounds
+    n = 400
+    x, y = rng.uniform(minx, maxx, n), rng.uniform(miny, maxy, n)
+    h = rng.uniform(20, 1500, n)
+    pts = shapely.points(x, y)
+    polys = shapely.box(x - h, y - h, x + h, y + h)
+    lines = shapely.linestrings(np.stack([np.stack([x - h, y], 1), np.stack([x + h, y + h / 2], 1)], 1))
+    zones = ctx.zone_geoms
+    for projects, measure in ((pts, None), (lines, shapely.length), (polys, shapely.area)):
+        pi, zi, got = overlaps(projects, zones, None, ctx.zone_pieces)
+        hit = shapely.intersects(zones[None, :], projects[:, None])
+        want_p, want_z = np.nonzero(hit)
+        assert np.array_equal(pi, want_p) and np.array_equal(zi, want_z)
+        if measure is not None:
+            want = measure(shapely.intersection(projects[want_p], zones[want_z]))
+            assert np.allclose(got, want, rtol=1e-7, atol=1e-3)
