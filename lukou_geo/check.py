@@ -361,7 +361,7 @@ def overlaps(
       one prepared point-in-polygon test;
     - a line or polygon is tested exactly (prepared); if it lies inside a rectangular piece's box
       (a box comparison) or properly inside another piece, its whole measure counts; otherwise
-      the overlap is measured on their intersection (pieces have at most ``PIECE_VERTICES``).
+      the overlap is measured on a rectangle clip (rectangular pieces) or their intersection.
 
     Overlaps are summed over a zone's pieces. ``tree`` (an STRtree on the projects) is accepted
     for callers that have one, but the query runs on the pieces' own tree.
@@ -403,7 +403,13 @@ def overlaps(
         other = rest & ~rect
         full[other] = shapely.contains_properly(idx.geoms[gi[other]], pg[other])
         measure[full] = _measure(pg[full])
-        part = rest & ~full
+        clip = rest & ~full & rect
+        if clip.any():
+            # GEOS's rectangle clipping is ~2× faster than a general intersection, but
+            # shapely.clip_by_rect takes scalar bounds only: one call per pair
+            rows = np.flatnonzero(clip)
+            measure[rows] = _measure(np.array([shapely.clip_by_rect(pg[r], *rb[r]) for r in rows], dtype=object))
+        part = rest & ~full & ~rect
         if part.any():
             measure[part] = _measure(shapely.intersection(pg[part], idx.geoms[gi[part]]))
     pi, gi, measure = pi[keep], gi[keep], measure[keep]
