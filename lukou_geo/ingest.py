@@ -521,6 +521,23 @@ def _to_float(v: Any) -> float:
     return float(s.replace(",", ""))
 
 
+def _cell_float(r: dict, col: Any, file: str, row: int) -> float:
+    """A coordinate cell as a number, or an InputError naming the file, row and column."""
+    try:
+        return _to_float(r[col])
+    except ValueError as exc:
+        empty = str(exc) == "empty"
+        raise InputError(
+            file,
+            "为空" if empty else f"`{r[col]}` 不是数字",
+            "is empty" if empty else f"`{r[col]}` is not a number",
+            "填入坐标数值",
+            "enter a coordinate",
+            row=row,
+            field=str(col),
+        ) from exc
+
+
 def read_table(df: pd.DataFrame, file: str, crs: str | None = "auto", ptype: str = "", header_rows: int = 1) -> Ingested:
     """Projects from a table whose coordinate columns are detected.
 
@@ -570,32 +587,8 @@ def read_table(df: pd.DataFrame, file: str, crs: str | None = "auto", ptype: str
         r = dict(zip(df.columns, rec, strict=True))
         try:
             if xc is not None:
-                try:
-                    x = _to_float(r[xc])
-                except ValueError as exc:
-                    empty = str(exc) == "empty"
-                    raise InputError(
-                        file,
-                        "为空" if empty else f"`{r[xc]}` 不是数字",
-                        "is empty" if empty else f"`{r[xc]}` is not a number",
-                        "填入坐标数值",
-                        "enter a coordinate",
-                        row=row,
-                        field=str(xc),
-                    ) from exc
-                try:
-                    y = _to_float(r[yc])
-                except ValueError as exc:
-                    empty = str(exc) == "empty"
-                    raise InputError(
-                        file,
-                        "为空" if empty else f"`{r[yc]}` 不是数字",
-                        "is empty" if empty else f"`{r[yc]}` is not a number",
-                        "填入坐标数值",
-                        "enter a coordinate",
-                        row=row,
-                        field=str(yc),
-                    ) from exc
+                x = _cell_float(r, xc, file, row)
+                y = _cell_float(r, yc, file, row)
                 metric = abs(x) > 1e4 and abs(y) > 1e4  # both metric; 1131.37 is a typo in degrees
                 if mode == "lonlat" and spec.kind not in ("gk", "epsg"):
                     metric = False  # 经度/纬度 columns hold degrees: 1131.37 is a typo, not metres
