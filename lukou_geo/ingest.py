@@ -363,15 +363,7 @@ def _check_lonlat(x: float, y: float, file: str, row: int | None, fx: str = "经
         )
     if abs(y) > 90:
         if abs(x) <= 90 and abs(y) <= 180:
-            raise InputError(
-                file,
-                f"坐标似乎颠倒,纬度在前?({x:g}, {y:g})",
-                f"coordinates seem swapped: latitude first? ({x:g}, {y:g})",
-                "按 经度,纬度 的顺序填写,或交换两列",
-                "give longitude first, or swap the columns",
-                row=row,
-                field=fy,
-            )
+            raise _swapped(file, x, y, row, fy)
         raise InputError(
             file,
             f"{fy} `{y:g}` 超出范围(-90–90)",
@@ -382,15 +374,7 @@ def _check_lonlat(x: float, y: float, file: str, row: int | None, fx: str = "经
             field=fy,
         )
     if 3 < x < 54 and 73 < y < 136:
-        raise InputError(
-            file,
-            f"坐标似乎颠倒,纬度在前?({x:g}, {y:g})",
-            f"coordinates seem swapped: latitude first? ({x:g}, {y:g})",
-            "按 经度,纬度 的顺序填写,或交换两列",
-            "give longitude first, or swap the columns",
-            row=row,
-            field=fy,
-        )
+        raise _swapped(file, x, y, row, fy)
 
 
 def read_coordinates_text(text: str, crs: str | None = "auto", name: str = "", ptype: str = "", file: str = "粘贴的坐标") -> Ingested:
@@ -519,6 +503,19 @@ def _to_float(v: Any) -> float:
             raise ValueError(s)
         return nums[0][0]
     return float(s.replace(",", ""))
+
+
+def _swapped(file: str, x: float, y: float, row: int | None, field: Any) -> InputError:
+    """The error for coordinates that look like latitude first."""
+    return InputError(
+        file,
+        f"坐标似乎颠倒,纬度在前?({x:g}, {y:g})",
+        f"coordinates seem swapped: latitude first? ({x:g}, {y:g})",
+        "按 经度,纬度 的顺序填写,或交换两列",
+        "give longitude first, or swap the columns",
+        row=row,
+        field=field,
+    )
 
 
 def _cell_float(r: dict, col: Any, file: str, row: int) -> float:
