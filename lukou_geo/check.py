@@ -35,6 +35,7 @@ from shapely.geometry import shape
 
 from .catalog import Catalog, CatalogError
 from .settings import MEASURE_CRS, MU_PER_HECTARE, get_settings
+from .zonegrid import ZoneGrid, bits_to_pairs, build_grid
 
 VERDICTS = ("符合", "需关注", "冲突")
 VERDICT_EN = {"符合": "fits", "需关注": "needs attention", "冲突": "conflict", "": ""}
@@ -155,6 +156,9 @@ class CheckContext:
     town_pieces: PieceIndex | None = None
     district_pieces: PieceIndex | None = None
     district_edges: shapely.STRtree | None = None  # the boundary's segments, for fast distances outside
+    zone_grid: ZoneGrid | None = None
+    town_grid: ZoneGrid | None = None
+    district_grid: ZoneGrid | None = None
 
 
 def _to_metric(geoms: Any) -> np.ndarray:
@@ -257,6 +261,9 @@ def build_context(catalog: Catalog, data: dict[str, dict[str, Any]], vocab: Proj
         town_pieces=index_pieces(subdivide(town_geoms, PIECE_VERTICES)),
         district_pieces=index_pieces(subdivide(np.array([district]), PIECE_VERTICES)),
         district_edges=_edge_tree(district),
+        zone_grid=build_grid(zone_geoms),
+        town_grid=build_grid(town_geoms),
+        district_grid=build_grid(np.array([district])),
     )
 
 
@@ -348,26 +355,116 @@ def index_pieces(pieces: tuple[np.ndarray, np.ndarray]) -> PieceIndex:
 
 def overlaps(
     projects_m: np.ndarray, zones_m: np.ndarray, tree: shapely.STRtree | None = None,
-    pieces: PieceIndex | tuple[np.ndarray, np.ndarray] | None = None,
+    pieces: PieceIndex | tuple[np.ndarray, np.ndarray] | None = None, grid: ZoneGrid | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every (project, zone) pair that intersects, with the overlap measure.
 
     Returns ``(project index, zone index, overlap)`` sorted by project then zone: overlap is an
-    area (m²) for polygon projects, a length (m) for lines and 0 for points. The zones' pieces
-    (:func:`subdivide`, indexed once by :func:`index_pieces`) are queried by the projects'
-    bounding boxes; then, per candidate pair:
+    area (m²) for polygon projects, a length (m) for lines and 0 for points.
+
+    With a ``grid`` (:func:`lukou_geo.zonegrid.build_grid` of the same zones), pairs far from a
+    zone's boundary are settled by the grid alone: a point takes its cell's zones, a line or
+    polygon whose cells no boundary comes near is wholly inside (whole measure) or outside. Only
+    the pairs near a boundary go to the exact tests: points one prepared point-in-polygon test,
+    lines and polygons the zones' pieces (:func:`_piece_overlaps`). ``tree`` (an STRtree on the
+    projects) is accepted for callers that have one but not needed.
+    """
+    idx = pieces if isinstance(pieces, PieceIndex) else index_pieces(pieces if pieces is not None else subdivide(zones_m))
+    projects_m = np.asarray(projects_m, dtype=object)
+    nz = len(zones_m)
+    if grid is not None and grid.n_zones != nz:
+        raise ValueError(f"the grid has {grid.n_zones} zones, not {nz}")
+    out_p: list[np.ndarray] = []
+    out_z: list[np.ndarray] = []
+    out_m: list[np.ndarray] = []
+    is_point = (shapely.get_type_id(projects_m) == 0) & ~shapely.is_empty(projects_m)  # empty: touches nothing
+    is_line = shapely.get_dimensions(projects_m) == 1
+    if grid is None:
+        pi, gi = idx.tree.query(projects_m)
+        line = is_line[pi]
+        out = [_piece_overlaps(projects_m, zones_m, idx, pi[~line], gi[~line])]
+        if line.any():
+            key = np.unique(pi[line] * nz + idx.owner[gi[line]])
+            out.append(_line_overlaps(projects_m, zones_m, key // max(nz, 1), key % max(nz, 1)))
+        return _sorted(out, nz)
+    if is_point.any():
+        rows = np.flatnonzero(is_point)
+        x, y = shapely.get_x(projects_m[rows]), shapely.get_y(projects_m[rows])
+        r, z, test = grid.point_pairs(x, y)
+        if test.any():
+            t = np.flatnonzero(test)
+            order = np.argsort(z[t], kind="stable")
+            t = t[order]
+            zs, starts = np.unique(z[t], return_index=True)
+            hit = np.ones(len(r), dtype=bool)
+            for k, a, b in zip(zs, starts, [*starts[1:], len(t)], strict=True):
+                hit[t[a:b]] = shapely.intersects_xy(zones_m[k], x[r[t[a:b]]], y[r[t[a:b]]])
+            r, z = r[hit], z[hit]
+        out_p.append(rows[r]), out_z.append(z), out_m.append(np.zeros(len(r)))
+    if (~is_point).any():
+        rows = np.flatnonzero(~is_point)
+        ins, edge = grid.lookup_boxes(shapely.bounds(projects_m[rows]))
+        r, z = bits_to_pairs(ins, nz)
+        out_p.append(rows[r]), out_z.append(z), out_m.append(_measure(projects_m[rows[r]]))
+        r, z = bits_to_pairs(edge, nz)
+        line = is_line[rows[r]]
+        if line.any():
+            p2, z2, m2 = _line_overlaps(projects_m, zones_m, rows[r[line]], z[line])
+            out_p.append(p2), out_z.append(z2), out_m.append(m2)
+        r, z = r[~line], z[~line]
+        if len(r):
+            cp = rows[r]
+            sub = np.unique(cp)
+            pi, gi = idx.tree.query(projects_m[sub])
+            pi = sub[pi]
+            near = np.isin(pi * nz + idx.owner[gi], cp * nz + z)
+            p2, z2, m2 = _piece_overlaps(projects_m, zones_m, idx, pi[near], gi[near])
+            out_p.append(p2), out_z.append(z2), out_m.append(m2)
+    if len(out_p) == 1:  # points only: already sorted
+        return out_p[0], out_z[0], out_m[0]
+    return _sorted(list(zip(out_p, out_z, out_m, strict=True)), nz)
+
+
+def _sorted(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]], nz: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Concatenate disjoint sets of (project, zone, measure) and sort them by project, then zone."""
+    if not parts:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    pi, zi, m = (np.concatenate([np.asarray(p[i]) for p in parts]) for i in range(3))
+    order = np.argsort(pi.astype(np.int64) * nz + zi, kind="stable")
+    return pi[order].astype(np.int64), zi[order].astype(np.int64), m[order].astype(float)
+
+
+def _line_overlaps(projects_m: np.ndarray, zones_m: np.ndarray, p: np.ndarray, z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Candidate (line project, zone) pairs tested and measured against the whole zone.
+
+    Lines are not measured piece by piece: a line running along a cut between two pieces would
+    count twice, and one along a rectangular piece's side would be dropped by its clip.
+    """
+    if len(p) == 0:
+        return p, z, np.zeros(0)
+    shapely.prepare(zones_m)
+    keep = shapely.intersects(zones_m[z], projects_m[p])
+    p, z = p[keep], z[keep]
+    m = shapely.length(projects_m[p])
+    whole = shapely.contains_properly(zones_m[z], projects_m[p])
+    m[~whole] = shapely.length(shapely.intersection(projects_m[p[~whole]], zones_m[z[~whole]]))
+    return p, z, m
+
+
+def _piece_overlaps(
+    projects_m: np.ndarray, zones_m: np.ndarray, idx: PieceIndex, pi: np.ndarray, gi: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The exact part of :func:`overlaps` for points and polygons (lines: :func:`_line_overlaps`),
+    on candidate (project, piece) pairs whose boxes meet.
 
     - a point in a rectangular piece's box is in the piece (no further test); other pieces get
       one prepared point-in-polygon test;
-    - a line or polygon is tested exactly (prepared); if it lies inside a rectangular piece's box
-      (a box comparison) or properly inside another piece, its whole measure counts; otherwise
-      the overlap is measured on a rectangle clip (rectangular pieces) or their intersection.
+    - a polygon is tested exactly (prepared); if it lies inside a rectangular piece's box (a box
+      comparison) or properly inside another piece, its whole area counts; otherwise the overlap
+      is measured on a rectangle clip (rectangular pieces) or their intersection.
 
-    Overlaps are summed over a zone's pieces. ``tree`` (an STRtree on the projects) is accepted
-    for callers that have one, but the query runs on the pieces' own tree.
+    Overlaps are summed over a zone's pieces.
     """
-    idx = pieces if isinstance(pieces, PieceIndex) else index_pieces(pieces if pieces is not None else subdivide(zones_m))
-    pi, gi = idx.tree.query(projects_m)  # bounding-box candidates
     if len(pi) == 0:
         return pi, gi, np.zeros(0)
     pg = projects_m[pi]
@@ -535,7 +632,7 @@ def _check_chunk(projects: gpd.GeoDataFrame, ctx: CheckContext, default_type: st
     tcode = tcode_u[inv] if n else np.zeros(0, np.int64)
 
     # district
-    dpi, _dz, dmeas = overlaps(pm, np.array([ctx.district]), tree, ctx.district_pieces)
+    dpi, _dz, dmeas = overlaps(pm, np.array([ctx.district]), tree, ctx.district_pieces, ctx.district_grid)
     in_any = np.zeros(n, dtype=bool)
     in_any[dpi] = True
     dshare = np.zeros(n)
@@ -552,7 +649,7 @@ def _check_chunk(projects: gpd.GeoDataFrame, ctx: CheckContext, default_type: st
             ddist[out] = shapely.distance(pm[out], ctx.district) / 1000
 
     # townships: the one with the largest overlap (points: containing)
-    tpi, tzi, tmeas = overlaps(pm, ctx.town_geoms, tree, ctx.town_pieces)
+    tpi, tzi, tmeas = overlaps(pm, ctx.town_geoms, tree, ctx.town_pieces, ctx.town_grid)
     township = np.full(n, "", dtype=object)
     if len(tpi):
         tdf = pd.DataFrame({"p": tpi, "z": tzi, "m": tmeas}).sort_values(["p", "m"], ascending=[True, False])
@@ -560,7 +657,7 @@ def _check_chunk(projects: gpd.GeoDataFrame, ctx: CheckContext, default_type: st
         township[first["p"].to_numpy()] = ctx.town_names[first["z"].to_numpy()]
 
     # zones
-    zpi, zzi, zmeas = overlaps(pm, ctx.zone_geoms, tree, ctx.zone_pieces)
+    zpi, zzi, zmeas = overlaps(pm, ctx.zone_geoms, tree, ctx.zone_pieces, ctx.zone_grid)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(size[zpi] > 0, zmeas / size[zpi], 1.0) if len(zpi) else np.zeros(0)
     pair_code = ctx.verdict_table[zzi, tcode[zpi]] if len(zpi) else np.zeros(0, np.int8)
@@ -620,9 +717,9 @@ def _check_chunk(projects: gpd.GeoDataFrame, ctx: CheckContext, default_type: st
             joined = tdf.groupby("p")["t"].agg(";".join)
             transport_text[joined.index.to_numpy()] = joined.to_numpy()
 
-    rep = shapely.point_on_surface(geoms_ll) if n else np.array([], dtype=object)
+    lon, lat = _representative_lonlat(geoms_ll)
     kind = np.where(dims == 2, "面", np.where(dims == 1, "线", "点")) if n else np.array([], dtype=object)
-    summary = pd.DataFrame(
+    summary = _frame(
         {
             "project_no": np.arange(offset + 1, offset + n + 1),
             "name": projects["name"].astype(str).to_numpy() if n else [],
@@ -632,14 +729,14 @@ def _check_chunk(projects: gpd.GeoDataFrame, ctx: CheckContext, default_type: st
             "area_ha": np.where(dims == 2, size / 1e4, np.nan).round(4),
             "area_mu": np.where(dims == 2, size / 1e4 * MU_PER_HECTARE, np.nan).round(3),
             "length_km": np.where(dims == 1, size / 1000, np.nan).round(3),
-            "lon": shapely.get_x(rep).round(6) if n else [],
-            "lat": shapely.get_y(rep).round(6) if n else [],
+            "lon": lon.round(6),
+            "lat": lat.round(6),
             "in_district": np.where(dshare >= 1 - 1e-9, "是", np.where(in_any, "部分", "否")),
             "district_share": dshare.round(4),
             "district_dist_km": ddist.round(3),
             "township": township,
             "zone_count": zone_count,
-            "verdict": [_CODE_TO_VERDICT[int(v)] for v in verdict],
+            "verdict": _CODE_NAMES[verdict],
             "deciding_zone": np.where(deciding >= 0, ctx.zones["name"].to_numpy()[np.maximum(deciding, 0)], "") if n else [],
             "axis": axis_name,
             "axis_km": np.round(axis_km, 2),
@@ -654,7 +751,7 @@ def _check_chunk(projects: gpd.GeoDataFrame, ctx: CheckContext, default_type: st
         summary["reason"] = ""
     summary = summary.drop(columns="deciding_idx")
 
-    zrows = pd.DataFrame(
+    zrows = _frame(
         {
             "project_no": zpi + offset + 1,
             "project": summary["name"].to_numpy()[zpi] if len(zpi) else [],
@@ -667,7 +764,7 @@ def _check_chunk(projects: gpd.GeoDataFrame, ctx: CheckContext, default_type: st
             "overlap_mu": np.where(dims[zpi] == 2, zmeas / 1e4 * MU_PER_HECTARE, np.nan).round(3) if len(zpi) else [],
             "overlap_km": np.where(dims[zpi] == 1, zmeas / 1000, np.nan).round(3) if len(zpi) else [],
             "share": np.asarray(share).round(4),
-            "verdict": [_CODE_TO_VERDICT[int(c)] for c in pair_code] if len(zpi) else [],
+            "verdict": _CODE_NAMES[pair_code],
             "_zi": zzi,
         }
     )
@@ -680,6 +777,29 @@ def _check_chunk(projects: gpd.GeoDataFrame, ctx: CheckContext, default_type: st
         zrows["plan_words"] = ""
     zrows = zrows.drop(columns="_zi")
     return summary, zrows
+
+
+#: verdict names indexed by code (``_NO_RULE`` = -1 is the last)
+_CODE_NAMES = np.array([_CODE_TO_VERDICT[c] for c in (_FITS, _ATTN, _CONFLICT, _NO_RULE)], dtype=object)
+
+
+def _frame(columns: dict[str, Any]) -> pd.DataFrame:
+    """A DataFrame whose text columns stay numpy object arrays: converting 10^5 Python strings to
+    pandas' Arrow-backed ``str`` dtype costs more than the whole zone check."""
+    return pd.DataFrame(
+        {k: pd.Series(v, dtype=object) if isinstance(v, np.ndarray) and v.dtype.kind in "OU" else v for k, v in columns.items()}
+    )
+
+
+def _representative_lonlat(geoms_ll: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A point on each geometry (the point itself for points, else ``point_on_surface``)."""
+    pts = (shapely.get_type_id(geoms_ll) == 0) & ~shapely.is_empty(geoms_ll)
+    lon, lat = np.full(len(geoms_ll), np.nan), np.full(len(geoms_ll), np.nan)
+    lon[pts], lat[pts] = shapely.get_x(geoms_ll[pts]), shapely.get_y(geoms_ll[pts])
+    if (~pts).any():
+        rep = shapely.point_on_surface(geoms_ll[~pts])
+        lon[~pts], lat[~pts] = shapely.get_x(rep), shapely.get_y(rep)
+    return lon, lat
 
 
 def _reason(r: Any, ctx: CheckContext) -> str:

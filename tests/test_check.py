@@ -176,8 +176,8 @@ def test_outside_distance_from_edge_index_equals_polygon_distance(ctx) -> None:
 
 
 def test_overlaps_equal_brute_force_on_random_projects(ctx) -> None:
-    """The piece index (rectangle shortcuts, prepared tests) gives exactly the pairs and the
-    measures of intersecting every project with every whole zone."""
+    """The piece index (rectangle shortcuts, prepared tests) and the zone grid give exactly the
+    pairs and the measures of intersecting every project with every whole zone."""
     import numpy as np
     import shapely
 
@@ -193,10 +193,11 @@ def test_overlaps_equal_brute_force_on_random_projects(ctx) -> None:
     lines = shapely.linestrings(np.stack([np.stack([x - h, y], 1), np.stack([x + h, y + h / 2], 1)], 1))
     zones = ctx.zone_geoms
     for projects, measure in ((pts, None), (lines, shapely.length), (polys, shapely.area)):
-        pi, zi, got = overlaps(projects, zones, None, ctx.zone_pieces)
         hit = shapely.intersects(zones[None, :], projects[:, None])
         want_p, want_z = np.nonzero(hit)
-        assert np.array_equal(pi, want_p) and np.array_equal(zi, want_z)
-        if measure is not None:
-            want = measure(shapely.intersection(projects[want_p], zones[want_z]))
-            assert np.allclose(got, want, rtol=1e-7, atol=1e-3)
+        for grid in (None, ctx.zone_grid):  # pieces alone, and the grid in front of them
+            pi, zi, got = overlaps(projects, zones, None, ctx.zone_pieces, grid)
+            assert np.array_equal(pi, want_p) and np.array_equal(zi, want_z)
+            if measure is not None:
+                want = measure(shapely.intersection(projects[want_p], zones[want_z]))
+                assert np.allclose(got, want, rtol=1e-7, atol=1e-3)
