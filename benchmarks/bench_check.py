@@ -1,7 +1,8 @@
 """`make bench`: throughput of the site check against every zone layer.
 
-100,000 random points and 10,000 random polygons (squares of 50–400 m) over the district's
-bounding box are checked against all ``check = "zone"`` layers. Every figure is printed next to
+100,000 random points and 10,000 random polygons 50–400 m across (a third each axis-aligned
+rectangles, rotated rectangles and irregular concave red lines) over the district's bounding
+box are checked against all ``check = "zone"`` layers. Every figure is printed next to
 baselines measured in the same run, on the same data (EPSG:4547):
 - raw:   one ``shapely.STRtree`` query with ``predicate="intersects"`` (both orientations are
          timed, tree build included; the faster one is the baseline): the practical limit;
@@ -46,10 +47,33 @@ def data(ctx):
     rng = np.random.default_rng(4547)
     minx, miny, maxx, maxy = shapely.bounds(ctx.district)
     pts = shapely.points(rng.uniform(minx, maxx, N_POINTS), rng.uniform(miny, maxy, N_POINTS))
-    cx, cy = rng.uniform(minx, maxx, N_POLYS), rng.uniform(miny, maxy, N_POLYS)
-    h = rng.uniform(25, 200, N_POLYS)
-    polys = shapely.box(cx - h, cy - h, cx + h, cy + h)
-    return pts, polys
+    return pts, red_lines(rng, N_POLYS, (minx, miny, maxx, maxy))
+
+
+def red_lines(rng, n: int, bounds) -> np.ndarray:
+    """Project polygons 50–400 m across, in three equal shares: drawn rectangles (axis-aligned),
+    rotated rectangles (aspect 1–3) and irregular red lines (8–16 vertices, concave)."""
+    minx, miny, maxx, maxy = bounds
+    cx, cy = rng.uniform(minx, maxx, n), rng.uniform(miny, maxy, n)
+    h = rng.uniform(25, 200, n)
+    kind = np.arange(n) % 3
+    out = np.empty(n, dtype=object)
+    a = kind == 0
+    out[a] = shapely.box(cx[a] - h[a], cy[a] - h[a], cx[a] + h[a], cy[a] + h[a])
+    b = np.flatnonzero(kind == 1)
+    t = rng.uniform(0, np.pi, len(b))
+    w, ln = h[b] / rng.uniform(1, 3, len(b)), h[b]
+    corners = np.array([(-1, -1), (1, -1), (1, 1), (-1, 1)], dtype=float)
+    lx, ly = corners[None, :, 0] * ln[:, None], corners[None, :, 1] * w[:, None]
+    xs = cx[b, None] + lx * np.cos(t)[:, None] - ly * np.sin(t)[:, None]
+    ys = cy[b, None] + lx * np.sin(t)[:, None] + ly * np.cos(t)[:, None]
+    out[b] = shapely.polygons(np.stack([xs, ys], axis=2))
+    for i in np.flatnonzero(kind == 2):
+        k = int(rng.integers(8, 17))
+        ang = (np.arange(k) + rng.uniform(0, 0.8, k)) * (2 * np.pi / k)  # star-shaped, so simple
+        r = h[i] * rng.uniform(0.45, 1.0, k)
+        out[i] = shapely.Polygon(np.stack([cx[i] + r * np.cos(ang), cy[i] + r * np.sin(ang)], axis=1))
+    return out
 
 
 def naive_rate(projects, zones, area: bool) -> float:

@@ -345,6 +345,10 @@ class PieceIndex:
     rect: np.ndarray
     bounds: np.ndarray
     rings: Rings | None = None  # the pieces' rings, for the numpy clip of polygon projects
+    #: convex parts of the pieces that are not convex (triangles): those of piece i are
+    #: ``parts[part_ptr[i]:part_ptr[i + 1]]`` (none for convex pieces)
+    parts: Rings | None = None
+    part_ptr: np.ndarray | None = None
 
 
 def index_pieces(pieces: tuple[np.ndarray, np.ndarray]) -> PieceIndex:
@@ -355,7 +359,13 @@ def index_pieces(pieces: tuple[np.ndarray, np.ndarray]) -> PieceIndex:
     boxes = shapely.box(*bounds.T) if len(geoms) else np.zeros(0, dtype=object)
     rect = (shapely.get_num_coordinates(geoms) == 5) & np.isclose(shapely.area(geoms), shapely.area(boxes), rtol=1e-12, atol=0)
     shapely.prepare(geoms)
-    return PieceIndex(geoms, np.asarray(owner), shapely.STRtree(geoms), rect, bounds, Rings.from_polygons(geoms))
+    rings = Rings.from_polygons(geoms)
+    # the concave pieces cut into triangles, so that a concave project can be clipped by them
+    concave = np.flatnonzero(rings.simple & ~rings.convex)
+    tri, of = shapely.get_parts(shapely.constrained_delaunay_triangles(geoms[concave]), return_index=True)
+    ptr = np.zeros(len(geoms) + 1, dtype=np.int64)
+    ptr[1:] = np.cumsum(np.bincount(concave[of], minlength=len(geoms)))
+    return PieceIndex(geoms, np.asarray(owner), shapely.STRtree(geoms), rect, bounds, rings, Rings.from_polygons(tri), ptr)
 
 
 def overlaps(
@@ -454,20 +464,35 @@ def _polygon_overlaps(
     projects_m: np.ndarray, zones_m: np.ndarray, idx: PieceIndex, pi: np.ndarray, gi: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Candidate (polygon project, piece) pairs measured by the batched numpy clip
-    (:mod:`lukou_geo.clip`): the piece clipped by a convex project, or the project by a convex
-    piece. Pairs neither way fits (a non-convex project over a non-convex piece, holes,
-    multipolygons) go to GEOS (:func:`_piece_overlaps`). A (project, zone) pair with no overlap
-    area is kept only if GEOS says they touch.
+    (:mod:`lukou_geo.clip`): the piece clipped by a convex project, or else the project by a
+    convex piece or by a concave piece's triangles. Projects the clip does not take (holes,
+    multipolygons, more than 512 vertices) go to GEOS (:func:`_piece_overlaps`). A (project,
+    zone) pair with no overlap area is kept only if GEOS says they touch.
     """
     nz = len(zones_m)
     if len(pi) == 0 or idx.rings is None:
         return _piece_overlaps(projects_m, zones_m, idx, pi, gi)
     up, loc = np.unique(pi, return_inverse=True)
-    prj = Rings.from_polygons(projects_m[up])
+    prj = Rings.from_polygons(projects_m[up], max_vertices=512)
     area = clip_areas(idx.rings, gi, prj, loc)
     nan = np.isnan(area)
     if nan.any():
         area[nan] = clip_areas(prj, loc[nan], idx.rings, gi[nan])
+        nan = np.isnan(area)
+    if nan.any() and idx.parts is not None:
+        # a concave project over a concave piece: clip the project by the piece's triangles
+        rows = np.flatnonzero(nan)
+        n_parts = idx.part_ptr[gi[rows] + 1] - idx.part_ptr[gi[rows]]
+        rows = rows[n_parts > 0]
+        n_parts = n_parts[n_parts > 0]
+        rr = np.repeat(rows, n_parts)
+        first = np.cumsum(n_parts) - n_parts
+        tri = np.repeat(idx.part_ptr[gi[rows]] - first, n_parts) + np.arange(len(rr))
+        a = clip_areas(prj, loc[rr], idx.parts, tri)
+        ok = ~np.isnan(a)  # False where the project is not a simple polygon
+        sums = np.bincount(np.searchsorted(rows, rr[ok]), weights=a[ok], minlength=len(rows))
+        whole = np.bincount(np.searchsorted(rows, rr[~ok]), minlength=len(rows)) == 0
+        area[rows[whole]] = sums[whole]
         nan = np.isnan(area)
     parts = [_piece_overlaps(projects_m, zones_m, idx, pi[nan], gi[nan])] if nan.any() else []
     key = pi[~nan] * nz + idx.owner[gi[~nan]]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import shapely
+import shapely.affinity
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -171,3 +172,9 @@ def test_random_zones_points_boxes_and_lines(seed: int, n_zones: int, cell: floa
     assert_same(shapely.box(x[:150] - h, y[:150] - h, x[:150] + h, y[:150] + h), zones, grid)
     lines = shapely.linestrings(np.stack([np.stack([x[:80], y[:80]], 1), np.stack([x[80:160], y[80:160]], 1)], 1))
     assert_same(lines, zones, grid)
+    # concave red lines (clipped by the zones' triangles), rotated rectangles, a hole, a multipolygon
+    red = [star(x[i], y[i], list(rng.uniform(20, 700, rng.integers(5, 20))), rng.uniform(0, 6)) for i in range(60)]
+    red += [shapely.affinity.rotate(shapely.box(x[i] - 300, y[i] - 80, x[i] + 300, y[i] + 80), rng.uniform(0, 180)) for i in range(60, 90)]
+    red.append(shapely.box(x[0] - 900, y[0] - 900, x[0] + 900, y[0] + 900).difference(shapely.Point(x[0], y[0]).buffer(400)))
+    red.append(shapely.MultiPolygon([star(x[1], y[1], [300, 100, 300, 100, 300]), shapely.box(x[1] + 400, y[1], x[1] + 900, y[1] + 50)]))
+    assert_same(np.array(red, dtype=object), zones, grid)
