@@ -349,6 +349,7 @@ class PieceIndex:
     #: ``parts[part_ptr[i]:part_ptr[i + 1]]`` (none for convex pieces)
     parts: Rings | None = None
     part_ptr: np.ndarray | None = None
+    part_bounds: np.ndarray | None = None
 
 
 def index_pieces(pieces: tuple[np.ndarray, np.ndarray]) -> PieceIndex:
@@ -365,7 +366,10 @@ def index_pieces(pieces: tuple[np.ndarray, np.ndarray]) -> PieceIndex:
     tri, of = shapely.get_parts(shapely.constrained_delaunay_triangles(geoms[concave]), return_index=True)
     ptr = np.zeros(len(geoms) + 1, dtype=np.int64)
     ptr[1:] = np.cumsum(np.bincount(concave[of], minlength=len(geoms)))
-    return PieceIndex(geoms, np.asarray(owner), shapely.STRtree(geoms), rect, bounds, rings, Rings.from_polygons(tri), ptr)
+    return PieceIndex(
+        geoms, np.asarray(owner), shapely.STRtree(geoms), rect, bounds, rings, Rings.from_polygons(tri), ptr,
+        shapely.bounds(tri) if len(tri) else np.zeros((0, 4)),
+    )
 
 
 def overlaps(
@@ -474,6 +478,7 @@ def _polygon_overlaps(
         return _piece_overlaps(projects_m, zones_m, idx, pi, gi)
     up, loc = np.unique(pi, return_inverse=True)
     prj = Rings.from_polygons(projects_m[up], max_vertices=512)
+    prj_bounds = shapely.bounds(projects_m[up])
     area = clip_areas(idx.rings, gi, prj, loc)
     nan = np.isnan(area)
     if nan.any():
@@ -488,6 +493,10 @@ def _polygon_overlaps(
         rr = np.repeat(rows, n_parts)
         first = np.cumsum(n_parts) - n_parts
         tri = np.repeat(idx.part_ptr[gi[rows]] - first, n_parts) + np.arange(len(rr))
+        # triangles whose box misses the project's add nothing
+        pb, tb = prj_bounds[loc[rr]], idx.part_bounds[tri]
+        near = (tb[:, 0] <= pb[:, 2]) & (tb[:, 2] >= pb[:, 0]) & (tb[:, 1] <= pb[:, 3]) & (tb[:, 3] >= pb[:, 1])
+        rr, tri = rr[near], tri[near]
         a = clip_areas(prj, loc[rr], idx.parts, tri)
         ok = ~np.isnan(a)  # False where the project is not a simple polygon
         sums = np.bincount(np.searchsorted(rows, rr[ok]), weights=a[ok], minlength=len(rows))

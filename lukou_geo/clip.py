@@ -203,10 +203,15 @@ def clip_areas(subjects: Rings, si: np.ndarray, clippers: Rings, ci: np.ndarray)
 
 
 def _clip_chunk(subjects: Rings, si: np.ndarray, clippers: Rings, ci: np.ndarray) -> np.ndarray:
-    """Sutherland–Hodgman for pairs whose subject is simple and clipper convex (both CCW)."""
+    """Sutherland–Hodgman for pairs whose subject is simple and clipper convex (both CCW).
+
+    Per clipper edge only the rings the edge actually cuts are rebuilt: a ring wholly inside the
+    half-plane is kept as it is and one wholly outside becomes empty (a polygon lies within the
+    hull of its vertices), which spares most of the work for the many pairs where a project
+    crosses only one or two of a piece's sides.
+    """
     pairs = len(si)
-    rows = np.arange(pairs)
-    n = subjects.count[si]
+    n = subjects.count[si].copy()
     m = clippers.count[ci]
     # Local coordinates (origin: the clipper's first vertex): no cancellation at x ≈ 4e5, y ≈ 3e6
     ox, oy = clippers.xy[ci, 0, 0, None], clippers.xy[ci, 0, 1, None]
@@ -214,33 +219,51 @@ def _clip_chunk(subjects: Rings, si: np.ndarray, clippers: Rings, ci: np.ndarray
     x, y = subjects.xy[si, :width, 0] - ox, subjects.xy[si, :width, 1] - oy
     cx, cy = clippers.xy[ci, : int(m.max()), 0] - ox, clippers.xy[ci, : int(m.max()), 1] - oy
     for j in range(cx.shape[1]):
-        if width == 0:
-            break
-        active = j < m  # pairs whose clipper has fewer edges keep their ring in this step
-        nj = np.where(j + 1 < m, j + 1, 0)
-        ax, ay = cx[:, j, None], cy[:, j, None]
-        ex, ey = cx[rows, nj, None] - ax, cy[rows, nj, None] - ay
+        live = (j < m) & (n > 0)  # pairs whose clipper has an edge j and whose ring is not empty
+        every = bool(live.all())
+        act = np.arange(pairs) if every else np.flatnonzero(live)
+        if len(act) == 0:
+            continue
+        nj = np.where(j + 1 < m[act], j + 1, 0)
+        ax, ay = cx[act, j, None], cy[act, j, None]
+        ex, ey = cx[act, nj, None] - ax, cy[act, nj, None] - ay
+        xa, ya = (x, y) if every else (x[act], y[act])
         # d >= 0: left of (or on) the edge a→b, i.e. inside the half-plane
-        d = ex * (y - ay) - ey * (x - ax)
-        inside = (d >= 0) | ~active[:, None]
-        valid = np.arange(width) < n[:, None]
-        crossing = valid & (inside != _predecessor(inside, n))
+        d = ex * (ya - ay) - ey * (xa - ax)
+        valid = np.arange(width) < n[act, None]
+        n_in = ((d >= 0) & valid).sum(axis=1)
+        n[act[n_in == 0]] = 0
+        cut = (n_in > 0) & (n_in < n[act])
+        if not cut.any():
+            continue
+        rows, d, xa, ya, valid = act[cut], d[cut], xa[cut], ya[cut], valid[cut]
+        k = n[rows]
+        prev = np.arange(width) - 1
+        prev = np.where(prev < 0, (k - 1)[:, None], prev[None, :])
+        inside = d >= 0
+        d_prev = np.take_along_axis(d, prev, axis=1)
+        x_prev, y_prev = np.take_along_axis(xa, prev, axis=1), np.take_along_axis(ya, prev, axis=1)
+        crossing = valid & (inside != (d_prev >= 0))
         keep = valid & inside
-        # Where the edge prev→cur crosses the line (d_prev, d on opposite sides: no division by 0)
-        d_cur, d_prev = d[crossing], _predecessor(d, n)[crossing]
-        t = d_prev / (d_prev - d_cur)
-        x_prev, y_prev = _predecessor(x, n)[crossing], _predecessor(y, n)[crossing]
-        # Each vertex emits the crossing of the edge that ends at it (if any), then itself (if inside)
-        emitted = crossing.astype(np.intp) + keep
-        end = np.cumsum(emitted, axis=1)
-        n = end[:, -1].copy()  # (end is shifted in place below)
-        width = int(n.max())
-        end += (rows * width)[:, None]
-        at_hit, at_vertex = (end - emitted)[crossing], (end - 1)[keep]
-        new_x, new_y = np.zeros(pairs * width), np.zeros(pairs * width)
-        new_x[at_hit] = x_prev + t * (x[crossing] - x_prev)
-        new_y[at_hit] = y_prev + t * (y[crossing] - y_prev)
-        new_x[at_vertex] = x[keep]
-        new_y[at_vertex] = y[keep]
-        x, y = new_x.reshape(pairs, width), new_y.reshape(pairs, width)
+        # Where the edge prev→cur crosses the line (d_prev, d on opposite sides there: no division
+        # by 0 where it is used). Each vertex emits that crossing (if any), then itself (if inside).
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # unused where not crossing
+            t = d_prev / (d_prev - d)
+            hx, hy = x_prev + t * (xa - x_prev), y_prev + t * (ya - y_prev)
+        emit = np.stack([crossing, keep], axis=2).reshape(len(rows), 2 * width)
+        ex_ = np.stack([hx, xa], axis=2).reshape(len(rows), 2 * width)
+        ey_ = np.stack([hy, ya], axis=2).reshape(len(rows), 2 * width)
+        k = emit.sum(axis=1)
+        w = int(k.max())
+        at = (np.cumsum(emit, axis=1) - 1 + (np.arange(len(rows)) * w)[:, None])[emit]
+        new_x, new_y = np.zeros(len(rows) * w), np.zeros(len(rows) * w)
+        new_x[at] = ex_[emit]
+        new_y[at] = ey_[emit]
+        if w > width:  # a concave ring can gain vertices: widen every row's slots (never truncate)
+            x = np.pad(x, ((0, 0), (0, w - width)))
+            y = np.pad(y, ((0, 0), (0, w - width)))
+            width = w
+        x[rows, :w] = new_x.reshape(len(rows), w)
+        y[rows, :w] = new_y.reshape(len(rows), w)
+        n[rows] = k
     return np.maximum(_shoelace(x, y, n), 0.0)

@@ -114,12 +114,14 @@ class ZoneGrid:
             on_grid = (ix1 >= 0) & (iy1 >= 0) & (ix0 < lv.nx) & (iy0 < lv.ny)
             cx0, cy0 = np.clip(ix0, 0, lv.nx - 1), np.clip(iy0, 0, lv.ny - 1)
             cx1, cy1 = np.clip(ix1, 0, lv.nx - 1), np.clip(iy1, 0, lv.ny - 1)
-            e = np.zeros((len(rows), w), dtype=np.uint64)
-            for dy in range(int((cy1 - cy0).max()) + 1):
-                for dx in range(int((cx1 - cx0).max()) + 1):
-                    use = (cx0 + dx <= cx1) & (cy0 + dy <= cy1)
-                    cell = (cy0 + dy) * lv.nx + (cx0 + dx)
-                    e[use] |= lv.edge[cell[use]]
+            # every cell of every box in one gather, OR-ed per box
+            wx, wy = cx1 - cx0 + 1, cy1 - cy0 + 1
+            counts = wx * wy
+            first = np.cumsum(counts) - counts
+            k = np.arange(int(counts.sum())) - np.repeat(first, counts)  # rank within the box
+            dy, dx = np.divmod(k, np.repeat(wx, counts))
+            cells = (np.repeat(cy0, counts) + dy) * lv.nx + np.repeat(cx0, counts) + dx
+            e = np.bitwise_or.reduceat(lv.edge[cells], first, axis=0)
             i = lv.inside[cy0 * lv.nx + cx0] & ~e
             e[~on_grid] = 0
             i[~on_grid] = 0
