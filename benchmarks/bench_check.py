@@ -123,8 +123,8 @@ def bench(label: str, projects, ctx, area: bool) -> dict[str, float]:
     raw_b = best(lambda: shapely.STRtree(projects).query(zones, predicate="intersects"))
     raw = min(raw_a, raw_b)
     pieces, grid = ctx.zone_pieces, ctx.zone_grid  # built once per context, like an index
-    ours = best(lambda: overlaps(projects, zones, None, pieces, grid))
-    pairs = len(overlaps(projects, zones, None, pieces, grid)[0])
+    ours = best(lambda: overlaps(projects, zones, pieces, grid))
+    pairs = len(overlaps(projects, zones, pieces, grid)[0])
     ll = gpd.GeoSeries(projects, crs="EPSG:4547").to_crs("EPSG:4326")
     gdf = gpd.GeoDataFrame({"name": np.arange(n).astype(str), "ptype": "新材料", "source": ""}, geometry=ll.values, crs="EPSG:4326")
     full = best(lambda: check_projects(gdf, ctx, details=False, chunk=n), 1)

@@ -14,8 +14,9 @@ of the project (for points: containing it), or else the rule zone with the large
 when no zone with a rule is touched, the type is missing or unknown, or the project lies outside
 the district.
 
-Everything is measured in EPSG:4547 and vectorised with ``shapely.STRtree``: the tree is built
-on the projects and queried with the (prepared) zone polygons, so each zone is prepared once.
+Everything is measured in EPSG:4547 and vectorised: a zone grid (:mod:`lukou_geo.zonegrid`)
+settles the pairs away from zone boundaries, and the pairs near one are tested exactly against
+the zones' prepared pieces (:func:`overlaps`), all built once per context.
 """
 
 from __future__ import annotations
@@ -373,7 +374,7 @@ def index_pieces(pieces: tuple[np.ndarray, np.ndarray]) -> PieceIndex:
 
 
 def overlaps(
-    projects_m: np.ndarray, zones_m: np.ndarray, tree: shapely.STRtree | None = None,
+    projects_m: np.ndarray, zones_m: np.ndarray,
     pieces: PieceIndex | tuple[np.ndarray, np.ndarray] | None = None, grid: ZoneGrid | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every (project, zone) pair that intersects, with the overlap measure.
@@ -385,8 +386,8 @@ def overlaps(
     zone's boundary are settled by the grid alone: a point takes its cell's zones, a line or
     polygon whose cells no boundary comes near is wholly inside (whole measure) or outside. Only
     the pairs near a boundary go to the exact tests: points one prepared point-in-polygon test,
-    lines and polygons the zones' pieces (:func:`_piece_overlaps`). ``tree`` (an STRtree on the
-    projects) is accepted for callers that have one but not needed.
+    lines the whole zone (:func:`_line_overlaps`), polygons the zones' pieces
+    (:func:`_polygon_overlaps`).
     """
     idx = pieces if isinstance(pieces, PieceIndex) else index_pieces(pieces if pieces is not None else subdivide(zones_m))
     projects_m = np.asarray(projects_m, dtype=object)
@@ -711,7 +712,6 @@ def _check_chunk(projects: gpd.GeoDataFrame, ctx: CheckContext, default_type: st
     pm = _to_metric(geoms_ll) if n else np.array([], dtype=object)
     dims = shapely.get_dimensions(pm) if n else np.zeros(0, int)
     size = _measure(pm) if n else np.zeros(0)
-    tree = shapely.STRtree(pm)
     vocab = ctx.vocab
     raw_types = projects["ptype"].fillna("").astype(str).to_numpy() if "ptype" in projects else np.full(n, "", dtype=object)
     raw_types = np.where(raw_types == "", default_type or "", raw_types)
@@ -723,7 +723,7 @@ def _check_chunk(projects: gpd.GeoDataFrame, ctx: CheckContext, default_type: st
     tcode = tcode_u[inv] if n else np.zeros(0, np.int64)
 
     # district
-    dpi, _dz, dmeas = overlaps(pm, np.array([ctx.district]), tree, ctx.district_pieces, ctx.district_grid)
+    dpi, _dz, dmeas = overlaps(pm, np.array([ctx.district]), ctx.district_pieces, ctx.district_grid)
     in_any = np.zeros(n, dtype=bool)
     in_any[dpi] = True
     dshare = np.zeros(n)
@@ -740,7 +740,7 @@ def _check_chunk(projects: gpd.GeoDataFrame, ctx: CheckContext, default_type: st
             ddist[out] = shapely.distance(pm[out], ctx.district) / 1000
 
     # townships: the one with the largest overlap (points: containing)
-    tpi, tzi, tmeas = overlaps(pm, ctx.town_geoms, tree, ctx.town_pieces, ctx.town_grid)
+    tpi, tzi, tmeas = overlaps(pm, ctx.town_geoms, ctx.town_pieces, ctx.town_grid)
     township = np.full(n, "", dtype=object)
     if len(tpi):
         tdf = pd.DataFrame({"p": tpi, "z": tzi, "m": tmeas}).sort_values(["p", "m"], ascending=[True, False])
@@ -748,7 +748,7 @@ def _check_chunk(projects: gpd.GeoDataFrame, ctx: CheckContext, default_type: st
         township[first["p"].to_numpy()] = ctx.town_names[first["z"].to_numpy()]
 
     # zones
-    zpi, zzi, zmeas = overlaps(pm, ctx.zone_geoms, tree, ctx.zone_pieces, ctx.zone_grid)
+    zpi, zzi, zmeas = overlaps(pm, ctx.zone_geoms, ctx.zone_pieces, ctx.zone_grid)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(size[zpi] > 0, zmeas / size[zpi], 1.0) if len(zpi) else np.zeros(0)
     pair_code = ctx.verdict_table[zzi, tcode[zpi]] if len(zpi) else np.zeros(0, np.int8)

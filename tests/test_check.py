@@ -196,7 +196,7 @@ def test_overlaps_equal_brute_force_on_random_projects(ctx) -> None:
         hit = shapely.intersects(zones[None, :], projects[:, None])
         want_p, want_z = np.nonzero(hit)
         for grid in (None, ctx.zone_grid):  # pieces alone, and the grid in front of them
-            pi, zi, got = overlaps(projects, zones, None, ctx.zone_pieces, grid)
+            pi, zi, got = overlaps(projects, zones, ctx.zone_pieces, grid)
             assert np.array_equal(pi, want_p) and np.array_equal(zi, want_z)
             if measure is not None:
                 want = measure(shapely.intersection(projects[want_p], zones[want_z]))

@@ -26,7 +26,7 @@ def brute(projects: np.ndarray, zones: np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 def assert_same(projects, zones, grid) -> None:
     pieces = index_pieces(subdivide(zones, 8))
-    pi, zi, m = overlaps(projects, zones, None, pieces, grid)
+    pi, zi, m = overlaps(projects, zones, pieces, grid)
     wp, wz, wm = brute(projects, zones)
     assert np.array_equal(pi, wp), "pairs differ"
     assert np.array_equal(zi, wz), "pairs differ"
@@ -139,14 +139,14 @@ def test_cell_centres_agree_with_the_zones() -> None:
 
 def test_grid_of_no_zones() -> None:
     grid = build_grid(np.array([], dtype=object))
-    pi, zi, m = overlaps(shapely.points([X0], [Y0]), np.array([], dtype=object), None, None, grid)
+    pi, zi, m = overlaps(shapely.points([X0], [Y0]), np.array([], dtype=object), None, grid)
     assert len(pi) == len(zi) == len(m) == 0
 
 
 def test_a_grid_for_other_zones_is_refused() -> None:
     zones = np.array([shapely.box(X0, Y0, X0 + 100, Y0 + 100)])
     with pytest.raises(ValueError, match="zones"):
-        overlaps(shapely.points([X0], [Y0]), np.concatenate([zones, zones]), None, None, build_grid(zones))
+        overlaps(shapely.points([X0], [Y0]), np.concatenate([zones, zones]), None, build_grid(zones))
 
 
 @settings(max_examples=40, deadline=None)
