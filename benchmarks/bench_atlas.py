@@ -27,12 +27,13 @@ import statistics
 import sys
 import tempfile
 import threading
-import time
 from pathlib import Path
 
 import folium
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from any folder
+
+from _timing import timed
 
 from lukou_geo import assets
 from lukou_geo.catalog import read_catalog, validate_data
@@ -61,15 +62,6 @@ def blank_map() -> folium.Map:
 def html_of(m: folium.Map, base: str) -> str:
     assets.localize(m, base)
     return m.get_root().render()
-
-
-def timed(fn, repeat: int = REPEAT) -> tuple[float, object]:
-    times, out = [], None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), out
 
 
 FIRST_FEATURE_JS = """
@@ -109,9 +101,15 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         return
 
 
+class _QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # the browser closed a page mid-download
+            super().handle_error(request, client_address)
+
+
 def serve(folder: Path) -> str:
     handler = functools.partial(_Quiet, directory=str(folder))
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    srv = _QuietServer(("127.0.0.1", 0), handler)
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{srv.server_address[1]}/"
 
@@ -211,8 +209,8 @@ def main() -> int:
     catalog = read_catalog()
     t_load, data = timed(lambda: validate_data(catalog), 3)
     base = "vendor/"
-    t_atlas, atlas_html = timed(lambda: html_of(build_map(catalog, data, MapOptions()), base))
-    t_naive, naive_html = timed(lambda: html_of(naive_map(catalog, data), base))
+    t_atlas, atlas_html = timed(lambda: html_of(build_map(catalog, data, MapOptions()), base), REPEAT)
+    t_naive, naive_html = timed(lambda: html_of(naive_map(catalog, data), base), REPEAT)
     blank_html = html_of(blank_map(), base)
     every = frozenset(lyr.id for lyr in catalog.layers)
     all_html = html_of(build_map(catalog, data, MapOptions(visible=every)), base)

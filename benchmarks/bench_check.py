@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import resource
 import sys
-import time
 from pathlib import Path
 
 import geopandas as gpd
@@ -29,18 +28,11 @@ import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from any folder
 
+from _timing import best
+
 from lukou_geo.check import check_projects, default_context, overlaps
 
 N_POINTS, N_POLYS, NAIVE_SAMPLE, REPEAT = 100_000, 10_000, 2_000, 3
-
-
-def best(fn, repeat: int = REPEAT) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def data(ctx):
@@ -88,7 +80,7 @@ def naive_rate(projects, zones, area: bool) -> float:
                     out.append((zi, z.intersection(p).area if area else 0.0))
         return out
 
-    return NAIVE_SAMPLE / best(loop)
+    return NAIVE_SAMPLE / best(loop, REPEAT)
 
 
 def naive_full_rate(projects, ctx, area: bool) -> float:
@@ -119,11 +111,11 @@ def naive_full_rate(projects, ctx, area: bool) -> float:
 def bench(label: str, projects, ctx, area: bool) -> dict[str, float]:
     zones = ctx.zone_geoms
     n = len(projects)
-    raw_a = best(lambda: shapely.STRtree(zones).query(projects, predicate="intersects"))
-    raw_b = best(lambda: shapely.STRtree(projects).query(zones, predicate="intersects"))
+    raw_a = best(lambda: shapely.STRtree(zones).query(projects, predicate="intersects"), REPEAT)
+    raw_b = best(lambda: shapely.STRtree(projects).query(zones, predicate="intersects"), REPEAT)
     raw = min(raw_a, raw_b)
     pieces, grid = ctx.zone_pieces, ctx.zone_grid  # built once per context, like an index
-    ours = best(lambda: overlaps(projects, zones, pieces, grid))
+    ours = best(lambda: overlaps(projects, zones, pieces, grid), REPEAT)
     pairs = len(overlaps(projects, zones, pieces, grid)[0])
     ll = gpd.GeoSeries(projects, crs="EPSG:4547").to_crs("EPSG:4326")
     gdf = gpd.GeoDataFrame({"name": np.arange(n).astype(str), "ptype": "新材料", "source": ""}, geometry=ll.values, crs="EPSG:4326")

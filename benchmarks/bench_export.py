@@ -20,6 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from any folder
 
+from _timing import timed
+
 from lukou_geo.catalog import read_catalog, validate_data
 from lukou_geo.deck import read_deck
 from lukou_geo.export import export_deck_html, export_print, spec_for_slide
@@ -28,15 +30,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync", "--no-first-run"]
 FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 REPEAT = 3
-
-
-def timed(fn, repeat: int = REPEAT):
-    times, out = [], None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), out
 
 
 def start_app() -> tuple[subprocess.Popen, str]:
@@ -91,15 +84,15 @@ def main() -> int:
     catalog = read_catalog()
     data = validate_data(catalog)
     deck = read_deck()
-    t_html, html = timed(lambda: export_deck_html(catalog, data, deck, "zh"))
+    t_html, html = timed(lambda: export_deck_html(catalog, data, deck, "zh"), REPEAT)
     size = len(html.encode("utf-8"))
     print(f"deck: {len(deck.slides)} slides ({', '.join(s.title_zh for s in deck.slides)})")
     print(f"exported deck HTML: {size / 1e6:.2f} MB (target ≤ 3 MB: {'ok' if size <= 3e6 else 'OVER'}), "
           f"built in {t_html:.2f} s")
     for paper, orient in (("A4", "landscape"), ("A3", "landscape"), ("A3", "portrait")):
         spec = spec_for_slide(deck, 0, data, "zh", paper=paper, orientation=orient, dpi=150)
-        t_pdf, pdf = timed(lambda spec=spec: export_print(catalog, data, spec, "pdf"))
-        t_png, png = timed(lambda spec=spec: export_print(catalog, data, spec, "png"))
+        t_pdf, pdf = timed(lambda spec=spec: export_print(catalog, data, spec, "pdf"), REPEAT)
+        t_png, png = timed(lambda spec=spec: export_print(catalog, data, spec, "png"), REPEAT)
         print(f"print {paper} {orient} @150 dpi: PDF {len(pdf) / 1e6:.2f} MB in {t_pdf:.2f} s; "
               f"PNG {len(png) / 1e6:.2f} MB in {t_png:.2f} s (ratio to deck HTML export: "
               f"PDF {t_pdf / t_html:.1f}×, PNG {t_png / t_html:.1f}×)")
