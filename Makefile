@@ -8,12 +8,17 @@ STREAMLIT_FLAGS := --server.enableStaticServing true --browser.gatherUsageStats 
 
 .PHONY: setup run test test-fast bench data lint clean
 
-setup: $(VENV)/.installed static/vendor/manifest.json
+setup: $(VENV)/.installed static/vendor/manifest.json $(VENV)/.kernels
 
 $(VENV)/.installed: requirements.txt
 	@$(PY) -c 'import sys; assert sys.version_info[:2] >= (3, 11), "Python 3.11+ is needed, found " + sys.version' 
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --disable-pip-version-check -q -r requirements.txt
+	touch $@
+
+# the site check's Numba kernels, compiled once into Numba's cache (lukou_geo/__pycache__)
+$(VENV)/.kernels: lukou_geo/clip.py lukou_geo/zonegrid.py $(VENV)/.installed
+	$(BIN)/python -c 'from lukou_geo.check import compile_kernels; compile_kernels()'
 	touch $@
 
 static/vendor/manifest.json: package.json package-lock.json tools/vendor_assets.py $(VENV)/.installed

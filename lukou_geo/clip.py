@@ -1,17 +1,18 @@
-"""Batched overlap areas of (polygon, convex polygon) pairs in plain numpy.
+"""Batched overlap areas of (polygon, convex polygon) pairs, compiled with Numba.
 
 The site check measures how much of a project polygon lies in each zone piece it crosses. With
 Shapely that is one ``shapely.intersection(a, b).area`` per pair, and for the small polygons
 involved GEOS's fixed cost per pair (~9 µs: building the overlay graph, allocating the result
 geometry, wrapping it back into Python) dominates the actual arithmetic. Shapely/GEOS has no
-batched clip that would amortise it, and no well-kept library does batched polygon clipping in
-numpy, so this module does it by hand.
+batched clip that would amortise it, and no well-kept library does batched clipping of arbitrary
+polygon pairs, so this module does it by hand: the rings are read into padded numpy arrays once
+(:class:`Rings`) and one Numba-compiled loop clips every pair (numba_celltree clips only convex
+faces of a single mesh it indexes itself).
 
 The method is Sutherland–Hodgman: the subject ring is clipped by each half-plane of a *convex*
 clipper in turn. Against a convex clipper its result is exact in area even for a concave subject:
 where the subject falls apart into several pieces the output ring joins them by zero-width
-"bridges" along the clipper's edges, which add nothing to the shoelace area. All pairs are clipped
-at once: the only Python loop is over the clipper's edge number.
+"bridges" along the clipper's edges, which add nothing to the shoelace area.
 
 Where the fast path does not apply (a subject that is not a single polygon without holes, or a
 clipper that is not convex) the result is NaN and the caller falls back to GEOS. Like GEOS's
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 import shapely
 
@@ -35,12 +37,6 @@ import shapely
 #: sharper is "not convex" (GEOS fallback).
 CONVEX_TOL = 1e-10
 ROUNDING_ULPS = 4.0
-
-#: Vertex slots (pairs x padded ring width) clipped per chunk: ~6,000 pairs of 8-vertex subjects,
-#: ~800 of 64-vertex ones. Chunks this small keep the temporaries in cache (peak memory ~8 MB) and
-#: measured faster than large ones (100,000 pairs x 64 vertices: 0.8 s in chunks of 50,000 slots,
-#: 1.7 s in chunks of 1.3 million).
-_CHUNK_VERTICES = 50_000
 
 _POLYGON = 3  # shapely.GeometryType.POLYGON
 
@@ -115,11 +111,6 @@ def _successor(a: np.ndarray, count: np.ndarray) -> np.ndarray:
     return out
 
 
-def _predecessor(a: np.ndarray, count: np.ndarray) -> np.ndarray:
-    """Each slot's predecessor along its padded ring."""
-    return np.concatenate([a[np.arange(len(a)), np.maximum(count - 1, 0)][:, None], a[:, :-1]], axis=1)
-
-
 def _shoelace(x: np.ndarray, y: np.ndarray, count: np.ndarray) -> np.ndarray:
     """Signed area (positive counter-clockwise) of padded rings; best in local coordinates."""
     if x.shape[1] == 0:
@@ -188,82 +179,81 @@ def clip_areas(subjects: Rings, si: np.ndarray, clippers: Rings, ci: np.ndarray)
     degenerate = ok & ((subjects.area[si] == 0) | (clippers.area[ci] == 0))
     out[degenerate] = 0.0
     todo = np.flatnonzero(ok & ~degenerate)
-    # Chunks of similar subject size, so that little work goes into padding
-    todo = todo[np.argsort(subjects.count[si[todo]], kind="stable")]
-    sizes = subjects.count[si[todo]]
-    start = 0
-    while start < len(todo):
-        stop = min(len(todo), start + max(1, _CHUNK_VERTICES // int(sizes[start])))
-        while stop - start > 1 and (stop - start) * int(sizes[stop - 1]) > _CHUNK_VERTICES:
-            stop = start + max(1, _CHUNK_VERTICES // int(sizes[stop - 1]))
-        k = todo[start:stop]
-        out[k] = _clip_chunk(subjects, si[k], clippers, ci[k])
-        start = stop
+    if len(todo):
+        _clip_pairs(subjects.xy, subjects.count, si, clippers.xy, clippers.count, ci, todo, max(_BUFFER, 4), out)
     return out
 
 
-def _clip_chunk(subjects: Rings, si: np.ndarray, clippers: Rings, ci: np.ndarray) -> np.ndarray:
-    """Sutherland–Hodgman for pairs whose subject is simple and clipper convex (both CCW).
+#: Initial vertex slots of the kernel's working rings (they grow when a concave ring gains vertices).
+_BUFFER = 64
 
-    Per clipper edge only the rings the edge actually cuts are rebuilt: a ring wholly inside the
-    half-plane is kept as it is and one wholly outside becomes empty (a polygon lies within the
-    hull of its vertices), which spares most of the work for the many pairs where a project
-    crosses only one or two of a piece's sides.
+
+@numba.njit(cache=True, nogil=True)
+def _clip_pairs(sxy, scount, si, cxy, ccount, ci, todo, cap, out):  # pragma: no cover - compiled
+    """Sutherland–Hodgman for the pairs ``todo`` (subject simple, clipper convex, both CCW); writes
+    ``out[k]``. Compiled by Numba: a loop per pair and per clipper edge, which numpy could only
+    express with padded (pairs x vertices) temporaries at ~10x the cost.
+
+    A ring wholly inside an edge's half-plane is kept as it is and one wholly outside becomes empty
+    (a polygon lies within the hull of its vertices), so only the rings an edge cuts are rebuilt.
+    Coordinates are local (origin: the clipper's first vertex): no cancellation at x ≈ 4e5, y ≈ 3e6.
     """
-    pairs = len(si)
-    n = subjects.count[si].copy()
-    m = clippers.count[ci]
-    # Local coordinates (origin: the clipper's first vertex): no cancellation at x ≈ 4e5, y ≈ 3e6
-    ox, oy = clippers.xy[ci, 0, 0, None], clippers.xy[ci, 0, 1, None]
-    width = int(n.max())
-    x, y = subjects.xy[si, :width, 0] - ox, subjects.xy[si, :width, 1] - oy
-    cx, cy = clippers.xy[ci, : int(m.max()), 0] - ox, clippers.xy[ci, : int(m.max()), 1] - oy
-    for j in range(cx.shape[1]):
-        live = (j < m) & (n > 0)  # pairs whose clipper has an edge j and whose ring is not empty
-        every = bool(live.all())
-        act = np.arange(pairs) if every else np.flatnonzero(live)
-        if len(act) == 0:
-            continue
-        nj = np.where(j + 1 < m[act], j + 1, 0)
-        ax, ay = cx[act, j, None], cy[act, j, None]
-        ex, ey = cx[act, nj, None] - ax, cy[act, nj, None] - ay
-        xa, ya = (x, y) if every else (x[act], y[act])
-        # d >= 0: left of (or on) the edge a→b, i.e. inside the half-plane
-        d = ex * (ya - ay) - ey * (xa - ax)
-        valid = np.arange(width) < n[act, None]
-        n_in = ((d >= 0) & valid).sum(axis=1)
-        n[act[n_in == 0]] = 0
-        cut = (n_in > 0) & (n_in < n[act])
-        if not cut.any():
-            continue
-        rows, d, xa, ya, valid = act[cut], d[cut], xa[cut], ya[cut], valid[cut]
-        k = n[rows]
-        prev = np.arange(width) - 1
-        prev = np.where(prev < 0, (k - 1)[:, None], prev[None, :])
-        inside = d >= 0
-        d_prev = np.take_along_axis(d, prev, axis=1)
-        x_prev, y_prev = np.take_along_axis(xa, prev, axis=1), np.take_along_axis(ya, prev, axis=1)
-        crossing = valid & (inside != (d_prev >= 0))
-        keep = valid & inside
-        # Where the edge prev→cur crosses the line (d_prev, d on opposite sides there: no division
-        # by 0 where it is used). Each vertex emits that crossing (if any), then itself (if inside).
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # unused where not crossing
-            t = d_prev / (d_prev - d)
-            hx, hy = x_prev + t * (xa - x_prev), y_prev + t * (ya - y_prev)
-        emit = np.stack([crossing, keep], axis=2).reshape(len(rows), 2 * width)
-        ex_ = np.stack([hx, xa], axis=2).reshape(len(rows), 2 * width)
-        ey_ = np.stack([hy, ya], axis=2).reshape(len(rows), 2 * width)
-        k = emit.sum(axis=1)
-        w = int(k.max())
-        at = (np.cumsum(emit, axis=1) - 1 + (np.arange(len(rows)) * w)[:, None])[emit]
-        new_x, new_y = np.zeros(len(rows) * w), np.zeros(len(rows) * w)
-        new_x[at] = ex_[emit]
-        new_y[at] = ey_[emit]
-        if w > width:  # a concave ring can gain vertices: widen every row's slots (never truncate)
-            x = np.pad(x, ((0, 0), (0, w - width)))
-            y = np.pad(y, ((0, 0), (0, w - width)))
-            width = w
-        x[rows, :w] = new_x.reshape(len(rows), w)
-        y[rows, :w] = new_y.reshape(len(rows), w)
-        n[rows] = k
-    return np.maximum(_shoelace(x, y, n), 0.0)
+    x = np.empty(cap)
+    y = np.empty(cap)
+    nx = np.empty(cap)
+    ny = np.empty(cap)
+    d = np.empty(cap)
+    for t in range(len(todo)):
+        k = todo[t]
+        s, c = si[k], ci[k]
+        n, m = scount[s], ccount[c]
+        ox, oy = cxy[c, 0, 0], cxy[c, 0, 1]
+        if n > cap:
+            cap = 2 * n
+            x, y, nx, ny, d = np.empty(cap), np.empty(cap), np.empty(cap), np.empty(cap), np.empty(cap)
+        for v in range(n):
+            x[v] = sxy[s, v, 0] - ox
+            y[v] = sxy[s, v, 1] - oy
+        for j in range(m):
+            jn = j + 1 if j + 1 < m else 0
+            ax, ay = cxy[c, j, 0] - ox, cxy[c, j, 1] - oy
+            ex, ey = (cxy[c, jn, 0] - ox) - ax, (cxy[c, jn, 1] - oy) - ay
+            n_in = 0
+            for v in range(n):
+                # d >= 0: left of (or on) the edge a→b, i.e. inside the half-plane
+                d[v] = ex * (y[v] - ay) - ey * (x[v] - ax)
+                if d[v] >= 0:
+                    n_in += 1
+            if n_in == 0:
+                n = 0
+                break
+            if n_in == n:
+                continue
+            if 2 * n > cap:  # a pass emits at most 2n vertices (a concave ring can gain some): grow
+                cap = 4 * n
+                x2, y2, d2 = np.empty(cap), np.empty(cap), np.empty(cap)
+                x2[:n], y2[:n], d2[:n] = x[:n], y[:n], d[:n]
+                x, y, d, nx, ny = x2, y2, d2, np.empty(cap), np.empty(cap)
+            # Each vertex emits where the edge prev→cur crosses the line (d of opposite signs
+            # there: no division by 0), then itself if inside.
+            w = 0
+            for v in range(n):
+                p = v - 1 if v > 0 else n - 1
+                inside = d[v] >= 0
+                if inside != (d[p] >= 0):
+                    f = d[p] / (d[p] - d[v])
+                    nx[w] = x[p] + f * (x[v] - x[p])
+                    ny[w] = y[p] + f * (y[v] - y[p])
+                    w += 1
+                if inside:
+                    nx[w] = x[v]
+                    ny[w] = y[v]
+                    w += 1
+            x, nx = nx, x
+            y, ny = ny, y
+            n = w
+        a = 0.0
+        for v in range(n):
+            u = v + 1 if v + 1 < n else 0
+            a += x[v] * y[u] - x[u] * y[v]
+        out[k] = max(0.5 * a, 0.0)

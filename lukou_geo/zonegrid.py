@@ -29,6 +29,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+import numba
 import numpy as np
 import shapely
 
@@ -114,20 +115,25 @@ class ZoneGrid:
             on_grid = (ix1 >= 0) & (iy1 >= 0) & (ix0 < lv.nx) & (iy0 < lv.ny)
             cx0, cy0 = np.clip(ix0, 0, lv.nx - 1), np.clip(iy0, 0, lv.ny - 1)
             cx1, cy1 = np.clip(ix1, 0, lv.nx - 1), np.clip(iy1, 0, lv.ny - 1)
-            # every cell of every box in one gather, OR-ed per box
-            wx, wy = cx1 - cx0 + 1, cy1 - cy0 + 1
-            counts = wx * wy
-            first = np.cumsum(counts) - counts
-            k = np.arange(int(counts.sum())) - np.repeat(first, counts)  # rank within the box
-            dy, dx = np.divmod(k, np.repeat(wx, counts))
-            cells = (np.repeat(cy0, counts) + dy) * lv.nx + np.repeat(cx0, counts) + dx
-            e = np.bitwise_or.reduceat(lv.edge[cells], first, axis=0)
-            i = lv.inside[cy0 * lv.nx + cx0] & ~e
-            e[~on_grid] = 0
-            i[~on_grid] = 0
-            inside[rows] = i
-            edge[rows] = e
+            _or_cells(lv.inside, lv.edge, lv.nx, rows[on_grid], cx0[on_grid], cy0[on_grid], cx1[on_grid], cy1[on_grid], inside, edge)
         return inside, edge
+
+
+@numba.njit(cache=True, nogil=True)
+def _or_cells(lv_inside, lv_edge, nx, rows, cx0, cy0, cx1, cy1, inside, edge):  # pragma: no cover - compiled
+    """For box t (cells ``cx0[t]..cx1[t]`` × ``cy0[t]..cy1[t]``): ``edge[rows[t]]`` = the OR of the
+    cells' edge sets, ``inside[rows[t]]`` = the first cell's inside set without those. Compiled by
+    Numba: a gather of a few cells per box, which numpy does with an index array per cell."""
+    for t in range(len(rows)):
+        r = rows[t]
+        first = cy0[t] * nx + cx0[t]
+        for k in range(lv_edge.shape[1]):
+            e = lv_edge[first, k]
+            for yy in range(cy0[t], cy1[t] + 1):
+                for xx in range(cx0[t], cx1[t] + 1):
+                    e |= lv_edge[yy * nx + xx, k]
+            edge[r, k] = e
+            inside[r, k] = lv_inside[first, k] & ~e
 
 
 def _set_bit(masks: np.ndarray, cells: np.ndarray, k: int) -> None:
@@ -244,8 +250,33 @@ def _edge_cells(zone: Any, x0: float, y0: float, cell: float, nx: int, eps: floa
 
 def bits_to_pairs(masks: np.ndarray, n_zones: int) -> tuple[np.ndarray, np.ndarray]:
     """``(row, zone)`` of every set bit of ``(n, W)`` bit sets, sorted by row then zone."""
-    if len(masks) == 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    bits = np.unpackbits(np.ascontiguousarray(masks, dtype="<u8").view(np.uint8), axis=1, bitorder="little")
-    rows, z = np.nonzero(bits[:, :n_zones])
-    return rows.astype(np.int64), z.astype(np.int64)
+    return _bit_pairs(np.ascontiguousarray(masks, dtype=np.uint64), n_zones)
+
+
+@numba.njit(cache=True, nogil=True)
+def _bit_pairs(masks, n_zones):  # pragma: no cover - compiled
+    """Compiled by Numba: numpy would unpack every bit of every row (64 bytes a word) to find the
+    few that are set."""
+    one, zero = np.uint64(1), np.uint64(0)
+    total = 0
+    for i in range(masks.shape[0]):
+        for k in range(masks.shape[1]):
+            v = masks[i, k]
+            while v != zero:
+                v &= v - one
+                total += 1
+    rows = np.empty(total, np.int64)
+    zones = np.empty(total, np.int64)
+    t = 0
+    for i in range(masks.shape[0]):
+        for k in range(masks.shape[1]):
+            v = masks[i, k]
+            b = k * 64
+            while v != zero:
+                if v & one and b < n_zones:
+                    rows[t] = i
+                    zones[t] = b
+                    t += 1
+                v >>= one
+                b += 1
+    return rows[:t], zones[:t]

@@ -201,3 +201,11 @@ def test_overlaps_equal_brute_force_on_random_projects(ctx) -> None:
             if measure is not None:
                 want = measure(shapely.intersection(projects[want_p], zones[want_z]))
                 assert np.allclose(got, want, rtol=1e-7, atol=1e-3)
+
+
+def test_compile_kernels_measures_its_case() -> None:
+    """``make setup`` compiles the Numba kernels with this case; it must go through the grid and
+    the clip and measure a 10 m × 20 m overlap."""
+    from lukou_geo.check import compile_kernels
+
+    assert compile_kernels() == pytest.approx(200.0, rel=1e-12)

@@ -328,8 +328,8 @@ def test_a_mixed_batch_equals_one_call_per_pair(monkeypatch) -> None:
     batch = clip_areas(s, si, c, ci)
     single = np.array([clip_areas(s, si[k : k + 1], c, ci[k : k + 1])[0] for k in range(len(si))])
     np.testing.assert_array_equal(batch, single)
-    # Many small chunks of mixed sizes, results put back in the callers' order
-    monkeypatch.setattr(clip, "_CHUNK_VERTICES", 40)
+    # Working rings that start too small for the subjects and must grow on the way
+    monkeypatch.setattr(clip, "_BUFFER", 4)
     np.testing.assert_array_equal(clip_areas(s, si, c, ci), batch)
     # And against GEOS where the fast path applies; NaN exactly where it does not
     nan = ~(s.simple[si] & c.convex[ci])
