@@ -189,7 +189,7 @@ _BUFFER = 64
 
 
 @numba.njit(cache=True, nogil=True)
-def _clip_pairs(sxy, scount, si, cxy, ccount, ci, todo, cap, out):  # pragma: no cover - compiled
+def _clip_pairs(sxy, scount, si, cxy, ccount, ci, todo, cap, out):
     """Sutherland–Hodgman for the pairs ``todo`` (subject simple, clipper convex, both CCW); writes
     ``out[k]``. Compiled by Numba: a loop per pair and per clipper edge, which numpy could only
     express with padded (pairs x vertices) temporaries at ~10x the cost.

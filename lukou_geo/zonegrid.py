@@ -120,7 +120,7 @@ class ZoneGrid:
 
 
 @numba.njit(cache=True, nogil=True)
-def _or_cells(lv_inside, lv_edge, nx, rows, cx0, cy0, cx1, cy1, inside, edge):  # pragma: no cover - compiled
+def _or_cells(lv_inside, lv_edge, nx, rows, cx0, cy0, cx1, cy1, inside, edge):
     """For box t (cells ``cx0[t]..cx1[t]`` × ``cy0[t]..cy1[t]``): ``edge[rows[t]]`` = the OR of the
     cells' edge sets, ``inside[rows[t]]`` = the first cell's inside set without those. Compiled by
     Numba: a gather of a few cells per box, which numpy does with an index array per cell."""
@@ -254,7 +254,7 @@ def bits_to_pairs(masks: np.ndarray, n_zones: int) -> tuple[np.ndarray, np.ndarr
 
 
 @numba.njit(cache=True, nogil=True)
-def _bit_pairs(masks, n_zones):  # pragma: no cover - compiled
+def _bit_pairs(masks, n_zones):
     """Compiled by Numba: numpy would unpack every bit of every row (64 bytes a word) to find the
     few that are set."""
     one, zero = np.uint64(1), np.uint64(0)
