@@ -104,19 +104,8 @@ def export_xlsx(result: CheckResult, path: str | Path, title: str = "选址核�
     ws.append([f"生成时间 {dt.datetime.now():%Y-%m-%d %H:%M};项目 {len(result.summary)} 个"])
     ws.append([HONESTY_ZH])
     ws.append([])
-    summ = _labelled(result.summary, SUMMARY_COLUMNS)
-    ws.append(list(summ.columns))
-    for c in ws[5]:
-        c.font = Font(bold=True)
-    for row in summ.itertuples(index=False):
-        ws.append([_safe_cell(v) for v in row])
-    zs = wb.create_sheet("分区明细")
-    zdf = _labelled(result.zones, ZONE_COLUMNS)
-    zs.append(list(zdf.columns))
-    for c in zs[1]:
-        c.font = Font(bold=True)
-    for row in zdf.itertuples(index=False):
-        zs.append([_safe_cell(v) for v in row])
+    _append_table(ws, _labelled(result.summary, SUMMARY_COLUMNS))
+    _append_table(wb.create_sheet("分区明细"), _labelled(result.zones, ZONE_COLUMNS))
     used = {"汇总", "分区明细"}
     for _, r in result.summary.head(MAX_DETAIL_PROJECTS).iterrows():
         sh = wb.create_sheet(_sheet_name(int(r["project_no"]), r["name"], used))
@@ -127,9 +116,7 @@ def export_xlsx(result: CheckResult, path: str | Path, title: str = "选址核�
         sh.append(["涉及的规划分区"])
         sh.cell(sh.max_row, 1).font = Font(bold=True)
         pz = _labelled(result.project_zones(int(r["project_no"])), ZONE_COLUMNS).drop(columns=["序号", "项目名称"])
-        sh.append(list(pz.columns))
-        for row in pz.itertuples(index=False):
-            sh.append([_safe_cell(v) for v in row])
+        _append_table(sh, pz, bold_header=False)
         sh.column_dimensions["A"].width = 22
         sh.column_dimensions["B"].width = 60
         for row in sh.iter_rows():
@@ -141,6 +128,18 @@ def export_xlsx(result: CheckResult, path: str | Path, title: str = "选址核�
     p = Path(path)
     wb.save(p)
     return p
+
+
+def _append_table(sheet: Any, df: pd.DataFrame, bold_header: bool = True) -> None:
+    """Append ``df`` to an openpyxl sheet: a header row of its columns, then its rows (cells made safe)."""
+    from openpyxl.styles import Font
+
+    sheet.append(list(df.columns))
+    if bold_header:
+        for c in sheet[sheet.max_row]:
+            c.font = Font(bold=True)
+    for row in df.itertuples(index=False):
+        sheet.append([_safe_cell(v) for v in row])
 
 
 # ------------------------------------------------------------------------------ map images
