@@ -64,6 +64,22 @@ def esc(value: Any) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
+_DUMPS = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
+
+
+def script_json(value: Any) -> str:
+    """``value`` as a JavaScript literal safe inside a ``<script>`` of a folium macro.
+
+    :func:`jinja2.utils.htmlsafe_json_dumps` escapes ``<``, ``>``, ``&`` and ``'``, so no string can
+    close the script or open markup; branca re-parses a macro's rendered script as a Jinja template,
+    so the "{{", "{%" and "{#" JSON can hold inside strings are escaped too (a polyline string holding
+    one broke rendering). Data reaches the page only this way and is put into the DOM with
+    ``textContent``: never interpolate data into script text.
+    """
+    text = htmlsafe_json_dumps(value, dumps=_DUMPS)
+    return text.replace("{{", "{\\u007b").replace("{%", "{\\u0025").replace("{#", "{\\u0023")
+
+
 def feature_name(props: dict[str, Any], lang: str) -> str:
     if lang == "en" and props.get("name_en"):
         return str(props["name_en"])
@@ -361,15 +377,12 @@ class _AtlasLayers(JSCSSMixin, MacroElement):
     def __init__(self, blobs: list[dict[str, Any]], groups: list[tuple[str, folium.FeatureGroup]], lang: str):
         super().__init__()
         self._name = "AtlasLayers"
-        dumps = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
-        # branca re-parses a macro's rendered script as a Jinja template: a polyline string holding
-        # "{{", "{%" or "{#" broke rendering. JSON never emits these outside strings; escape them there.
-        self.data_json = htmlsafe_json_dumps(blobs, dumps=dumps).replace("{{", "{\\u007b").replace("{%", "{\\u0025").replace("{#", "{\\u0023")
+        self.data_json = script_json(blobs)
         t = UI_TEXT[lang]
         texts = {"precision": t["precision"], "placement": t["placement"], "plan_ref": t["plan_ref"],
                  "read_plan": t["read_plan"], "lang": lang,
                  "prec": {k: v[lang] for k, v in PRECISION_LABELS.items()}}
-        self.texts_json = htmlsafe_json_dumps(texts, dumps=dumps)
+        self.texts_json = script_json(texts)
         self.groups = groups
         self.decimals = DISPLAY_DECIMALS
 
@@ -602,6 +615,54 @@ def build_map(catalog: Catalog, data: dict[str, dict[str, Any]], opts: MapOption
 
         add_measure(m, lang)
     return m
+
+
+class _ProjectMarks(MacroElement):
+    """User projects drawn into their parent FeatureGroup; tooltips are set with ``textContent``.
+
+    The features arrive as :func:`script_json` data, never as script text, so a project name from
+    an uploaded file (``${alert(1)}``, ``</script>``, ``<img onerror=…>``, a backslash) stays text.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var fg = {{ this._parent.get_name() }};
+            var DATA = {{ this.data_json }};
+            DATA.forEach(function(f) {
+                var tip = document.createElement("span");
+                tip.textContent = String(f.tip);
+                var style = {color: f.color, weight: f.kind === "point" ? 3 : 4, fillColor: f.color,
+                             fillOpacity: f.kind === "point" ? 0.5 : 0.25};
+                var lyr = L.geoJSON(f.geometry, {
+                    style: function() { return style; },
+                    pointToLayer: function(_feat, latlng) { return L.circleMarker(latlng, Object.assign({radius: 9}, style)); }
+                });
+                lyr.lkProject = true;
+                lyr.bindTooltip(tip);
+                lyr.addTo(fg);
+            });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, features: list[dict[str, Any]]):
+        super().__init__()
+        self._name = "ProjectMarks"
+        self.data_json = script_json(features)
+
+
+def project_group(features: list[dict[str, Any]], name: str = "check") -> folium.FeatureGroup:
+    """A feature group drawing user projects, for st_folium's in-place update.
+
+    ``features``: dicts with ``geometry`` (GeoJSON, WGS-84), ``tip`` (plain text), ``color`` and
+    ``kind`` ("point", "line" or "polygon").
+    """
+    fg = folium.FeatureGroup(name=name)
+    _ProjectMarks(features).add_to(fg)
+    return fg
 
 
 def highlight_group(fc_feature: dict[str, Any], basemap: str = "vector") -> folium.FeatureGroup:

@@ -20,7 +20,7 @@ from .. import assets
 from ..catalog import CatalogError
 from ..check import SUMMARY_COLUMNS, ZONE_COLUMNS, CheckResult, build_context, check_projects, read_project_types
 from ..ingest import CRS_CHOICES, Ingested, InputError, project_from_geojson, read_bytes, read_coordinates_text
-from ..render import MapOptions, build_map
+from ..render import MapOptions, build_map, project_group
 from ..report import HONESTY_EN, HONESTY_ZH, export_csv, export_geojson, export_html, export_pdf, export_xlsx
 from .i18n import lang
 from .state import load_catalog, load_data
@@ -129,22 +129,20 @@ def _inputs(crs: str, enc: str | None, ptype: str) -> None:
                 st.error(_t("error", err=exc.message(lang())))
 
 
+VERDICT_COLOURS = {"符合": "#2e7d32", "冲突": "#c62828"}
+
+
 def _highlight(result: CheckResult) -> folium.FeatureGroup:
-    fg = folium.FeatureGroup(name="check")
+    """The checked projects on the map, coloured by verdict; names stay text (see project_group)."""
+    feats = []
     for geom, (_, r) in zip(result.projects.geometry.values, result.summary.iterrows(), strict=True):
-        color = {"符合": "#2e7d32", "冲突": "#c62828"}.get(r["verdict"], "#f9a825")
-        tip = f"{int(r['project_no'])}. {r['name']} — {r['verdict']}"
-        if geom.geom_type == "Point":
-            folium.CircleMarker(
-                [geom.y, geom.x], radius=9, color=color, weight=3, fill=True, fill_opacity=0.5, tooltip=folium.Tooltip(tip, parse_html=False)
-            ).add_to(fg)
-        else:
-            folium.GeoJson(
-                geom.__geo_interface__,
-                style_function=lambda f, c=color: {"color": c, "weight": 4, "fillOpacity": 0.25},
-                tooltip=folium.Tooltip(tip, parse_html=False),
-            ).add_to(fg)
-    return fg
+        feats.append({
+            "geometry": geom.__geo_interface__,
+            "tip": f"{int(r['project_no'])}. {r['name']} — {r['verdict']}",
+            "color": VERDICT_COLOURS.get(r["verdict"], "#f9a825"),
+            "kind": "point" if geom.geom_type == "Point" else "shape",
+        })
+    return project_group(feats)
 
 
 def _map(lg: str, result: CheckResult | None) -> dict[str, Any] | None:
