@@ -17,8 +17,8 @@ $(VENV)/.installed: requirements.txt
 	touch $@
 
 # the site check's Numba kernels, compiled once into Numba's cache (lukou_geo/__pycache__)
-$(VENV)/.kernels: lukou_geo/clip.py lukou_geo/zonegrid.py $(VENV)/.installed
-	$(BIN)/python -c 'from lukou_geo.check import compile_kernels; compile_kernels()'
+$(VENV)/.kernels: lukou_geo/sitecheck/clip.py lukou_geo/sitecheck/zonegrid.py $(VENV)/.installed
+	$(BIN)/python -c 'from lukou_geo.sitecheck.check import compile_kernels; compile_kernels()'
 	touch $@
 
 static/vendor/manifest.json: package.json package-lock.json tools/vendor_assets.py $(VENV)/.installed

@@ -35,9 +35,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a scri
 
 from _timing import timed
 
-from lukou_geo import assets
 from lukou_geo.catalog import read_catalog, validate_data
-from lukou_geo.render import MapOptions, build_map
+from lukou_geo.map import assets
+from lukou_geo.map.render import MapOptions, build_map
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
@@ -202,7 +202,7 @@ def pan_stats(pages: dict[str, str], script: str = PAN_JS) -> dict[str, dict]:
 
 
 def main() -> int:
-    from lukou_geo.build import build_geodata
+    from lukou_geo.build.geodata import build_geodata
 
     with tempfile.TemporaryDirectory() as tmp:
         t_data, _ = timed(lambda: build_geodata(Path(tmp)), 1)

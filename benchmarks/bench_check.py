@@ -8,9 +8,9 @@ baselines measured in the same run, on the same data (EPSG:4547):
          timed, tree build included; the faster one is the baseline): the practical limit;
 - naive: a per-feature Shapely loop (``zone.intersects(project)`` and, for polygons,
          ``zone.intersection(project).area``) on a sample, extrapolated.
-"ours" is :func:`lukou_geo.check.overlaps` (pairs plus overlap area/length) with the context's
+"ours" is :func:`lukou_geo.sitecheck.check.overlaps` (pairs plus overlap area/length) with the context's
 zone grid and pieces (built once per context, like the index of a database); "full" is the whole
-:func:`lukou_geo.check.check_projects` from WGS-84 input (reprojection, district, townships,
+:func:`lukou_geo.sitecheck.check.check_projects` from WGS-84 input (reprojection, district, townships,
 zones, verdicts, axes; ``details=False``, i.e. without the text columns), shown next to a naive
 per-project loop doing the same work. Targets (for the zone check): ours within 2× raw, ≥ 50×
 naive, peak memory < 1 GB. Absolute times depend on the machine.
@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a scri
 
 from _timing import best
 
-from lukou_geo.check import check_projects, default_context, overlaps
+from lukou_geo.sitecheck.check import check_projects, default_context, overlaps
 
 N_POINTS, N_POLYS, NAIVE_SAMPLE, REPEAT = 100_000, 10_000, 2_000, 3
 

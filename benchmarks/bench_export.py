@@ -23,8 +23,8 @@ sys.path.insert(0, str(ROOT))  # run as a script from any folder
 from _timing import timed
 
 from lukou_geo.catalog import read_catalog, validate_data
-from lukou_geo.deck import read_deck
-from lukou_geo.export import export_deck_html, export_print, spec_for_slide
+from lukou_geo.meeting.deck import read_deck
+from lukou_geo.meeting.export import export_deck_html, export_print, spec_for_slide
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]

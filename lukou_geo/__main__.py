@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ._check_cli import add_check_parser, run_check
-from .build import BuildError, build_geodata
-from .catalog import CatalogError, read_catalog, validate_data
-from .settings import REPO_ROOT
-from .sources import build_sources_md
+from lukou_geo.build.geodata import BuildError, build_geodata
+from lukou_geo.build.sources import build_sources_md
+from lukou_geo.catalog import CatalogError, read_catalog, validate_data
+from lukou_geo.settings import REPO_ROOT
+from lukou_geo.sitecheck.cli import add_check_parser, run_check
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -43,8 +43,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _coverage(verbose: bool) -> int:
-    from .coverage import build_coverage, format_coverage, read_unplaced
-    from .plan import PlanRefError, read_plan
+    from lukou_geo.plan.coverage import build_coverage, format_coverage, read_unplaced
+    from lukou_geo.plan.text import PlanRefError, read_plan
 
     try:
         catalog = read_catalog()

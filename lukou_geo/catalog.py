@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .settings import get_settings
+from lukou_geo.settings import get_settings
 
 PRECISIONS: tuple[str, ...] = ("official", "geocoded", "approximate", "schematic")
 PRECISION_LABELS: dict[str, dict[str, str]] = {

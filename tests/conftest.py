@@ -24,7 +24,7 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(scope="session")
 def vendored() -> Path:
     """The vendor folder (``static/vendor``) with its manifest; fails with the fix if absent."""
-    from lukou_geo.assets import vendor_dir
+    from lukou_geo.map.assets import vendor_dir
 
     folder = vendor_dir()
     if not (folder / "manifest.json").is_file():

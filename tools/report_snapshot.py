@@ -96,7 +96,8 @@ def _inputs(folder: Path) -> list[Path]:
     out.append(p)
     # 部标 TXT: two parcels, zone 38 with the prefix, one with a hole
     x, y = to_m.transform(113.1475, 27.605)
-    lines_txt = ["[属性描述]", "格式版本号=1.01", "坐标系=2000国家大地坐标系", "几度分带=3", "投影类型=高斯克吕格", "计量单位=米", "带号=38", "[地块坐标]"]
+    lines_txt = ["[属性描述]", "格式版本号=1.01", "坐标系=2000国家大地坐标系", "几度分带=3", "投影类型=高斯克吕格", "计量单位=米", "带号=38",
+                 "[地块坐标]"]
     for k, (dx, use) in enumerate([(0, "工业用地"), (3000, "住宅用地")], start=1):
         outer = shapely.box(x + dx - 500, y - 500, x + dx + 500, y + 500).exterior.coords
         hole = shapely.box(x + dx - 100, y - 100, x + dx + 100, y + 100).exterior.coords
@@ -147,14 +148,16 @@ try:
     from lukou_geo.sitecheck.inputs import read_path
     from lukou_geo.errors import LukouError as Err
 except ImportError:
-    from lukou_geo.ingest import read_path, InputError as Err
+    from lukou_geo.sitecheck.inputs.ingest import read_path, InputError as Err
 for name in sorted(expected):
     spec = expected[name]
     old = dict(os.environ)
     os.environ.update(spec.get("env", {}))
     try:
         ing = read_path(corpus / name, spec.get("crs", "auto"))
-        print(name, "OK", len(ing.projects), "|", " / ".join(e.message("zh") for e in ing.errors), "|", " / ".join(e.message("en") for e in ing.errors), "|", " / ".join(ing.notes))
+        zh = " / ".join(e.message("zh") for e in ing.errors)
+        en = " / ".join(e.message("en") for e in ing.errors)
+        print(name, "OK", len(ing.projects), "|", zh, "|", en, "|", " / ".join(ing.notes))
     except Err as exc:
         print(name, "ERROR", "|", exc.message("zh"), "|", exc.message("en"))
     os.environ.clear(); os.environ.update(old)
@@ -171,8 +174,8 @@ try:
     from lukou_geo.meeting.offline import export_deck_html
 except ImportError:
     from lukou_geo.catalog import read_catalog, validate_data
-    from lukou_geo.deck import read_deck
-    from lukou_geo.export import export_print, spec_for_slide, export_deck_html
+    from lukou_geo.meeting.deck import read_deck
+    from lukou_geo.meeting.export import export_print, spec_for_slide, export_deck_html
 cat = read_catalog(); data = validate_data(cat); deck = read_deck("default")
 for lang in ("zh", "en"):
     (out / f"deck_{lang}.html").write_text(export_deck_html(cat, data, deck, lang), encoding="utf-8")

@@ -6,7 +6,7 @@ versions, from ``node_modules/`` (installed by ``npm ci`` from the pinned
 ``package.json``/``package-lock.json``) into ``static/vendor/<package>/<path>``,
 together with every file their CSS references (fonts, images), their source maps
 and each package's licence file, and writes ``static/vendor/manifest.json``, which
-:mod:`lukou_geo.assets` reads to point folium at the local copies. It also writes
+:mod:`lukou_geo.map.assets` reads to point folium at the local copies. It also writes
 ``static/VENDORED.md`` (name, version, licence of every vendored package).
 
 Usage::
@@ -112,9 +112,9 @@ RESOURCES: tuple[Resource, ...] = (
              ((f"{_JSD}/gh/python-visualization/folium/folium/templates/"
               "leaflet.awesome.rotate.min.css"),),
              GENERATED, "leaflet.awesome.rotate.min.css", _MAP),
-    # the atlas's own layer renderer (lukou_geo.render._AtlasLayers) -----------------
+    # the atlas's own layer renderer (lukou_geo.map.render._AtlasLayers) -----------------
     Resource("mapbox_polyline", "js", (f"{_JSD}/npm/@mapbox/polyline@1.2.1/src/polyline.js",),
-             "@mapbox/polyline", "src/polyline.js", ("lukou_geo.render._AtlasLayers",)),
+             "@mapbox/polyline", "src/polyline.js", ("lukou_geo.map.render._AtlasLayers",)),
     # plugins ----------------------------------------------------------------------
     Resource("leaflet.groupedlayercontrol.min.js", "js",
              (f"{_CDNJS}/leaflet-groupedlayercontrol/0.6.1/leaflet.groupedlayercontrol.min.js",),

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import atlas, check_page, compare_page, data_page, present_page, views_page
-from .i18n import TEXT, lang
-from .indicators_page import TEXT as INDICATORS_TEXT
-from .indicators_page import render as render_indicators
-from .meeting import TEXT as MEETING_TEXT
-from .reader_page import TEXT as READER_TEXT
-from .reader_page import render as render_reader
+from lukou_geo.ui.i18n import TEXT, lang
+from lukou_geo.ui.meeting import TEXT as MEETING_TEXT
+from lukou_geo.ui.pages import atlas
+from lukou_geo.ui.pages import check as check_page
+from lukou_geo.ui.pages import compare as compare_page
+from lukou_geo.ui.pages import data as data_page
+from lukou_geo.ui.pages import present as present_page
+from lukou_geo.ui.pages import views as views_page
+from lukou_geo.ui.pages.indicators import TEXT as INDICATORS_TEXT
+from lukou_geo.ui.pages.indicators import render as render_indicators
+from lukou_geo.ui.pages.reader import TEXT as READER_TEXT
+from lukou_geo.ui.pages.reader import render as render_reader
 
 
 def run() -> None:

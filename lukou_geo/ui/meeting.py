@@ -7,11 +7,11 @@ from typing import Any
 
 import streamlit as st
 
-from ..deck import Deck, DeckError, deck_from_views, list_decks, read_deck, validate_deck
-from ..export import PAPER_MM, PrintSpec, export_print
-from ..views import ViewStore
-from .i18n import lang
-from .state import load_catalog, load_data
+from lukou_geo.meeting.deck import Deck, DeckError, deck_from_views, list_decks, read_deck, validate_deck
+from lukou_geo.meeting.export import PAPER_MM, PrintSpec, export_print
+from lukou_geo.meeting.views import ViewStore
+from lukou_geo.ui.i18n import lang
+from lukou_geo.ui.state import load_catalog, load_data
 
 TEXT: dict[str, dict[str, str]] = {
     "page_present": {"zh": "演示", "en": "Present"},
@@ -87,7 +87,7 @@ def load_deck(deck_id: str) -> Deck:
     """A validated deck by id, or ``views`` for the saved views as a deck."""
     if deck_id == "views":
         return deck_from_views(view_store().list())
-    from ..deck import deck_path
+    from lukou_geo.meeting.deck import deck_path
 
     p = deck_path(deck_id)
     return _deck_cached(deck_id, p.stat().st_mtime if p.exists() else 0.0)

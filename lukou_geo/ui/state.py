@@ -6,11 +6,11 @@ from typing import Any
 
 import streamlit as st
 
-from .. import assets
-from ..catalog import Catalog, read_catalog, validate_data
-from ..render import MapOptions, build_map
-from ..search import Entry, build_index
-from ..settings import get_settings
+from lukou_geo.catalog import Catalog, read_catalog, validate_data
+from lukou_geo.map import assets
+from lukou_geo.map.render import MapOptions, build_map
+from lukou_geo.map.search import Entry, build_index
+from lukou_geo.settings import get_settings
 
 
 @st.cache_resource(show_spinner=False)

@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from lukou_geo.assets import localize, render_standalone
+from lukou_geo.map.assets import localize, render_standalone
 
 pytestmark = pytest.mark.browser
 
-_spec = importlib.util.spec_from_file_location(
-    "_assets_test_maps", Path(__file__).resolve().parent.parent / "test_assets.py")
-assert _spec is not None and _spec.loader is not None
-_maps = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_maps)
-build_map: Callable[[], object] = _maps.build_map
+from tests.map.test_assets import build_map  # noqa: E402  (the maps the asset tests build)
 
 DRAW_TIMEOUT_MS = 15_000
 

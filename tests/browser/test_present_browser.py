@@ -4,9 +4,9 @@ exported single HTML file opened from file:// with the network blocked; shared l
 from __future__ import annotations
 
 from lukou_geo.catalog import read_catalog, validate_data
-from lukou_geo.deck import read_deck
-from lukou_geo.export import export_deck_html
-from lukou_geo.views import View, ViewStore
+from lukou_geo.meeting.deck import read_deck
+from lukou_geo.meeting.export import export_deck_html
+from lukou_geo.meeting.views import View, ViewStore
 
 from .conftest import ARTIFACTS, FRAME
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import shutil
 
-from lukou_geo import assets
 from lukou_geo.catalog import read_catalog, validate_data
-from lukou_geo.render import MapOptions, build_map
+from lukou_geo.map import assets
+from lukou_geo.map.render import MapOptions, build_map
 
 HOSTILE = '<img src=x onerror="window.__pwned=1">'
 

@@ -1,0 +1,1 @@
+"""The atlas map: rendering, styles, map elements, offline assets, search, measuring."""

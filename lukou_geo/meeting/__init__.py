@@ -1,0 +1,1 @@
+"""Meeting mode: decks, saved views, present, compare, offline HTML, print layouts."""

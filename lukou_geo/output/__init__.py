@@ -1,0 +1,1 @@
+"""File output shared by every job: the CJK font."""

@@ -1,0 +1,1 @@
+"""The plan: its text, the reader, the indicators, citation coverage."""

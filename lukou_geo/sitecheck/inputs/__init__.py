@@ -1,0 +1,1 @@
+"""Reading projects: one module per input format."""

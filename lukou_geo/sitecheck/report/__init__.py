@@ -1,0 +1,1 @@
+"""Writing the site check's reports."""

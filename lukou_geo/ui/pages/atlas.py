@@ -1,0 +1,114 @@
+"""The 规划地图 page: the atlas map, basemap choice and search."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from lukou_geo.catalog import CatalogError
+from lukou_geo.map.render import highlight_group
+from lukou_geo.map.search import Entry, search, view_for
+from lukou_geo.ui.i18n import lang, t
+from lukou_geo.ui.state import load_catalog, load_data, load_index, load_map
+
+
+def _basemaps() -> list[str]:
+    from lukou_geo.settings import get_settings
+
+    options = ["vector", "osm", "amap"]
+    if get_settings().tianditu_key:
+        options.insert(2, "tianditu")
+    return options
+
+
+def render() -> None:
+    """Draw the page."""
+    lg = lang()
+    st.markdown(f"#### {t('title')}")
+    st.caption(t("subtitle"))
+    try:
+        catalog = load_catalog()
+        data = load_data()
+    except (CatalogError, FileNotFoundError) as exc:
+        st.error(t("data_error", err=str(exc)))
+        return
+
+    with st.sidebar:
+        basemap = st.selectbox(t("basemap"), _basemaps(), format_func=lambda b: t(f"bm_{b}"), key="basemap")
+        query = st.text_input(t("search"), placeholder=t("search_ph"), key="search_q")
+        hits = search(load_index(), query) if query else []
+        choice = None
+        if query and not hits:
+            st.info(t("no_results", q=query))
+        elif hits:
+            choice = st.radio(
+                t("results"), range(len(hits)), format_func=lambda i: hits[i].label(catalog, lg), key="search_pick",
+            )
+
+    st.caption(t("honesty"))
+    target, visible = _linked_view(catalog, data)  # ?feature=<id> / ?layers=a,b (from the reader, indicators)
+    m = load_map(lg, basemap, visible)
+    center = zoom = fg = None
+    if (hits and choice is not None) or target is not None:
+        hit = hits[choice] if hits and choice is not None else target
+        center, zoom = view_for(hit)
+        feat = next(f for f in data[hit.layer_id]["features"] if f["properties"]["id"] == hit.feature_id)
+        fg = highlight_group(feat, basemap)
+        if target is not None and hit is target:
+            _linked_caption(catalog, target, feat, lg)
+        if basemap == "amap":
+            from lukou_geo.crs import wgs84_to_gcj02
+
+            lon, lat = wgs84_to_gcj02(center[1], center[0])
+            center = (float(lat), float(lon))
+    st_folium(
+        m,
+        key=f"atlas-{lg}-{basemap}" + (f"-{','.join(sorted(visible))}" if visible else ""),
+        height=720,
+        use_container_width=True,
+        returned_objects=[],
+        center=center,
+        zoom=zoom,
+        feature_group_to_add=fg,
+    )
+
+
+def _linked_view(catalog: Any, data: dict[str, Any]) -> tuple[Entry | None, frozenset[str] | None]:
+    """The feature named by ``?feature=`` (as a search entry) and the layers to show.
+
+    ``?feature=<id>`` zooms to and highlights that feature and switches its layer on; ``?layers=a,b``
+    switches those layers on (unknown ids are ignored). Both come from links in the plan reader and
+    the indicators page.
+    """
+    fid = st.query_params.get("feature")
+    names = [x for x in (st.query_params.get("layers") or "").split(",") if x in data]
+    target = None
+    if fid:
+        index = {(e.feature_id): e for e in load_index()}
+        target = index.get(fid)
+        if target is None:
+            st.warning(t("feature_missing", fid=fid))
+        else:
+            names.append(target.layer_id)
+    if not names:
+        return target, None
+    defaults = {lyr.id for lyr in catalog.layers if lyr.visible}
+    return target, frozenset(defaults | set(names))
+
+
+def _linked_caption(catalog: Any, target: Entry, feat: dict[str, Any], lg: str) -> None:
+    """A line above the map naming the linked feature, with a link back to its passage."""
+    from lukou_geo.plan.reader import reader_href
+
+    p = feat["properties"]
+    name = p["name_en"] if lg == "en" and p.get("name_en") else p["name"]
+    line = p.get("plan_para")
+    back = f" · [{t('back_to_plan')}]({reader_href(int(line), lg)})" if line else ""
+    st.info(f"◆ {_md(name)} · {_md(catalog.layer(target.layer_id).title(lg))}{back}", icon=None)
+
+
+def _md(text: str) -> str:
+    """Escape Markdown control characters in data text shown with st.markdown/st.info."""
+    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!<>|~" else ch for ch in str(text))
