@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from lukou_geo.build.geodata import BuildError, build_geodata
+from lukou_geo.build.geodata import build_geodata
 from lukou_geo.build.sources import build_sources_md
-from lukou_geo.catalog import CatalogError, read_catalog, validate_data
+from lukou_geo.catalog import read_catalog, validate_data
+from lukou_geo.errors import BuildError, CatalogError
 from lukou_geo.settings import REPO_ROOT
 from lukou_geo.sitecheck.cli import add_check_parser, run_check
 
@@ -43,8 +44,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _coverage(verbose: bool) -> int:
+    from lukou_geo.errors import PlanRefError
     from lukou_geo.plan.coverage import build_coverage, format_coverage, read_unplaced
-    from lukou_geo.plan.text import PlanRefError, read_plan
+    from lukou_geo.plan.text import read_plan
 
     try:
         catalog = read_catalog()

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lukou_geo.errors import CatalogError
 from lukou_geo.settings import get_settings
 
 PRECISIONS: tuple[str, ...] = ("official", "geocoded", "approximate", "schematic")
@@ -46,10 +47,6 @@ _STYLE_KEYS: dict[str, Any] = {
     "opacity": (int, float), "radius": (int, float), "stroke": bool,
 }
 _GROUP_REQUIRED = {"id": str, "title_zh": str, "title_en": str, "order": int}
-
-
-class CatalogError(ValueError):
-    """The catalog or a layer file is invalid; the message names the record, field and fix."""
 
 
 @dataclass(frozen=True)

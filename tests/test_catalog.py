@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from lukou_geo.catalog import CatalogError, read_catalog, read_layer_geojson, validate_data
+from lukou_geo.catalog import read_catalog, read_layer_geojson, validate_data
+from lukou_geo.errors import CatalogError
 from lukou_geo.settings import REPO_ROOT
 
 GOOD_LAYER = """

@@ -148,7 +148,8 @@ try:
     from lukou_geo.sitecheck.inputs import read_path
     from lukou_geo.errors import LukouError as Err
 except ImportError:
-    from lukou_geo.sitecheck.inputs.ingest import read_path, InputError as Err
+    from lukou_geo.sitecheck.inputs.ingest import read_path
+    from lukou_geo.errors import InputError as Err
 for name in sorted(expected):
     spec = expected[name]
     old = dict(os.environ)

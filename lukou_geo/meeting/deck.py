@@ -20,17 +20,14 @@ import shapely
 from shapely.geometry import shape
 
 from lukou_geo.catalog import Catalog
-from lukou_geo.plan.text import Citation, Plan, PlanRefError, cite, read_plan
+from lukou_geo.errors import DeckError, PlanRefError
+from lukou_geo.plan.text import Citation, Plan, cite, read_plan
 from lukou_geo.settings import get_settings
 
 #: Extent keywords a slide may use instead of explicit ``[[s, w], [n, e]]`` bounds.
 EXTENT_KEYWORDS = ("district", "layers")
 
 Bounds = list[list[float]]
-
-
-class DeckError(ValueError):
-    """A deck file is invalid; the message names the file, the slide, the field and the fix."""
 
 
 @dataclass(frozen=True)

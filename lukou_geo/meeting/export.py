@@ -38,6 +38,7 @@ from matplotlib.patches import Ellipse, Polygon, Rectangle
 from pyproj import Transformer
 
 from lukou_geo.catalog import PRECISION_LABELS, Catalog, Layer
+from lukou_geo.errors import ExportError
 from lukou_geo.map import assets
 from lukou_geo.map.render import PRECISION_DASH, feature_style
 from lukou_geo.meeting.deck import Deck, bounds_of
@@ -72,10 +73,6 @@ PRINT_TEXT = {
         "north": "N",
     },
 }
-
-
-class ExportError(ValueError):
-    """An export request is invalid (paper, orientation, layers); the message says how to fix it."""
 
 
 # ------------------------------------------------------------------------------- deck HTML

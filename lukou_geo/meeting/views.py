@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from lukou_geo.errors import ViewError
 from lukou_geo.settings import get_settings
 
 BASEMAPS = ("vector", "osm", "tianditu", "amap")
@@ -46,10 +47,6 @@ CREATE TABLE IF NOT EXISTS views (
     updated REAL NOT NULL
 );
 """
-
-
-class ViewError(ValueError):
-    """A view or a share link is invalid; the message says which field and how to fix it."""
 
 
 @dataclass(frozen=True)

@@ -11,13 +11,11 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+from lukou_geo.errors import FontError
+
 FONT_PACKAGE = "pylopdf_fonts_zh_cn"
 FONT_FILES = {"sans": "NotoSansSC-Regular.otf", "serif": "NotoSerifSC-Regular.otf"}
 FONT_LICENCE = "SIL Open Font License 1.1 (Noto Sans/Serif SC, via PyPI pylopdf-fonts-zh-cn 0.1.1)"
-
-
-class FontError(RuntimeError):
-    """The CJK font is not installed."""
 
 
 def cjk_font_path(style: str = "sans") -> Path:

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from lukou_geo.catalog import Catalog
-from lukou_geo.plan.text import Plan, PlanRefError, cite
+from lukou_geo.errors import PlanRefError
+from lukou_geo.plan.text import Plan, cite
 from lukou_geo.settings import REPO_ROOT
 
 UNPLACED_FILE = REPO_ROOT / "geodata_src" / "unplaced.toml"

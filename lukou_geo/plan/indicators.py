@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from lukou_geo.errors import IndicatorError
 from lukou_geo.settings import get_settings
 
 NONE_MARKS = ("", "—", "-", "–")
@@ -48,10 +49,6 @@ VERDICT_LABELS = {
     "not_met": {"zh": "未完成", "en": "not met"},
     "not_comparable": {"zh": "无法比较", "en": "not comparable"},
 }
-
-
-class IndicatorError(ValueError):
-    """An indicator file is missing or malformed; the message names the file and row."""
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from lukou_geo.errors import PlanRefError
 from lukou_geo.settings import get_settings
 
 #: (first line, number, Chinese title, English title, the opening words of that first line).
@@ -34,10 +35,6 @@ CHAPTER_STARTS: tuple[tuple[int, int, str, str, str], ...] = (
 )
 
 _BOX_RE = re.compile(r"^专栏(\d+)-(\d+)[::](.*?)\s*\|")
-
-
-class PlanRefError(ValueError):
-    """A citation does not match the plan text."""
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,8 @@ import pandas as pd
 import shapely
 from shapely.geometry import shape
 
-from lukou_geo.catalog import Catalog, CatalogError
+from lukou_geo.catalog import Catalog
+from lukou_geo.errors import CatalogError
 from lukou_geo.settings import MEASURE_CRS, MU_PER_HECTARE, get_settings
 from lukou_geo.sitecheck.clip import Rings, clip_areas
 from lukou_geo.sitecheck.zonegrid import ZoneGrid, bits_to_pairs, build_grid

@@ -6,7 +6,8 @@ import argparse
 import sys
 from typing import Any
 
-from lukou_geo.sitecheck.inputs.ingest import CRS_CHOICES, InputError, read_path
+from lukou_geo.errors import InputError
+from lukou_geo.sitecheck.inputs.ingest import CRS_CHOICES, read_path
 
 
 def add_check_parser(sub: Any) -> None:

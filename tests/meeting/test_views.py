@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from lukou_geo.meeting.views import View, ViewError, ViewStore, from_query, share_url, to_query
+from lukou_geo.errors import ViewError
+from lukou_geo.meeting.views import View, ViewStore, from_query, share_url, to_query
 
 KNOWN = {"district", "rail", "roads", "core_area"}
 

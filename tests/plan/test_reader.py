@@ -102,7 +102,7 @@ def test_coverage_report_lists_every_section(plan, catalog, data):
 
 
 def test_unplaced_quotes_are_checked(plan, tmp_path):
-    from lukou_geo.plan.text import PlanRefError
+    from lukou_geo.errors import PlanRefError
 
     bad = tmp_path / "u.toml"
     bad.write_text('[[element]]\npara = 337\nquote = "不在此段"\nreason = "x"\n', encoding="utf-8")

@@ -1,6 +1,7 @@
 import pytest
 
-from lukou_geo.plan.text import CHAPTER_STARTS, PlanRefError, cite, read_plan
+from lukou_geo.errors import PlanRefError
+from lukou_geo.plan.text import CHAPTER_STARTS, cite, read_plan
 
 
 @pytest.fixture(scope="module")

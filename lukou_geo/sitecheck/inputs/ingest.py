@@ -44,6 +44,7 @@ from pyproj.exceptions import CRSError
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon
 
 from lukou_geo import crs as ccrs
+from lukou_geo.errors import InputError
 from lukou_geo.settings import get_settings
 
 #: The CRS choices offered by the app and the CLI (``--crs``), with their labels.
@@ -84,25 +85,6 @@ _EASTING_COLUMNS = ("东坐标", "easting", "e坐标")
 _WKT_COLUMNS = ("wkt", "geometry", "geom", "几何", "shape")
 VECTOR_SUFFIXES = (".geojson", ".json", ".gpkg", ".zip", ".kml", ".kmz", ".dxf", ".shp")
 TABLE_SUFFIXES = (".csv", ".xlsx", ".txt")
-
-
-class InputError(ValueError):
-    """An input (or one row of it) cannot be used; the message names file, row, field, problem, fix."""
-
-    def __init__(
-        self, file: str, problem_zh: str, problem_en: str, fix_zh: str = "", fix_en: str = "", row: int | None = None, field: str | None = None
-    ) -> None:
-        self.file, self.row, self.field = file, row, field
-        self.problem_zh, self.problem_en, self.fix_zh, self.fix_en = problem_zh, problem_en, fix_zh, fix_en
-        super().__init__(self.message("zh") + " / " + self.message("en"))
-
-    def message(self, lang: str = "zh") -> str:
-        """The message in one language."""
-        if lang == "zh":
-            where = f"{self.file}" + (f" 第{self.row}行" if self.row is not None else "") + (f" {self.field}" if self.field else "")
-            return f"{where}:{self.problem_zh}" + (f"。{self.fix_zh}" if self.fix_zh else "")
-        where = f"{self.file}" + (f", row {self.row}" if self.row is not None else "") + (f", field {self.field}" if self.field else "")
-        return f"{where}: {self.problem_en}" + (f". Fix: {self.fix_en}" if self.fix_en else "")
 
 
 @dataclass

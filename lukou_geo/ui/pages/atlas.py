@@ -7,7 +7,7 @@ from typing import Any
 import streamlit as st
 from streamlit_folium import st_folium
 
-from lukou_geo.catalog import CatalogError
+from lukou_geo.errors import CatalogError
 from lukou_geo.map.render import highlight_group
 from lukou_geo.map.search import Entry, search, view_for
 from lukou_geo.ui.i18n import lang, t

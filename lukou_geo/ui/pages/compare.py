@@ -5,10 +5,9 @@ from __future__ import annotations
 import streamlit as st
 import streamlit.components.v1 as components
 
-from lukou_geo.catalog import CatalogError
+from lukou_geo.errors import CatalogError, DeckError
 from lukou_geo.map import assets
 from lukou_geo.meeting.compare import build_compare, compare_html
-from lukou_geo.meeting.deck import DeckError
 from lukou_geo.ui.i18n import lang, t
 from lukou_geo.ui.meeting import load_deck, tx, view_store
 from lukou_geo.ui.state import load_catalog, load_data

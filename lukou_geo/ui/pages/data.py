@@ -8,7 +8,8 @@ from collections import Counter
 import pandas as pd
 import streamlit as st
 
-from lukou_geo.catalog import PRECISION_LABELS, CatalogError
+from lukou_geo.catalog import PRECISION_LABELS
+from lukou_geo.errors import CatalogError
 from lukou_geo.ui.i18n import lang, t
 from lukou_geo.ui.state import load_catalog, load_data
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from lukou_geo.catalog import CatalogError
+from lukou_geo.errors import CatalogError, DeckError
 from lukou_geo.map import assets
-from lukou_geo.meeting.deck import DeckError
 from lukou_geo.meeting.export import export_deck_html, spec_for_slide
 from lukou_geo.meeting.present import build_deck_map
 from lukou_geo.ui.i18n import lang

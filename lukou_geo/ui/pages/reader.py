@@ -11,7 +11,7 @@ import json
 import streamlit as st
 import streamlit.components.v1 as components
 
-from lukou_geo.catalog import CatalogError
+from lukou_geo.errors import CatalogError
 from lukou_geo.plan.reader import READER_CSS, chapter_lines, feature_links, locate, navigation, paragraph_html
 from lukou_geo.plan.text import read_plan
 from lukou_geo.ui.i18n import lang

@@ -11,11 +11,11 @@ from typing import Any
 import streamlit as st
 from streamlit_folium import st_folium
 
-from lukou_geo.catalog import CatalogError
+from lukou_geo.errors import CatalogError, ViewError
 from lukou_geo.map import assets
 from lukou_geo.map.render import MapOptions, build_map, initial_view
 from lukou_geo.meeting.export import PrintSpec
-from lukou_geo.meeting.views import View, ViewError, from_query, share_url
+from lukou_geo.meeting.views import View, from_query, share_url
 from lukou_geo.ui.i18n import lang, t
 from lukou_geo.ui.meeting import print_controls, tx, view_store
 from lukou_geo.ui.state import load_catalog, load_data
