@@ -13,7 +13,9 @@ All functions take and return lon/lat in degrees; scalars, lists and arrays are 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
+from functools import lru_cache
 
 import numpy as np
 import shapely
@@ -162,3 +164,49 @@ def haversine_m(lon1: ArrayLike, lat1: ArrayLike, lon2: ArrayLike, lat2: ArrayLi
     lo2, la2 = np.radians(np.asarray(lon2, float)), np.radians(np.asarray(lat2, float))
     a = np.sin((la2 - la1) / 2) ** 2 + np.cos(la1) * np.cos(la2) * np.sin((lo2 - lo1) / 2) ** 2
     return 2 * 6371008.8 * np.arcsin(np.sqrt(a))
+
+
+# ------------------------------------------------------------------------------ storage ↔ measuring (pyproj)
+
+_LOCAL = threading.local()
+
+
+@lru_cache(maxsize=2)
+def _pipeline(inverse: bool) -> str:
+    """The PROJ pipeline of WGS-84 lon/lat → EPSG:4547 (or back), as pyproj resolves it."""
+    from pyproj import Transformer
+
+    from lukou_geo.settings import MEASURE_CRS, STORAGE_CRS
+
+    src, dst = (MEASURE_CRS, STORAGE_CRS) if inverse else (STORAGE_CRS, MEASURE_CRS)
+    return Transformer.from_crs(src, dst, always_xy=True).definition
+
+
+def measure_transformer(inverse: bool = False) -> object:
+    """A pyproj Transformer WGS-84 lon/lat → EPSG:4547 (``inverse``: back), one per thread.
+
+    pyproj gives every thread its own PROJ context, and a Transformer made from two CRSs looks
+    them up in PROJ's database again in each new thread (≈ 0.4 s; Streamlit runs every rerun in a
+    new thread). The pipeline pyproj resolved once is rebuilt from its definition instead, which
+    costs no database lookup and transforms identically.
+    """
+    from pyproj import Transformer
+
+    key = "inverse" if inverse else "forward"
+    tr = getattr(_LOCAL, key, None)
+    if tr is None:
+        tr = Transformer.from_pipeline(_pipeline(inverse))
+        setattr(_LOCAL, key, tr)
+    return tr
+
+
+def to_metric(geoms: ArrayLike) -> NDArray:
+    """WGS-84 geometries (a shapely geometry or an array) → EPSG:4547."""
+    tr = measure_transformer()
+    return shapely.transform(geoms, lambda c: np.column_stack(tr.transform(c[:, 0], c[:, 1])))  # type: ignore[attr-defined]
+
+
+def to_lonlat(geoms: ArrayLike) -> NDArray:
+    """EPSG:4547 geometries → WGS-84 lon/lat."""
+    tr = measure_transformer(inverse=True)
+    return shapely.transform(geoms, lambda c: np.column_stack(tr.transform(c[:, 0], c[:, 1])))  # type: ignore[attr-defined]

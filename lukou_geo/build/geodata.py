@@ -29,14 +29,12 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import shapely
-from pyproj import Transformer
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon, mapping, shape
 
 from lukou_geo import crs
+from lukou_geo.errors import BuildError, PlanRefError
 from lukou_geo.plan.text import Plan, cite, parse_plan
-from lukou_geo.errors import PlanRefError
-from lukou_geo.settings import DISTRICT_ADCODE, MEASURE_CRS, REPO_ROOT, STORAGE_DECIMALS
-from lukou_geo.errors import BuildError
+from lukou_geo.settings import DISTRICT_ADCODE, REPO_ROOT, STORAGE_DECIMALS
 
 NEIGHBOUR_EN = {
     "芦淞区": "Lusong District", "天元区": "Tianyuan District", "荷塘区": "Hetang District",
@@ -49,18 +47,8 @@ ADCODE_CREDIT = "Vonng/adcode 2016 snapshot, CC BY 4.0"
 ACCEPTED_GEOMETRY_KINDS = ("point", "line", "disc", "towns", "polygon", "union", "corridor")
 
 
-_to_m = Transformer.from_crs("EPSG:4326", MEASURE_CRS, always_xy=True)
-_to_deg = Transformer.from_crs(MEASURE_CRS, "EPSG:4326", always_xy=True)
-
-
-def to_metric(geom: Any) -> Any:
-    """Lon/lat shapely geometry → EPSG:4547 metres."""
-    return shapely.transform(geom, lambda c: np.column_stack(_to_m.transform(c[:, 0], c[:, 1])))
-
-
-def to_lonlat(geom: Any) -> Any:
-    """EPSG:4547 metres → lon/lat."""
-    return shapely.transform(geom, lambda c: np.column_stack(_to_deg.transform(c[:, 0], c[:, 1])))
+to_metric = crs.to_metric
+to_lonlat = crs.to_lonlat
 
 
 def round_geom(geom: Any, decimals: int = STORAGE_DECIMALS) -> Any:
@@ -156,7 +144,7 @@ def build_townships(places: list[dict[str, Any]], district: Any) -> dict[str, An
     zone reads as a township, not as confetti. The result is only an approximation.
     """
     pts = [p for p in places if p["kind"] in ("town_seat", "village")]
-    xy = np.array(_to_m.transform([p["lon"] for p in pts], [p["lat"] for p in pts])).T
+    xy = np.array(crs.measure_transformer().transform([p["lon"] for p in pts], [p["lat"] for p in pts])).T
     district_m = to_metric(district)
     cells = shapely.voronoi_polygons(shapely.multipoints(xy), extend_to=district_m.buffer(20000))
     point_geoms = shapely.points(xy)
@@ -168,7 +156,7 @@ def build_townships(places: list[dict[str, Any]], district: Any) -> dict[str, An
             continue
         by_town.setdefault(towns[idx[0]], []).append(cell)
     zones = {t: shapely.union_all(c).intersection(district_m) for t, c in by_town.items()}
-    seats = {p["town"]: shapely.points(_to_m.transform(p["lon"], p["lat"])) for p in pts if p["kind"] == "town_seat"}
+    seats = {p["town"]: shapely.points(crs.measure_transformer().transform(p["lon"], p["lat"])) for p in pts if p["kind"] == "town_seat"}
     town_pts = {t: [point_geoms[i] for i, tt in enumerate(towns) if tt == t] for t in zones}
     # reassign stray fragments
     for _ in range(3):
@@ -231,8 +219,8 @@ def _offset(lonlat: tuple[float, float], off: Any, where: str) -> tuple[float, f
         return lonlat
     if not (isinstance(off, list) and len(off) == 2):
         raise BuildError(f"{where}: offset_km must be [east_km, north_km]")
-    x, y = _to_m.transform(*lonlat)
-    lon, lat = _to_deg.transform(x + 1000 * off[0], y + 1000 * off[1])
+    x, y = crs.measure_transformer().transform(*lonlat)
+    lon, lat = crs.measure_transformer(inverse=True).transform(x + 1000 * off[0], y + 1000 * off[1])
     return lon, lat
 
 
@@ -254,7 +242,7 @@ def build_element_geometry(ctx: ElementContext, spec: dict[str, Any], where: str
             radius = 1000 * float(spec["radius_km"])
         else:
             raise BuildError(f"{where}: a disc needs area_km2 or radius_km")
-        disc = Point(_to_m.transform(*centre)).buffer(radius, quad_segs=16)
+        disc = Point(crs.measure_transformer().transform(*centre)).buffer(radius, quad_segs=16)
         clipped = disc.intersection(to_metric(ctx.district))
         if clipped.is_empty:
             raise BuildError(f"{where}: the disc lies outside the district")
