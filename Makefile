@@ -8,17 +8,12 @@ STREAMLIT_FLAGS := --server.enableStaticServing true --browser.gatherUsageStats 
 
 .PHONY: setup run test test-fast bench data lint clean
 
-setup: $(VENV)/.installed static/vendor/manifest.json $(VENV)/.kernels
+setup: $(VENV)/.installed static/vendor/manifest.json
 
 $(VENV)/.installed: requirements.txt
 	@$(PY) -c 'import sys; assert sys.version_info[:2] >= (3, 11), "Python 3.11+ is needed, found " + sys.version' 
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --disable-pip-version-check -q -r requirements.txt
-	touch $@
-
-# the site check's Numba kernels, compiled once into Numba's cache (lukou_geo/__pycache__)
-$(VENV)/.kernels: lukou_geo/sitecheck/clip.py lukou_geo/sitecheck/zonegrid.py $(VENV)/.installed
-	$(BIN)/python -c 'from lukou_geo.sitecheck.check import compile_kernels; compile_kernels()'
 	touch $@
 
 static/vendor/manifest.json: package.json package-lock.json tools/vendor_assets.py $(VENV)/.installed

@@ -101,6 +101,8 @@ class Catalog:
     layers: tuple[Layer, ...]
     root: Path = field(default=Path("."))
     fields: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: the folder the catalog was read from (groups.toml, the layer files, project_types.toml)
+    layers_dir: Path | None = None
 
     def field_label(self, key: str, lang: str) -> tuple[str, str]:
         """(label, unit) of an attribute key; the key itself when fields.toml has no entry."""
@@ -222,7 +224,7 @@ def read_catalog(layers_dir: Path | None = None, root: Path | None = None) -> Ca
         raise CatalogError(f"{ldir}: no [[layer]] records found")
     groups.sort(key=lambda g: g.order)
     layers.sort(key=lambda lyr: (lyr.order, lyr.id))
-    return Catalog(tuple(groups), tuple(layers), root, fields)
+    return Catalog(tuple(groups), tuple(layers), root, fields, ldir)
 
 
 def _load_toml(path: Path) -> dict:

@@ -32,7 +32,8 @@ def run_check(args: argparse.Namespace) -> int:
     import geopandas as gpd
     import pandas as pd
 
-    from lukou_geo.sitecheck.check import check_projects, default_context
+    from lukou_geo.sitecheck.check import check_projects
+    from lukou_geo.sitecheck.context import get_context
     from lukou_geo.sitecheck.report.writers import export_all
 
     frames, failed = [], 0
@@ -54,7 +55,7 @@ def run_check(args: argparse.Namespace) -> int:
         print("没有可核查的项目 / nothing to check", file=sys.stderr)
         return 2
     gdf = gpd.GeoDataFrame(pd.concat(projects, ignore_index=True), geometry="geometry", crs="EPSG:4326")
-    ctx = default_context()
+    ctx = get_context()
     big = len(gdf) > 20_000
 
     def progress(f: float) -> None:

@@ -14,8 +14,10 @@ from shapely.geometry import Point, box
 from lukou_geo import crs as ccrs
 from lukou_geo.catalog import read_catalog, validate_data
 from lukou_geo.settings import REPO_ROOT
-from lukou_geo.sitecheck.check import check_projects, default_context, read_project_types
+from lukou_geo.sitecheck.check import check_projects
+from lukou_geo.sitecheck.context import default_context, get_context
 from lukou_geo.sitecheck.inputs.ingest import read_coordinates_text
+from lukou_geo.sitecheck.vocab import read_project_types
 
 TO_4547 = Transformer.from_crs("EPSG:4326", "EPSG:4547", always_xy=True)
 TO_LL = Transformer.from_crs("EPSG:4547", "EPSG:4326", always_xy=True)
@@ -175,13 +177,10 @@ def test_outside_distance_from_edge_index_equals_polygon_distance(ctx) -> None:
     assert np.allclose(fast, shapely.distance(out, ctx.district), atol=1e-6)
 
 
-def test_overlaps_equal_brute_force_on_random_projects(ctx) -> None:
-    """The piece index (rectangle shortcuts, prepared tests) and the zone grid give exactly the
-    pairs and the measures of intersecting every project with every whole zone."""
-    import numpy as np
-    import shapely
-
-    from lukou_geo.sitecheck.check import overlaps
+def test_overlaps_equal_brute_force_on_the_plan_zones(ctx) -> None:
+    """The indexed overlay gives exactly the pairs and measures of intersecting every project with
+    every zone of the plan (points, lines, polygons)."""
+    from lukou_geo.sitecheck.overlay import overlaps
 
     rng = np.random.default_rng(11)
     minx, miny, maxx, maxy = ctx.district.bounds
@@ -193,19 +192,28 @@ def test_overlaps_equal_brute_force_on_random_projects(ctx) -> None:
     lines = shapely.linestrings(np.stack([np.stack([x - h, y], 1), np.stack([x + h, y + h / 2], 1)], 1))
     zones = ctx.zone_geoms
     for projects, measure in ((pts, None), (lines, shapely.length), (polys, shapely.area)):
-        hit = shapely.intersects(zones[None, :], projects[:, None])
-        want_p, want_z = np.nonzero(hit)
-        for grid in (None, ctx.zone_grid):  # pieces alone, and the grid in front of them
-            pi, zi, got = overlaps(projects, zones, ctx.zone_pieces, grid)
-            assert np.array_equal(pi, want_p) and np.array_equal(zi, want_z)
-            if measure is not None:
-                want = measure(shapely.intersection(projects[want_p], zones[want_z]))
-                assert np.allclose(got, want, rtol=1e-7, atol=1e-3)
+        want_p, want_z = np.nonzero(shapely.intersects(zones[None, :], projects[:, None]))
+        pi, zi, got = overlaps(projects, ctx.zone_index)
+        assert np.array_equal(pi, want_p) and np.array_equal(zi, want_z)
+        if measure is not None:
+            want = measure(shapely.intersection(projects[want_p], zones[want_z]))
+            assert np.allclose(got, want, rtol=1e-10, atol=1e-6)
+        else:
+            assert not got.any()
 
 
-def test_compile_kernels_measures_its_case() -> None:
-    """``make setup`` compiles the Numba kernels with this case; it must go through the grid and
-    the clip and measure a 10 m × 20 m overlap."""
-    from lukou_geo.sitecheck.check import compile_kernels
+def test_context_is_cached_and_rebuilt_when_a_layer_file_changes(tmp_path, monkeypatch) -> None:
+    import shutil
 
-    assert compile_kernels() == pytest.approx(200.0, rel=1e-12)
+    root = tmp_path / "repo"
+    shutil.copytree(REPO_ROOT / "layers", root / "layers")
+    shutil.copytree(REPO_ROOT / "geodata", root / "geodata")
+    cat = read_catalog(root / "layers")
+    first = get_context(cat)
+    assert get_context(read_catalog(root / "layers")) is first  # same files: the cached context
+    f = root / cat.layer("parks").file
+    f.write_text(f.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # a new size and modification time
+    second = get_context(read_catalog(root / "layers"))
+    assert second is not first and len(second.zones) == len(first.zones)
+    only_parks = get_context(read_catalog(root / "layers"), layers=frozenset({"parks"}))
+    assert set(only_parks.zones["layer_id"]) == {"parks"}

@@ -20,7 +20,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from lukou_geo.sitecheck.check import SUMMARY_COLUMNS, ZONE_COLUMNS, CheckContext, CheckResult, _to_metric
+from lukou_geo.sitecheck.check import SUMMARY_COLUMNS, ZONE_COLUMNS, CheckResult
+from lukou_geo.sitecheck.context import CheckContext
+from lukou_geo.sitecheck.context import to_metric as _to_metric
 
 #: Reports show per-project detail (sheets, sections, map images) for at most this many projects.
 MAX_DETAIL_PROJECTS = 50

@@ -19,9 +19,11 @@ from streamlit_folium import st_folium
 from lukou_geo.errors import CatalogError, InputError
 from lukou_geo.map import assets
 from lukou_geo.map.render import MapOptions, build_map, project_group
-from lukou_geo.sitecheck.check import SUMMARY_COLUMNS, ZONE_COLUMNS, CheckResult, build_context, check_projects, read_project_types
+from lukou_geo.sitecheck.check import SUMMARY_COLUMNS, ZONE_COLUMNS, CheckResult, check_projects
+from lukou_geo.sitecheck.context import get_context
 from lukou_geo.sitecheck.inputs.ingest import CRS_CHOICES, Ingested, project_from_geojson, read_bytes, read_coordinates_text
 from lukou_geo.sitecheck.report.writers import HONESTY_EN, HONESTY_ZH, export_csv, export_geojson, export_html, export_pdf, export_xlsx
+from lukou_geo.sitecheck.vocab import read_project_types
 from lukou_geo.ui.i18n import lang
 from lukou_geo.ui.state import load_catalog, load_data
 
@@ -76,9 +78,9 @@ def _t(key: str, **fmt: Any) -> str:
     return text.format(**fmt) if fmt else text
 
 
-@st.cache_resource(show_spinner=False)
 def _context() -> Any:
-    return build_context(load_catalog(), load_data())
+    """The check context (built on first use, cached by lukou_geo.sitecheck.context per file modification)."""
+    return get_context(load_catalog(), data=load_data())
 
 
 def _runs() -> list[dict[str, Any]]:

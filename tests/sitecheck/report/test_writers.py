@@ -9,7 +9,8 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Point, box
 
-from lukou_geo.sitecheck.check import check_projects, default_context
+from lukou_geo.sitecheck.check import check_projects
+from lukou_geo.sitecheck.context import default_context
 from lukou_geo.sitecheck.report.writers import export_all, export_html, map_png
 
 
