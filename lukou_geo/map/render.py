@@ -10,6 +10,8 @@ from __future__ import annotations
 import functools
 import html
 import json
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -185,9 +187,36 @@ def _encode(geom: Any) -> list[Any]:
     raise ValueError(f"cannot draw geometry type {gtype}")
 
 
+#: Blobs already built, by (id of the layer data, id of the catalog, layer, language, basemap); the entry
+#: keeps the data and catalog objects themselves, so an id is only reused while that very object is alive and unchanged in
+#: identity. The app's layer data is loaded once and shared, so the map of every rerun reuses them.
+_BLOBS: OrderedDict[tuple[int, int, str, str, str], tuple[dict[str, Any], Catalog, Layer, dict[str, Any]]] = OrderedDict()
+_BLOBS_MAX = 1024
+_BLOBS_LOCK = threading.Lock()
+
+
 def layer_blob(fc: dict[str, Any], layer: Layer, catalog: Catalog, lang: str, basemap: str = "vector") -> dict[str, Any]:
     """What the browser gets for one layer: styles by precision, and per feature
-    ``[id, precision, tooltip, popup, encoded geometry, label position or None]``."""
+    ``[id, precision, tooltip, popup, encoded geometry, label position or None]``.
+
+    Cached per layer data object, layer record, language and basemap (a pure function of them):
+    encoding the geometries is most of the cost of a map. Treat the returned dict as read-only.
+    """
+    key = (id(fc), id(catalog), layer.id, lang, basemap)
+    with _BLOBS_LOCK:
+        hit = _BLOBS.get(key)
+        if hit is not None and hit[0] is fc and hit[1] is catalog and hit[2] == layer:
+            _BLOBS.move_to_end(key)
+            return hit[3]
+    blob = _layer_blob(fc, layer, catalog, lang, basemap)
+    with _BLOBS_LOCK:
+        _BLOBS[key] = (fc, catalog, layer, blob)
+        while len(_BLOBS) > _BLOBS_MAX:
+            _BLOBS.popitem(last=False)
+    return blob
+
+
+def _layer_blob(fc: dict[str, Any], layer: Layer, catalog: Catalog, lang: str, basemap: str) -> dict[str, Any]:
     feats = []
     precisions: list[str] = []
     for feat in fc["features"]:

@@ -152,3 +152,18 @@ def test_town_based_zones_are_fills_without_outline(catalog):
         st = feature_style(catalog.layer(lid), "schematic")
         assert st["stroke"] is False and st["dashArray"] == "9 6"
     assert 'stroke="none"' in legend_html(catalog, {"agri_bases": ["schematic"]}, "zh")
+
+
+def test_layer_blobs_are_cached_per_data_object(catalog, data) -> None:
+    import copy
+
+    from lukou_geo.map.render import layer_blob
+
+    layer = catalog.layer("parks")
+    first = layer_blob(data["parks"], layer, catalog, "zh")
+    assert layer_blob(data["parks"], layer, catalog, "zh") is first  # the same data: built once
+    assert layer_blob(data["parks"], layer, catalog, "en") is not first  # another language
+    changed = copy.deepcopy(data["parks"])
+    changed["features"][0]["properties"]["name"] = "改名的园区"
+    other = layer_blob(changed, layer, catalog, "zh")
+    assert other is not first and other["features"][0][2].startswith("改名的园区")
