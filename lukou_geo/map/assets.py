@@ -543,6 +543,34 @@ def _css_urls(css: str) -> list[str]:
     return [u.strip() for u in urls if u and not u.strip().startswith("data:")]
 
 
+def _script_urls(m: re.Match[str], include_tiles: bool) -> list[str]:
+    """The URLs a ``<script>`` loads: its ``src``, or the loading calls and keys in its body."""
+    attrs = _attrs("<script" + m["sattrs"] + ">")
+    if "src" in attrs:
+        return [attrs["src"]]
+    patterns = (_JS_LOAD_CALL, _JS_LOAD_KEY, _JS_MARKUP_SRC)
+    if include_tiles:
+        patterns = (_JS_TILE_CALL, *patterns)
+    return [url for _, url in sorted((t.start("url"), t["url"]) for rx in patterns for t in rx.finditer(m["sbody"]))]
+
+
+def _tag_urls(tag: str) -> list[str]:
+    """The URLs a markup tag fetches: its loading attributes and the ``url()`` of its style."""
+    name = re.match(r"<([\w:-]+)", tag)
+    tag_name = name.group(1).lower() if name else ""
+    attrs = _attrs(tag)
+    out: list[str] = []
+    for key in _LOADING_ATTRS.get(tag_name, ()) + _LOADING_ATTRS["*"]:
+        value = attrs.get(key)
+        if value and key == "srcset":
+            out += [candidate.strip().split(" ")[0] for candidate in value.split(",")]
+        elif value:
+            out.append(value)
+    if "style" in attrs:
+        out += _css_urls(attrs["style"])
+    return out
+
+
 def find_external_urls(html: str, *, include_tiles: bool = True) -> list[str]:
     """List the http(s) URLs outside this machine that a page would load.
 
@@ -592,36 +620,11 @@ def find_external_urls(html: str, *, include_tiles: bool = True) -> list[str]:
         if m["comment"]:
             continue
         if m["script"]:
-            attrs = _attrs("<script" + m["sattrs"] + ">")
-            if "src" in attrs:
-                add(attrs["src"])
-                continue
-            body = m["sbody"]
-            patterns = (_JS_LOAD_CALL, _JS_LOAD_KEY, _JS_MARKUP_SRC)
-            if include_tiles:
-                patterns = (_JS_TILE_CALL, *patterns)
-            hits = sorted((t.start("url"), t["url"]) for rx in patterns for t in rx.finditer(body))
-            for _, url in hits:
-                add(url)
-            continue
-        if m["style"]:
-            for url in _css_urls(m["stbody"]):
-                add(url)
-            continue
-        tag = m["tag"]
-        name = re.match(r"<([\w:-]+)", tag)
-        tag_name = name.group(1).lower() if name else ""
-        attrs = _attrs(tag)
-        for key in _LOADING_ATTRS.get(tag_name, ()) + _LOADING_ATTRS["*"]:
-            value = attrs.get(key)
-            if not value:
-                continue
-            if key == "srcset":
-                for candidate in value.split(","):
-                    add(candidate.strip().split(" ")[0])
-            else:
-                add(value)
-        if "style" in attrs:
-            for url in _css_urls(attrs["style"]):
-                add(url)
+            urls = _script_urls(m, include_tiles)
+        elif m["style"]:
+            urls = _css_urls(m["stbody"])
+        else:
+            urls = _tag_urls(m["tag"])
+        for url in urls:
+            add(url)
     return found

@@ -120,37 +120,41 @@ def parse_deck(text: str, origin: str = "deck.toml", plan: Plan | None = None) -
     slides: list[Slide] = []
     seen: set[str] = set()
     for i, rec in enumerate(raw.get("slide", []), start=1):
-        where = f"{origin} [[slide]] #{i} ({rec.get('id', '?')})"
-        unknown = set(rec) - _SLIDE_KEYS
-        if unknown:
-            raise DeckError(f"{where}: unknown key(s) {sorted(unknown)}; allowed: {', '.join(sorted(_SLIDE_KEYS))}")
-        for key in ("id", "title_zh"):
-            if not isinstance(rec.get(key), str) or not rec[key]:
-                raise DeckError(f"{where}: {key!r} is required (a non-empty string)")
-        if rec["id"] in seen:
-            raise DeckError(f"{where}: slide id {rec['id']!r} is used twice; give each slide its own id")
-        seen.add(rec["id"])
-        layers = rec.get("layers")
-        if not isinstance(layers, list) or not layers or not all(isinstance(x, str) for x in layers):
-            raise DeckError(f"{where}: 'layers' must be a non-empty list of catalog layer ids")
-        quotes = []
-        for k, q in enumerate(rec.get("quote", []), start=1):
-            if not isinstance(q, dict) or not isinstance(q.get("para"), int) or not isinstance(q.get("quote"), str):
-                raise DeckError(f"{where} quote #{k}: needs para = <plan line number> and quote = \"<the plan's words>\"")
-            try:
-                quotes.append(cite(plan, q["para"], q["quote"]))
-            except PlanRefError as exc:
-                raise DeckError(f"{where} quote #{k}: {exc}") from exc
-        slides.append(Slide(
-            id=rec["id"], title_zh=rec["title_zh"], title_en=rec.get("title_en", ""),
-            layers=tuple(layers), extent=_parse_extent(where, rec.get("extent", "district")),
-            note_zh=rec.get("note_zh", ""), note_en=rec.get("note_en", ""),
-            highlight=tuple(rec.get("highlight", ())), quotes=tuple(quotes),
-        ))
+        slide = _parse_slide(f"{origin} [[slide]] #{i} ({rec.get('id', '?')})", rec, plan)
+        if slide.id in seen:
+            raise DeckError(f"{origin} [[slide]] #{i} ({slide.id}): slide id {slide.id!r} is used twice; give each slide its own id")
+        seen.add(slide.id)
+        slides.append(slide)
     if not slides:
         raise DeckError(f"{origin}: no [[slide]] records; a deck needs at least one slide")
     return Deck(id=head["id"], title_zh=head["title_zh"], title_en=head.get("title_en", ""),
                 slides=tuple(slides), base_layers=tuple(head.get("base_layers", ())), origin=origin)
+
+
+def _parse_slide(where: str, rec: dict[str, Any], plan: Plan) -> Slide:
+    unknown = set(rec) - _SLIDE_KEYS
+    if unknown:
+        raise DeckError(f"{where}: unknown key(s) {sorted(unknown)}; allowed: {', '.join(sorted(_SLIDE_KEYS))}")
+    for key in ("id", "title_zh"):
+        if not isinstance(rec.get(key), str) or not rec[key]:
+            raise DeckError(f"{where}: {key!r} is required (a non-empty string)")
+    layers = rec.get("layers")
+    if not isinstance(layers, list) or not layers or not all(isinstance(x, str) for x in layers):
+        raise DeckError(f"{where}: 'layers' must be a non-empty list of catalog layer ids")
+    quotes = []
+    for k, q in enumerate(rec.get("quote", []), start=1):
+        if not isinstance(q, dict) or not isinstance(q.get("para"), int) or not isinstance(q.get("quote"), str):
+            raise DeckError(f"{where} quote #{k}: needs para = <plan line number> and quote = \"<the plan's words>\"")
+        try:
+            quotes.append(cite(plan, q["para"], q["quote"]))
+        except PlanRefError as exc:
+            raise DeckError(f"{where} quote #{k}: {exc}") from exc
+    return Slide(
+        id=rec["id"], title_zh=rec["title_zh"], title_en=rec.get("title_en", ""),
+        layers=tuple(layers), extent=_parse_extent(where, rec.get("extent", "district")),
+        note_zh=rec.get("note_zh", ""), note_en=rec.get("note_en", ""),
+        highlight=tuple(rec.get("highlight", ())), quotes=tuple(quotes),
+    )
 
 
 def deck_path(deck_id: str = "default") -> Path:
