@@ -97,8 +97,16 @@ def indicators_dir() -> Path:
 def read_meta(folder: Path | None = None) -> dict[str, Any]:
     path = (folder or indicators_dir()) / "tables.toml"
     if not path.exists():
-        raise IndicatorError(f"{path} missing: the indicator tables' metadata (titles, notes, map links)")
+        raise _missing(path, "指标表的元数据(标题、注释、地图链接)", "the indicator tables' metadata (titles, notes, map links)")
     return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def _missing(path: Path, what_zh: str, what_en: str) -> IndicatorError:
+    return IndicatorError(
+        f"{path} 不存在({what_zh}):从仓库恢复 geodata/indicators/,或把 LUKOU_GEODATA_DIR 指向含 indicators/ 的目录",
+        f"{path} missing ({what_en}): restore geodata/indicators/ from the repository, "
+        "or point LUKOU_GEODATA_DIR at a folder holding indicators/",
+    )
 
 
 #: English-named columns holding numbers parsed from the printed cells, per table.
@@ -108,14 +116,19 @@ NUMBER_COLUMNS = {
 }
 
 
-def read_table(table: str, folder: Path | None = None) -> list[Row]:
-    """Every row of table ``"1-1"`` or ``"2-1"``, printed cells as text."""
+def _table_path(table: str, folder: Path | None) -> Path:
     meta = read_meta(folder)
     if table not in meta.get("table", {}):
         raise IndicatorError(f"tables.toml has no [table.\"{table}\"]; choose one of {', '.join(meta.get('table', {}))}")
     path = (folder or indicators_dir()) / meta["table"][table]["file"]
     if not path.exists():
-        raise IndicatorError(f"{path} missing")
+        raise _missing(path, f"专栏{table} 的指标表", f"the indicator table of Box {table}")
+    return path
+
+
+def read_table(table: str, folder: Path | None = None) -> list[Row]:
+    """Every row of table ``"1-1"`` or ``"2-1"``, printed cells as text."""
+    path = _table_path(table, folder)
     with path.open(encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh)
         fields = list(reader.fieldnames or [])
@@ -132,8 +145,7 @@ def read_table(table: str, folder: Path | None = None) -> list[Row]:
 
 
 def printed_header(table: str, folder: Path | None = None) -> list[str]:
-    meta = read_meta(folder)
-    path = (folder or indicators_dir()) / meta["table"][table]["file"]
+    path = _table_path(table, folder)
     with path.open(encoding="utf-8", newline="") as fh:
         fields = next(csv.reader(fh))
     return fields[: fields.index("plan_line")]
