@@ -36,19 +36,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from lukou_geo import text as _text
 from lukou_geo.errors import IndicatorError
 from lukou_geo.settings import get_settings
 
 NONE_MARKS = ("", "—", "-", "–")
 _NUM = re.compile(r"^(?P<cmp>[<>≥≤]?)(?P<num>-?\d+(?:\.\d+)?)%?$")
 _CUM = re.compile(r"^\[(?P<num>-?\d+(?:\.\d+)?)\]$")
+#: The verdicts of a 十三五 row; their labels are ``verdict.<status>`` in :mod:`lukou_geo.text`.
 VERDICTS = ("met", "partly", "not_met", "not_comparable")
-VERDICT_LABELS = {
-    "met": {"zh": "完成", "en": "met"},
-    "partly": {"zh": "部分完成", "en": "partly met"},
-    "not_met": {"zh": "未完成", "en": "not met"},
-    "not_comparable": {"zh": "无法比较", "en": "not comparable"},
-}
 
 
 @dataclass(frozen=True)
@@ -169,7 +165,7 @@ class Verdict:
     comparisons: tuple[Comparison, ...]
 
     def label(self, lang: str) -> str:
-        return VERDICT_LABELS[self.status][lang]
+        return _text.t(f"verdict.{self.status}", lang)
 
 
 def verdict(row: Row) -> Verdict:
