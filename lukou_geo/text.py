@@ -19,10 +19,6 @@ LANGS: tuple[str, ...] = ("zh", "en")
 TEXT: dict[str, dict[str, str]] = {
     # app
     "app.lang": {"zh": "语言 / Language", "en": "Language / 语言"},
-    "app.data_error": {
-        "zh": "图层数据有误,地图无法绘制:{err}",
-        "en": "The layer data has an error, the map cannot be drawn: {err}",
-    },
     # page
     "page.atlas": {"zh": "规划地图", "en": "Plan map"},
     "page.data": {"zh": "数据与来源", "en": "Data & sources"},
@@ -84,7 +80,6 @@ TEXT: dict[str, dict[str, str]] = {
     "reader.section": {"zh": "章节 / 专栏", "en": "Chapter / box"},
     "reader.linked": {"zh": "本章 {n} 段文字定位了 {f} 个地图要素", "en": "{n} passages of this chapter place {f} map features"},
     "reader.boxes": {"zh": "本章专栏", "en": "Boxes in this chapter"},
-    "reader.error": {"zh": "规划原文或图层数据无法读取:{err}", "en": "The plan text or the layer data cannot be read: {err}"},
     # indicators
     "indicators.intro": {
         "zh": "两张指标表逐格转录自《纲要》(“[ ]”为五年累计数,“—”为无)。有空间含义的指标链接到相关地图图层。",
@@ -109,7 +104,6 @@ TEXT: dict[str, dict[str, str]] = {
               "two comparisons, both met = met, one = partly; structure ratios, qualitative targets and "
               "cumulative-vs-single-year are not comparable.",
     },
-    "indicators.error": {"zh": "指标数据无法读取:{err}", "en": "The indicator data cannot be read: {err}"},
     "indicators.open_map": {"zh": "在地图上查看", "en": "open on the map"},
     "indicators.source": {"zh": "原文", "en": "plan text"},
     "indicators.basis_level": {"zh": "水平", "en": "level"},

@@ -1,10 +1,15 @@
-"""The shared frame: page config, language switch, navigation."""
+"""The shared frame: page config, language switch, navigation; every page runs inside :func:`guard`."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 import streamlit as st
 
+from lukou_geo.errors import LukouError
 from lukou_geo.text import t
+from lukou_geo.ui import messages
 from lukou_geo.ui.i18n import lang
 from lukou_geo.ui.pages import atlas
 from lukou_geo.ui.pages import check as check_page
@@ -14,6 +19,24 @@ from lukou_geo.ui.pages import indicators as indicators_page
 from lukou_geo.ui.pages import present as present_page
 from lukou_geo.ui.pages import reader as reader_page
 from lukou_geo.ui.pages import views as views_page
+
+
+def guard(page: Callable[[], None]) -> Callable[[], None]:
+    """``page`` such that a :class:`LukouError` raised anywhere in it is shown as its message.
+
+    The message (in the current language, Markdown-escaped: it names files and values) goes in an
+    error box below what the page drew before the error; the user never sees a traceback for an
+    error the atlas knows. Other exceptions are bugs and still show Streamlit's exception box.
+    """
+
+    @functools.wraps(page)
+    def run() -> None:
+        try:
+            page()
+        except LukouError as exc:
+            messages.error(exc.message(lang()))
+
+    return run
 
 
 def run() -> None:
@@ -30,13 +53,13 @@ def run() -> None:
             st.query_params["lang"] = choice
             st.rerun()
     pages = [
-        st.Page(atlas.render, title=t("page.atlas", current), url_path="atlas", default=True),
-        st.Page(data_page.render, title=t("page.data", current), url_path="data"),
-        st.Page(reader_page.render, title=t("page.reader", current), url_path="reader"),
-        st.Page(indicators_page.render, title=t("page.indicators", current), url_path="indicators"),
-        st.Page(check_page.render, title=t("page.check", current), url_path="check"),
-        st.Page(present_page.render, title=t("page.present", current), url_path="present"),
-        st.Page(views_page.render, title=t("page.views", current), url_path="views"),
-        st.Page(compare_page.render, title=t("page.compare", current), url_path="compare"),
+        st.Page(guard(atlas.render), title=t("page.atlas", current), url_path="atlas", default=True),
+        st.Page(guard(data_page.render), title=t("page.data", current), url_path="data"),
+        st.Page(guard(reader_page.render), title=t("page.reader", current), url_path="reader"),
+        st.Page(guard(indicators_page.render), title=t("page.indicators", current), url_path="indicators"),
+        st.Page(guard(check_page.render), title=t("page.check", current), url_path="check"),
+        st.Page(guard(present_page.render), title=t("page.present", current), url_path="present"),
+        st.Page(guard(views_page.render), title=t("page.views", current), url_path="views"),
+        st.Page(guard(compare_page.render), title=t("page.compare", current), url_path="compare"),
     ]
     st.navigation(pages).run()

@@ -10,11 +10,13 @@ from typing import Any
 
 import streamlit as st
 
-from lukou_geo.errors import DeckError
+from lukou_geo.errors import DeckError, LukouError
 from lukou_geo.meeting.deck import Deck, deck_from_views, list_decks, read_deck, validate_deck
 from lukou_geo.meeting.export import PAPER_MM, PrintSpec, export_print
 from lukou_geo.meeting.views import ViewStore
+from lukou_geo.settings import get_settings
 from lukou_geo.text import t
+from lukou_geo.ui import messages
 from lukou_geo.ui.i18n import lang
 from lukou_geo.ui.state import load_catalog, load_data
 
@@ -37,12 +39,14 @@ def load_deck(deck_id: str) -> Deck:
 
 
 def deck_choices() -> list[str]:
+    """The decks of the decks folder, and ``views`` when there are saved views; :class:`DeckError` if neither."""
     ids = list_decks()
-    try:
-        if view_store().list():
-            ids.append("views")
-    except DeckError:
-        pass
+    if view_store().list():
+        ids.append("views")
+    if not ids:
+        folder = get_settings().decks_dir
+        raise DeckError(f"{folder} 中没有演示文稿:放入 <id>.toml(参照仓库的 decks/default.toml),或先保存视图",
+                        f"no decks in {folder}: add a <id>.toml deck (see decks/default.toml in the repository) or save a view")
     return ids
 
 
@@ -52,7 +56,11 @@ def view_store() -> ViewStore:
 
 
 def print_controls(spec_of: Any, key: str) -> None:
-    """Paper/orientation choice and PNG/PDF downloads of ``spec_of(paper, orientation)``."""
+    """Paper/orientation choice and PNG/PDF downloads of ``spec_of(paper, orientation)``.
+
+    A print that cannot be made (no layer visible, no CJK font...) is a message below the controls,
+    and the downloads of an earlier print are withdrawn: they no longer match the choice.
+    """
     lg = lang()
     c1, c2, c3 = st.columns([1, 1, 2])
     paper = c1.selectbox(t("meeting.paper", lg), list(PAPER_MM), index=1, key=f"{key}_paper")
@@ -61,10 +69,14 @@ def print_controls(spec_of: Any, key: str) -> None:
     if c3.button(t("meeting.make_print", lg), key=f"{key}_make"):
         spec: PrintSpec = spec_of(paper, orient)
         catalog, data = load_catalog(), load_data()
-        with st.spinner("…"):
-            st.session_state[f"{key}_out"] = (
-                export_print(catalog, data, spec, "pdf"), export_print(catalog, data, spec, "png"), paper, orient,
-            )
+        try:
+            with st.spinner("…"):
+                st.session_state[f"{key}_out"] = (
+                    export_print(catalog, data, spec, "pdf"), export_print(catalog, data, spec, "png"), paper, orient,
+                )
+        except LukouError as exc:
+            st.session_state.pop(f"{key}_out", None)
+            messages.error(exc.message(lg))
     out = st.session_state.get(f"{key}_out")
     if out:
         pdf, png, p, o = out

@@ -7,7 +7,6 @@ from typing import Any
 import streamlit as st
 from streamlit_folium import st_folium
 
-from lukou_geo.errors import CatalogError
 from lukou_geo.map.render import highlight_group
 from lukou_geo.map.search import Entry, search, view_for
 from lukou_geo.text import t
@@ -29,12 +28,8 @@ def render() -> None:
     lg = lang()
     st.markdown(f"#### {t('atlas.title', lg)}")
     st.caption(t("atlas.subtitle", lg))
-    try:
-        catalog = load_catalog()
-        data = load_data()
-    except (CatalogError, FileNotFoundError) as exc:
-        st.error(t("app.data_error", lg, err=str(exc)))
-        return
+    catalog = load_catalog()
+    data = load_data()
 
     with st.sidebar:
         basemap = st.selectbox(t("atlas.basemap", lg), _basemaps(), format_func=lambda b: t(f"atlas.bm_{b}", lg), key="basemap")

@@ -16,7 +16,7 @@ import streamlit as st
 from folium.plugins import Draw
 from streamlit_folium import st_folium
 
-from lukou_geo.errors import CatalogError, InputError
+from lukou_geo.errors import InputError
 from lukou_geo.map import assets
 from lukou_geo.map.render import MapOptions, build_map, project_group
 from lukou_geo.sitecheck.check import SUMMARY_COLUMNS, ZONE_COLUMNS, CheckResult, build_context, check_projects, read_project_types
@@ -184,12 +184,8 @@ def render() -> None:
     lg = lang()
     st.markdown(f"#### {t('page.check', lg)}")
     st.caption(t("check.intro", lg))
-    try:
-        _context()
-        vocab = read_project_types()
-    except (CatalogError, FileNotFoundError) as exc:
-        st.error(t("check.error", lg, err=str(exc)))
-        return
+    _context()
+    vocab = read_project_types()
     c1, c2, c3 = st.columns(3)
     crs = c1.selectbox(t("check.crs", lg), list(CRS_CHOICES), format_func=lambda k: CRS_CHOICES[k][lg], key="check_crs")
     enc_choice = c2.selectbox(t("check.encoding", lg), ["", "GBK", "UTF-8"], format_func=lambda e: e or t("check.enc_auto", lg), key="check_enc")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 import streamlit.components.v1 as components
 
-from lukou_geo.errors import CatalogError, DeckError
 from lukou_geo.map import assets
 from lukou_geo.meeting.compare import build_compare, compare_html
 from lukou_geo.text import t
@@ -33,12 +32,8 @@ def render() -> None:
     lg = lang()
     st.markdown(f"#### {t('page.compare', lg)}")
     st.caption(t("meeting.compare_intro", lg))
-    try:
-        catalog, data = load_catalog(), load_data()
-        choices = _choices(lg)
-    except (CatalogError, FileNotFoundError, DeckError) as exc:
-        st.error(t("app.data_error", lg, err=str(exc)))
-        return
+    catalog, data = load_catalog(), load_data()
+    choices = _choices(lg)
     keys = list(choices)
     known = [lyr.id for lyr in catalog.layers]
     sides = []

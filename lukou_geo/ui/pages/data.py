@@ -9,7 +9,6 @@ import pandas as pd
 import streamlit as st
 
 from lukou_geo.catalog import PRECISIONS
-from lukou_geo.errors import CatalogError
 from lukou_geo.text import t
 from lukou_geo.ui.i18n import lang
 from lukou_geo.ui.state import load_catalog, load_data
@@ -39,11 +38,7 @@ def render() -> None:
     lg = lang()
     st.markdown(f"#### {t('page.data', lg)}")
     st.write(t("data.intro", lg))
-    try:
-        catalog, data = load_catalog(), load_data()
-    except (CatalogError, FileNotFoundError) as exc:
-        st.error(t("app.data_error", lg, err=str(exc)))
-        return
+    catalog, data = load_catalog(), load_data()
     st.dataframe(layer_table(lg), hide_index=True, use_container_width=True)
     with st.expander(t("data.precision_help", lg)):
         for key in PRECISIONS:

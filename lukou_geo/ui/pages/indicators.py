@@ -11,7 +11,6 @@ import streamlit as st
 
 from lukou_geo.plan.indicators import (
     VERDICTS,
-    IndicatorError,
     atlas_layers_href,
     attribute,
     map_links,
@@ -129,12 +128,8 @@ def render() -> None:
     lg = lang()
     st.markdown(f"#### {t('page.indicators', lg)}")
     st.caption(t("indicators.intro", lg))
-    try:
-        meta = read_meta()
-        df11, df21 = table_11(lg), table_21(lg)
-    except (IndicatorError, FileNotFoundError) as exc:
-        st.error(t("indicators.error", lg, err=str(exc)))
-        return
+    meta = read_meta()
+    df11, df21 = table_11(lg), table_21(lg)
     tab11, tab21, tabmap = st.tabs([t("indicators.t11", lg), t("indicators.t21", lg), t("indicators.map", lg)])
     with tab11:
         counts = df11["status"].value_counts()

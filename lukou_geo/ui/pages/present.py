@@ -9,7 +9,6 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from lukou_geo.errors import CatalogError, DeckError
 from lukou_geo.map import assets
 from lukou_geo.meeting.export import export_deck_html, spec_for_slide
 from lukou_geo.meeting.present import build_deck_map
@@ -32,20 +31,12 @@ MAP_HEIGHT = 860
 def render() -> None:
     """Draw the page."""
     lg = lang()
-    try:
-        catalog, data = load_catalog(), load_data()
-        choices = deck_choices()
-    except (CatalogError, FileNotFoundError, DeckError) as exc:
-        st.error(str(exc))
-        return
+    catalog, data = load_catalog(), load_data()
+    choices = deck_choices()
     top = st.columns([2, 1, 2, 1.2])
     deck_id = top[0].selectbox(t("meeting.deck", lg), choices, key="present_deck", label_visibility="collapsed",
                                format_func=lambda d: t("meeting.deck_views", lg) if d == "views" else d)
-    try:
-        deck = load_deck(deck_id)
-    except (DeckError, CatalogError) as exc:
-        st.error(str(exc))
-        return
+    deck = load_deck(deck_id)  # a bad deck is the frame's error box, below the deck choice
     qp_slide = st.query_params.get("slide")
     default_start = int(qp_slide) - 1 if qp_slide and qp_slide.isdigit() else 0
     start = top[1].number_input(t("meeting.start", lg), 1, len(deck.slides), min(max(default_start, 0), len(deck.slides) - 1) + 1,

@@ -11,7 +11,6 @@ import json
 import streamlit as st
 import streamlit.components.v1 as components
 
-from lukou_geo.errors import CatalogError
 from lukou_geo.plan.reader import READER_CSS, chapter_lines, feature_links, locate, navigation, paragraph_html
 from lukou_geo.plan.text import read_plan
 from lukou_geo.text import t
@@ -32,12 +31,8 @@ def render() -> None:
     lg = lang()
     st.markdown(f"#### {t('page.reader', lg)}")
     st.caption(t("reader.intro", lg))
-    try:
-        plan = read_plan()
-        catalog, data = load_catalog(), load_data()
-    except (CatalogError, FileNotFoundError) as exc:
-        st.error(t("reader.error", lg, err=str(exc)))
-        return
+    plan = read_plan()
+    catalog, data = load_catalog(), load_data()
     links = feature_links(catalog, data)
     nav = navigation(plan, lg)
     target = _target_line()

@@ -11,7 +11,7 @@ from typing import Any
 import streamlit as st
 from streamlit_folium import st_folium
 
-from lukou_geo.errors import CatalogError, ViewError
+from lukou_geo.errors import ViewError
 from lukou_geo.map import assets
 from lukou_geo.map.render import MapOptions, build_map, initial_view
 from lukou_geo.meeting.export import PrintSpec
@@ -33,7 +33,7 @@ def _page_url() -> str:
 
 
 def _restore(known: set[str], lg: str) -> None:
-    """Apply a link's view once per distinct query string."""
+    """Apply a link's view once per distinct query string; a bad link is a warning, the page still draws."""
     params = st.query_params.to_dict()
     qkey = repr(sorted(params.items()))
     if st.session_state.get("views_q") == qkey:
@@ -71,11 +71,7 @@ def _current(out: Any) -> tuple[list[float] | None, float | None, list[list[floa
 def render() -> None:
     """Draw the page."""
     lg = lang()
-    try:
-        catalog, data = load_catalog(), load_data()
-    except (CatalogError, FileNotFoundError) as exc:
-        st.error(t("app.data_error", lg, err=str(exc)))
-        return
+    catalog, data = load_catalog(), load_data()
     known = {lyr.id for lyr in catalog.layers}
     _restore(known, lg)
     if "views_layers" not in st.session_state:
