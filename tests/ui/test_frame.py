@@ -150,3 +150,20 @@ def test_print_with_no_layer_visible_is_a_message(data_dir):
     assert escape("no visible layers to print: choose at least one layer") in box.value
     assert not [b for b in at.get("download_button")]
     assert at.button(key="view_make")  # the page carried on past the error
+
+
+def test_views_page_share_link_error_is_a_message_and_the_page_draws(data_dir):
+    at = AppTest.from_function(_views, default_timeout=60)
+    at.query_params["layers"] = "district"
+    at.query_params["c"] = "27.6;[x](http://evil.example)"
+    at.run()
+    assert not at.exception
+    (box,) = at.warning
+    assert box.value.startswith("链接中的视图无法恢复") and escape("c=") in box.value
+    assert "[x](" not in box.value
+    assert at.multiselect(key="views_layers").value  # the page still drew, with the default layers
+    at2 = AppTest.from_function(_views, default_timeout=60)
+    at2.query_params["view"] = "no-such-token"
+    at2.run()
+    assert not at2.exception
+    assert any(escape("no saved view") in w.value for w in at2.warning)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
+from lukou_geo.meeting.views import View, ViewStore
 from lukou_geo.ui.messages import SPECIAL, WORD_JOINER, Markdown, escape
 
 HOSTILE = [
@@ -68,3 +70,55 @@ def test_escape_examples():
     assert escape("$x$ **b**") == r"\$x\$ \*\*b\*\*"
     assert escape("渌口区 南洲新区") == "渌口区 南洲新区"
     assert escape(Markdown("[plan](./reader?p=1)")) == "[plan](./reader?p=1)"
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("LUKOU_DATA_DIR", str(tmp_path))
+    return tmp_path
+
+
+def _views():
+    from lukou_geo.ui.frame import guard
+    from lukou_geo.ui.pages.views import render
+
+    guard(render)()
+
+
+def _atlas():
+    from lukou_geo.ui.frame import guard
+    from lukou_geo.ui.pages.atlas import render
+
+    guard(render)()
+
+
+def test_share_link_title_shows_literally(data_dir):
+    title = "[会话已过期 请重新登录](http://evil.example)"
+    at = AppTest.from_function(_views, default_timeout=60)
+    at.query_params["layers"] = "district"
+    at.query_params["title"] = title
+    at.run()
+    assert not at.exception
+    (box,) = at.success
+    assert box.value == "已从链接恢复视图「" + escape(title) + "」"
+    assert literal_only(box.value.removeprefix("已从链接恢复视图「").removesuffix("」"))
+
+
+def test_saved_view_title_shows_literally(data_dir):
+    title = "![x](http://evil.example/b.png)"
+    ViewStore(data_dir / "atlas.sqlite3").save(View(title=title, layers=("district",)))
+    at = AppTest.from_function(_views, default_timeout=60).run()
+    assert not at.exception
+    labels = [e.label for e in at.expander]
+    assert f"1. {escape(title)}" in labels
+    assert not any("![x](" in label for label in labels)
+
+
+def test_feature_parameter_shows_literally():
+    fid = "![x](http://evil.example/b.png)"
+    at = AppTest.from_function(_atlas, default_timeout=60)
+    at.query_params["feature"] = fid
+    at.run()
+    assert not at.exception
+    (box,) = at.warning
+    assert escape(fid) in box.value and "![x](" not in box.value

@@ -10,6 +10,7 @@ from streamlit_folium import st_folium
 from lukou_geo.map.render import highlight_group
 from lukou_geo.map.search import Entry, search, view_for
 from lukou_geo.text import t
+from lukou_geo.ui import messages
 from lukou_geo.ui.i18n import lang
 from lukou_geo.ui.state import load_catalog, load_data, load_index, load_map
 
@@ -37,10 +38,10 @@ def render() -> None:
         hits = search(load_index(), query) if query else []
         choice = None
         if query and not hits:
-            st.info(t("atlas.no_results", lg, q=query))
+            messages.info(t("atlas.no_results", lg, q=query))
         elif hits:
             choice = st.radio(
-                t("atlas.results", lg), range(len(hits)), format_func=lambda i: hits[i].label(catalog, lg), key="search_pick",
+                t("atlas.results", lg), range(len(hits)), format_func=lambda i: messages.escape(hits[i].label(catalog, lg)), key="search_pick",
             )
 
     st.caption(t("atlas.honesty", lg))
@@ -85,7 +86,7 @@ def _linked_view(catalog: Any, data: dict[str, Any], lg: str) -> tuple[Entry | N
         index = {(e.feature_id): e for e in load_index()}
         target = index.get(fid)
         if target is None:
-            st.warning(t("atlas.feature_missing", lg, fid=fid))
+            messages.warning(t("atlas.feature_missing", lg, fid=fid))
         else:
             names.append(target.layer_id)
     if not names:
@@ -101,10 +102,5 @@ def _linked_caption(catalog: Any, target: Entry, feat: dict[str, Any], lg: str) 
     p = feat["properties"]
     name = p["name_en"] if lg == "en" and p.get("name_en") else p["name"]
     line = p.get("plan_para")
-    back = f" · [{t('atlas.back_to_plan', lg)}]({reader_href(int(line), lg)})" if line else ""
-    st.info(f"◆ {_md(name)} · {_md(catalog.layer(target.layer_id).title(lg))}{back}", icon=None)
-
-
-def _md(text: str) -> str:
-    """Escape Markdown control characters in data text shown with st.markdown/st.info."""
-    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!<>|~" else ch for ch in str(text))
+    back = messages.Markdown(f" · [{t('atlas.back_to_plan', lg)}]({reader_href(int(line), lg)})" if line else "")
+    messages.info("◆ ", name, " · ", catalog.layer(target.layer_id).title(lg), back)

@@ -23,6 +23,7 @@ from lukou_geo.sitecheck.check import SUMMARY_COLUMNS, ZONE_COLUMNS, CheckResult
 from lukou_geo.sitecheck.inputs.ingest import CRS_CHOICES, Ingested, project_from_geojson, read_bytes, read_coordinates_text
 from lukou_geo.sitecheck.report.writers import HONESTY_EN, HONESTY_ZH, export_csv, export_geojson, export_html, export_pdf, export_xlsx
 from lukou_geo.text import t
+from lukou_geo.ui import messages
 from lukou_geo.ui.i18n import lang
 from lukou_geo.ui.state import load_catalog, load_data
 
@@ -43,7 +44,7 @@ def _run(ing: Ingested, label: str, ptype: str) -> None:
     lg = lang()
     errors = [e.message(lg) for e in ing.errors]
     if not len(ing.projects):
-        st.error(t("check.none_valid", lg) + (":" + ";".join(errors[:5]) if errors else ""))
+        messages.error(t("check.none_valid", lg) + (":" + ";".join(errors[:5]) if errors else ""))
         return
     bar = st.progress(0.0, text=t("check.progress", lg))
     result = check_projects(ing.projects, _context(), ptype, progress=lambda f: bar.progress(f, text=t("check.progress", lg)), chunk=5000)
@@ -73,7 +74,7 @@ def _inputs(crs: str, enc: str | None, ptype: str) -> None:
                 except InputError as exc:
                     st.session_state["check_upload_error"] = exc.message(lg)
             if st.session_state.get("check_upload_error"):
-                st.error(t("check.error", lg, err=st.session_state["check_upload_error"]))
+                messages.error(t("check.error", lg, err=st.session_state["check_upload_error"]))
     with tab_paste:
         name = st.text_input(t("check.name", lg), key="check_paste_name")
         text = st.text_area(t("check.paste", lg), placeholder=t("check.paste_ph", lg), key="check_paste", height=120)
@@ -81,7 +82,7 @@ def _inputs(crs: str, enc: str | None, ptype: str) -> None:
             try:
                 _run(read_coordinates_text(text, crs, name, ptype), name or t("check.tab_paste", lg), ptype)
             except InputError as exc:
-                st.error(t("check.error", lg, err=exc.message(lg)))
+                messages.error(t("check.error", lg, err=exc.message(lg)))
 
 
 VERDICT_COLOURS = {"符合": "#2e7d32", "冲突": "#c62828"}
@@ -126,9 +127,9 @@ def _show(run: dict[str, Any]) -> None:
     if run["errors"]:
         with st.expander(t("check.problems", lg, n=len(run["errors"])), expanded=True):
             for e in run["errors"][:200]:
-                st.warning(e)
+                messages.warning(e)
     for n in run["notes"]:
-        st.info(n)
+        messages.info(n)
     cols = [
         "project_no",
         "name",
@@ -148,7 +149,8 @@ def _show(run: dict[str, Any]) -> None:
     table.columns = [SUMMARY_COLUMNS[c][0 if lg == "zh" else 1] for c in table.columns]
     st.dataframe(table.head(5000), hide_index=True, width="stretch", key=f"check_summary_{id(result)}")
     for _, r in result.summary.head(20).iterrows():
-        with st.expander(f"{int(r['project_no'])}. {r['name']} — {r['verdict']}", expanded=len(result.summary) == 1):
+        label = f"{int(r['project_no'])}. {messages.escape(r['name'])} — {r['verdict']}"
+        with st.expander(label, expanded=len(result.summary) == 1):
             st.markdown(f"**{r['verdict']}**")
             st.text(r["reason"])
             z = result.project_zones(int(r["project_no"]))
@@ -214,9 +216,9 @@ def render() -> None:
             elif click:
                 _run(project_from_geojson({"type": "Point", "coordinates": [click["lng"], click["lat"]]}, label, ptype), label, ptype)
             else:
-                st.info(t("check.nothing_on_map", lg))
+                messages.info(t("check.nothing_on_map", lg))
         except InputError as exc:
-            st.error(t("check.error", lg, err=exc.message(lg)))
+            messages.error(t("check.error", lg, err=exc.message(lg)))
         runs = _runs()
         current = runs[-1] if runs else None
     if current is not None:

@@ -17,6 +17,7 @@ from lukou_geo.map.render import MapOptions, build_map, initial_view
 from lukou_geo.meeting.export import PrintSpec
 from lukou_geo.meeting.views import View, from_query, share_url
 from lukou_geo.text import t
+from lukou_geo.ui import messages
 from lukou_geo.ui.i18n import lang
 from lukou_geo.ui.meeting import print_controls, view_store
 from lukou_geo.ui.state import load_catalog, load_data
@@ -42,7 +43,7 @@ def _restore(known: set[str], lg: str) -> None:
     try:
         view = from_query(params, known, view_store())
     except ViewError as exc:
-        st.warning(t("meeting.link_error", lg, err=str(exc)))
+        messages.warning(t("meeting.link_error", lg, err=exc.message(lg)))
         return
     if view is None:
         return
@@ -82,7 +83,7 @@ def render() -> None:
     st.markdown(f"#### {t('page.views', lg)}")
     st.caption(t("meeting.views_intro", lg))
     if st.session_state.get("views_restored"):
-        st.success(t("meeting.restored", lg, t=st.session_state["views_restored"]))
+        messages.success(t("meeting.restored", lg, t=st.session_state["views_restored"]))
     center, zoom = st.session_state.get("views_center"), st.session_state.get("views_zoom")
     if center is None and st.session_state.get("views_bounds"):
         center, zoom = initial_view(st.session_state["views_bounds"], MAP_HEIGHT)
@@ -104,16 +105,16 @@ def render() -> None:
                                     center=tuple(cur_center) if cur_center else None, zoom=cur_zoom,  # type: ignore[arg-type]
                                     bounds=tuple(tuple(x) for x in cur_bounds) if cur_bounds else None,  # type: ignore[arg-type]
                                     lang=lg), known)
-                st.success(t("meeting.saved", lg, t=v.title))
+                messages.success(t("meeting.saved", lg, t=v.title))
             except ViewError as exc:
-                st.error(str(exc))
+                messages.error(exc.message(lg))
 
     st.markdown(f"##### {t('meeting.saved_views', lg)}")
     saved = store.list()
     if not saved:
-        st.info(t("meeting.no_views", lg))
+        messages.info(t("meeting.no_views", lg))
     for i, v in enumerate(saved):
-        with st.expander(f"{i + 1}. {v.title}"):
+        with st.expander(f"{i + 1}. {messages.escape(v.title)}"):
             st.code(share_url(_page_url(), v), language=None)
             st.caption(t("meeting.share", lg) + " · " + ", ".join(catalog.layer(lid).title(lg) for lid in v.layers if lid in known))
             r1, r2 = st.columns([3, 1])
@@ -123,7 +124,7 @@ def render() -> None:
                     store.rename(int(v.id or 0), new_title)
                     st.rerun()
                 except ViewError as exc:
-                    st.error(str(exc))
+                    messages.error(exc.message(lg))
             b = st.columns(4)
             if b[0].button(t("meeting.open", lg), key=f"views_open_{v.id}"):
                 st.query_params.clear()
