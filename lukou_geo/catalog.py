@@ -16,14 +16,11 @@ from typing import Any
 
 from lukou_geo.errors import CatalogError
 from lukou_geo.settings import get_settings
+from lukou_geo.text import LANGS, t
 
 PRECISIONS: tuple[str, ...] = ("official", "geocoded", "approximate", "schematic")
-PRECISION_LABELS: dict[str, dict[str, str]] = {
-    "official": {"zh": "官方边界", "en": "official boundary"},
-    "geocoded": {"zh": "地理编码定位(约数百米)", "en": "geocoded point (~hundreds of m)"},
-    "approximate": {"zh": "近似推算", "en": "approximate (derived)"},
-    "schematic": {"zh": "示意(据规划文字绘制,非测绘)", "en": "schematic (drawn from the plan's words, not surveyed)"},
-}
+#: {precision: {lang: label}}, read from :mod:`lukou_geo.text` (``precision.*``) for the print export.
+PRECISION_LABELS: dict[str, dict[str, str]] = {p: {lg: t(f"precision.{p}", lg) for lg in LANGS} for p in PRECISIONS}
 GEOMETRIES: tuple[str, ...] = ("point", "line", "polygon")
 ROLES: tuple[str, ...] = ("overlay", "context")
 #: Parts a layer plays in the site check (`check` key; `true` means "zone").

@@ -41,6 +41,10 @@ class PlanRefError(LukouError, ValueError):
     """A citation does not match the plan text."""
 
 
+class PlanTextError(LukouError, FileNotFoundError):
+    """The plan's text file cannot be found; the message names the file and how to restore it."""
+
+
 class IndicatorError(LukouError, ValueError):
     """An indicator file is missing or malformed; the message names the file and row."""
 

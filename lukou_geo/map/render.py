@@ -27,7 +27,8 @@ from jinja2.utils import htmlsafe_json_dumps
 from shapely.geometry import mapping, shape
 
 from lukou_geo import crs
-from lukou_geo.catalog import PRECISION_LABELS, Catalog, Layer
+from lukou_geo.catalog import PRECISIONS, Catalog, Layer
+from lukou_geo.text import t
 
 #: Dash pattern of each precision: solid only for official boundaries and geocoded points, so a
 #: schematic line can never look like a surveyed one.
@@ -48,17 +49,6 @@ SIMPLIFY_DEG = {"context": 0.0004, "overlay": 0.00008}
 DISPLAY_DECIMALS = 5
 
 BASEMAPS = ("vector", "osm", "tianditu", "amap")
-UI_TEXT = {
-    "zh": {
-        "precision": "精度", "plan_ref": "规划依据", "placement": "定位说明", "legend": "图例",
-        "read_plan": "在规划原文中查看 →", "precision_key": "线型表示精度", "fit": "全区", "source": "来源", "toggle": "点击收起/展开图例",
-    },
-    "en": {
-        "precision": "Precision", "plan_ref": "Plan reference", "placement": "Placement", "legend": "Legend",
-        "read_plan": "Read in the plan →", "precision_key": "Line style shows precision", "fit": "Whole district", "source": "Source",
-        "toggle": "Click to fold/unfold the legend",
-    },
-}
 
 
 def esc(value: Any) -> str:
@@ -123,9 +113,8 @@ def popup_data(props: dict[str, Any], layer: Layer, catalog: Catalog, lang: str 
 def tooltip_text(props: dict[str, Any], lang: str) -> str:
     """Plain tooltip text (set with ``textContent`` in the browser): name and a precision tag."""
     prec = props.get("precision", "")
-    tag = {"schematic": ("示意", "schematic"), "approximate": ("近似", "approx.")}.get(prec)
     name = feature_name(props, lang)
-    return f"{name} · {tag[0] if lang == 'zh' else tag[1]}" if tag else name
+    return f"{name} · {t(f'map.tag_{prec}', lang)}" if prec in ("schematic", "approximate") else name
 
 
 def feature_style(layer: Layer, precision: str, basemap: str = "vector") -> dict[str, Any]:
@@ -407,10 +396,9 @@ class _AtlasLayers(JSCSSMixin, MacroElement):
         super().__init__()
         self._name = "AtlasLayers"
         self.data_json = script_json(blobs)
-        t = UI_TEXT[lang]
-        texts = {"precision": t["precision"], "placement": t["placement"], "plan_ref": t["plan_ref"],
-                 "read_plan": t["read_plan"], "lang": lang,
-                 "prec": {k: v[lang] for k, v in PRECISION_LABELS.items()}}
+        texts = {"precision": t("map.precision", lang), "placement": t("map.placement", lang),
+                 "plan_ref": t("map.plan_ref", lang), "read_plan": t("map.read_plan", lang), "lang": lang,
+                 "prec": {k: t(f"precision.{k}", lang) for k in PRECISIONS}}
         self.texts_json = script_json(texts)
         self.groups = groups
         self.decimals = DISPLAY_DECIMALS
@@ -514,8 +502,8 @@ def _swatch(layer: Layer, precision: str) -> str:
 
 def legend_html(catalog: Catalog, layer_precisions: dict[str, list[str]], lang: str) -> str:
     """Legend rows for every layer (one per precision present) plus the precision key."""
-    t = UI_TEXT[lang]
-    out = [f'<h4 class="lk-legend-head" title="{esc(t["toggle"])}">{esc(t["legend"])} ▾</h4><div class="lk-legend-body">']
+    out = [f'<h4 class="lk-legend-head" title="{esc(t("map.toggle", lang))}">{esc(t("map.legend", lang))} ▾</h4>'
+           '<div class="lk-legend-body">']
     for g in catalog.groups:
         layers = [lyr for lyr in catalog.layers_in(g.id) if lyr.id in layer_precisions]
         if not layers:
@@ -523,18 +511,16 @@ def legend_html(catalog: Catalog, layer_precisions: dict[str, list[str]], lang: 
         out.append(f'<div class="lk-g" data-group="{esc(g.id)}">{esc(g.title(lang))}</div>')
         for lyr in layers:
             for prec in layer_precisions[lyr.id]:
-                tag = "" if prec in ("official", "geocoded") else f" ({esc(PRECISION_LABELS[prec][lang].split('(')[0])})"
+                tag = "" if prec in ("official", "geocoded") else f" ({esc(t(f'precision.{prec}', lang).split('(')[0])})"
                 out.append(
                     f'<div class="lk-row" data-layer="{esc(lyr.id)}" data-group="{esc(g.id)}">'
                     f"{_swatch(lyr, prec)}<span>{esc(lyr.legend(lang))}{tag}</span></div>"
                 )
     key_layer = Layer(id="k", title_zh="", title_en="", group="", file="", geometry="line",
                       style={"color": "#555555", "weight": 2}, source="", licence="")
-    out.append(f'<div class="lk-key">{esc(t["precision_key"])}')
+    out.append(f'<div class="lk-key">{esc(t("map.precision_key", lang))}')
     for prec in ("official", "approximate", "schematic"):
-        label = PRECISION_LABELS[prec][lang]
-        if prec == "official":
-            label = "官方边界 / 定位点" if lang == "zh" else "official boundary / located point"
+        label = t("map.key_official" if prec == "official" else f"precision.{prec}", lang)
         out.append(f'<div class="lk-row">{_swatch(key_layer, prec)}<span>{esc(label)}</span></div>')
     out.append("</div></div>")
     return "".join(out)
@@ -613,8 +599,7 @@ def build_map(catalog: Catalog, data: dict[str, dict[str, Any]], opts: MapOption
     m.default_css = [(n, u) for n, u in m.default_css if n == "leaflet_css"]
     _add_tiles(m, opts)
     m.get_root().header.add_child(Element(_CSS))
-    Fullscreen(position="topleft", title="全屏" if lang == "zh" else "Full screen",
-               title_cancel="退出全屏" if lang == "zh" else "Exit full screen").add_to(m)
+    Fullscreen(position="topleft", title=t("map.fullscreen", lang), title_cancel=t("map.fullscreen_exit", lang)).add_to(m)
 
     groups: dict[str, list[folium.FeatureGroup]] = {}
     layer_groups: list[tuple[str, folium.FeatureGroup]] = []
@@ -638,7 +623,7 @@ def build_map(catalog: Catalog, data: dict[str, dict[str, Any]], opts: MapOption
         exclusive_groups=False, collapsed=False, position="topright",
     ).add_to(m)
     _Legend(legend_html(catalog, layer_precisions, lang), layer_groups).add_to(m)
-    _FitButton(bounds, UI_TEXT[lang]["fit"]).add_to(m)
+    _FitButton(bounds, t("map.fit", lang)).add_to(m)
     if opts.measure:
         from lukou_geo.map.measure import add_measure
 

@@ -27,11 +27,10 @@ from lukou_geo.catalog import Catalog
 from lukou_geo.map.measure import add_measure
 from lukou_geo.map.render import MapOptions, build_map
 from lukou_geo.meeting.deck import Deck, slide_bounds
+from lukou_geo.text import t
 
-DECK_TEXT = {
-    "zh": {"prev": "◀ 上一页", "next": "下一页 ▶", "keys": "←/→ 或 PageUp/PageDown 翻页"},
-    "en": {"prev": "◀ Prev", "next": "Next ▶", "keys": "←/→ or PageUp/PageDown to step"},
-}
+#: The controller's own texts (``deck.*`` in :mod:`lukou_geo.text`).
+_DECK_TEXT_KEYS = ("prev", "next", "keys")
 
 _DECK_CSS = """
 <style>
@@ -182,7 +181,7 @@ class _DeckController(MacroElement):
         self._name = "DeckController"
         dumps = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
         self.slides_json = htmlsafe_json_dumps(slides, dumps=dumps)
-        self.texts_json = htmlsafe_json_dumps(DECK_TEXT[lang], dumps=dumps)
+        self.texts_json = htmlsafe_json_dumps({k: t(f"deck.{k}", lang) for k in _DECK_TEXT_KEYS}, dumps=dumps)
         self.groups = groups
         self.start = int(start)
 

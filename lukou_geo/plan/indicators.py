@@ -36,19 +36,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from lukou_geo import text as _text
 from lukou_geo.errors import IndicatorError
 from lukou_geo.settings import get_settings
 
 NONE_MARKS = ("", "—", "-", "–")
 _NUM = re.compile(r"^(?P<cmp>[<>≥≤]?)(?P<num>-?\d+(?:\.\d+)?)%?$")
 _CUM = re.compile(r"^\[(?P<num>-?\d+(?:\.\d+)?)\]$")
+#: The verdicts of a 十三五 row; their labels are ``verdict.<status>`` in :mod:`lukou_geo.text`.
 VERDICTS = ("met", "partly", "not_met", "not_comparable")
-VERDICT_LABELS = {
-    "met": {"zh": "完成", "en": "met"},
-    "partly": {"zh": "部分完成", "en": "partly met"},
-    "not_met": {"zh": "未完成", "en": "not met"},
-    "not_comparable": {"zh": "无法比较", "en": "not comparable"},
-}
 
 
 @dataclass(frozen=True)
@@ -97,8 +93,16 @@ def indicators_dir() -> Path:
 def read_meta(folder: Path | None = None) -> dict[str, Any]:
     path = (folder or indicators_dir()) / "tables.toml"
     if not path.exists():
-        raise IndicatorError(f"{path} missing: the indicator tables' metadata (titles, notes, map links)")
+        raise _missing(path, "指标表的元数据(标题、注释、地图链接)", "the indicator tables' metadata (titles, notes, map links)")
     return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def _missing(path: Path, what_zh: str, what_en: str) -> IndicatorError:
+    return IndicatorError(
+        f"{path} 不存在({what_zh}):从仓库恢复 geodata/indicators/,或把 LUKOU_GEODATA_DIR 指向含 indicators/ 的目录",
+        f"{path} missing ({what_en}): restore geodata/indicators/ from the repository, "
+        "or point LUKOU_GEODATA_DIR at a folder holding indicators/",
+    )
 
 
 #: English-named columns holding numbers parsed from the printed cells, per table.
@@ -108,14 +112,19 @@ NUMBER_COLUMNS = {
 }
 
 
-def read_table(table: str, folder: Path | None = None) -> list[Row]:
-    """Every row of table ``"1-1"`` or ``"2-1"``, printed cells as text."""
+def _table_path(table: str, folder: Path | None) -> Path:
     meta = read_meta(folder)
     if table not in meta.get("table", {}):
         raise IndicatorError(f"tables.toml has no [table.\"{table}\"]; choose one of {', '.join(meta.get('table', {}))}")
     path = (folder or indicators_dir()) / meta["table"][table]["file"]
     if not path.exists():
-        raise IndicatorError(f"{path} missing")
+        raise _missing(path, f"专栏{table} 的指标表", f"the indicator table of Box {table}")
+    return path
+
+
+def read_table(table: str, folder: Path | None = None) -> list[Row]:
+    """Every row of table ``"1-1"`` or ``"2-1"``, printed cells as text."""
+    path = _table_path(table, folder)
     with path.open(encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh)
         fields = list(reader.fieldnames or [])
@@ -132,8 +141,7 @@ def read_table(table: str, folder: Path | None = None) -> list[Row]:
 
 
 def printed_header(table: str, folder: Path | None = None) -> list[str]:
-    meta = read_meta(folder)
-    path = (folder or indicators_dir()) / meta["table"][table]["file"]
+    path = _table_path(table, folder)
     with path.open(encoding="utf-8", newline="") as fh:
         fields = next(csv.reader(fh))
     return fields[: fields.index("plan_line")]
@@ -157,7 +165,7 @@ class Verdict:
     comparisons: tuple[Comparison, ...]
 
     def label(self, lang: str) -> str:
-        return VERDICT_LABELS[self.status][lang]
+        return _text.t(f"verdict.{self.status}", lang)
 
 
 def verdict(row: Row) -> Verdict:

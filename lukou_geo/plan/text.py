@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from lukou_geo.errors import PlanRefError
+from lukou_geo.errors import PlanRefError, PlanTextError
 from lukou_geo.settings import get_settings
 
 #: (first line, number, Chinese title, English title, the opening words of that first line).
@@ -111,10 +111,11 @@ def _read_cached(path: str, mtime: float) -> Plan:
 
 
 def read_plan(path: Path | None = None) -> Plan:
-    """Read and parse the plan (cached per file version)."""
+    """Read and parse the plan (cached per file version); :class:`PlanTextError` names a missing file."""
     p = Path(path) if path else get_settings().plan_file
     if not p.exists():
-        raise FileNotFoundError(f"plan text {p} not found: run `make data` to copy it from shared/plan")
+        raise PlanTextError(f"规划原文 {p} 不存在:运行 `make data` 从 shared/plan 复制(或设置 LUKOU_PLAN_FILE)",
+                            f"plan text {p} not found: run `make data` to copy it from shared/plan (or set LUKOU_PLAN_FILE)")
     return _read_cached(str(p), p.stat().st_mtime)
 
 

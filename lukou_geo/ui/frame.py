@@ -1,21 +1,42 @@
-"""The shared frame: page config, language switch, navigation."""
+"""The shared frame: page config, language switch, navigation; every page runs inside :func:`guard`."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 import streamlit as st
 
-from lukou_geo.ui.i18n import TEXT, lang
-from lukou_geo.ui.meeting import TEXT as MEETING_TEXT
+from lukou_geo.errors import LukouError
+from lukou_geo.text import t
+from lukou_geo.ui import messages
+from lukou_geo.ui.i18n import lang
 from lukou_geo.ui.pages import atlas
 from lukou_geo.ui.pages import check as check_page
 from lukou_geo.ui.pages import compare as compare_page
 from lukou_geo.ui.pages import data as data_page
+from lukou_geo.ui.pages import indicators as indicators_page
 from lukou_geo.ui.pages import present as present_page
+from lukou_geo.ui.pages import reader as reader_page
 from lukou_geo.ui.pages import views as views_page
-from lukou_geo.ui.pages.indicators import TEXT as INDICATORS_TEXT
-from lukou_geo.ui.pages.indicators import render as render_indicators
-from lukou_geo.ui.pages.reader import TEXT as READER_TEXT
-from lukou_geo.ui.pages.reader import render as render_reader
+
+
+def guard(page: Callable[[], None]) -> Callable[[], None]:
+    """``page`` such that a :class:`LukouError` raised anywhere in it is shown as its message.
+
+    The message (in the current language, Markdown-escaped: it names files and values) goes in an
+    error box below what the page drew before the error; the user never sees a traceback for an
+    error the atlas knows. Other exceptions are bugs and still show Streamlit's exception box.
+    """
+
+    @functools.wraps(page)
+    def run() -> None:
+        try:
+            page()
+        except LukouError as exc:
+            messages.error(exc.message(lang()))
+
+    return run
 
 
 def run() -> None:
@@ -24,7 +45,7 @@ def run() -> None:
     current = lang()
     with st.sidebar:
         choice = st.radio(
-            TEXT["lang"][current], ["zh", "en"], index=0 if current == "zh" else 1,
+            t("app.lang", current), ["zh", "en"], index=0 if current == "zh" else 1,
             format_func=lambda v: "中文" if v == "zh" else "English", horizontal=True, key="lang_switch",
         )
         if choice != current:
@@ -32,13 +53,13 @@ def run() -> None:
             st.query_params["lang"] = choice
             st.rerun()
     pages = [
-        st.Page(atlas.render, title=TEXT["page_atlas"][current], url_path="atlas", default=True),
-        st.Page(data_page.render, title=TEXT["page_data"][current], url_path="data"),
-        st.Page(render_reader, title=READER_TEXT["page"][current], url_path="reader"),
-        st.Page(render_indicators, title=INDICATORS_TEXT["page"][current], url_path="indicators"),
-        st.Page(check_page.render, title="选址核查" if current == "zh" else "Site check", url_path="check"),
-        st.Page(present_page.render, title=MEETING_TEXT["page_present"][current], url_path="present"),
-        st.Page(views_page.render, title=MEETING_TEXT["page_views"][current], url_path="views"),
-        st.Page(compare_page.render, title=MEETING_TEXT["page_compare"][current], url_path="compare"),
+        st.Page(guard(atlas.render), title=t("page.atlas", current), url_path="atlas", default=True),
+        st.Page(guard(data_page.render), title=t("page.data", current), url_path="data"),
+        st.Page(guard(reader_page.render), title=t("page.reader", current), url_path="reader"),
+        st.Page(guard(indicators_page.render), title=t("page.indicators", current), url_path="indicators"),
+        st.Page(guard(check_page.render), title=t("page.check", current), url_path="check"),
+        st.Page(guard(present_page.render), title=t("page.present", current), url_path="present"),
+        st.Page(guard(views_page.render), title=t("page.views", current), url_path="views"),
+        st.Page(guard(compare_page.render), title=t("page.compare", current), url_path="compare"),
     ]
     st.navigation(pages).run()

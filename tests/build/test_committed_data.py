@@ -9,8 +9,8 @@ from shapely.geometry import shape
 from lukou_geo.build.geodata import to_metric
 from lukou_geo.catalog import PRECISIONS
 from lukou_geo.crs import haversine_m
-from lukou_geo.plan.text import read_plan
 from lukou_geo.map.render import RESERVED_PROPS
+from lukou_geo.plan.text import read_plan
 
 
 @pytest.fixture(scope="module")

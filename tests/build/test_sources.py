@@ -1,6 +1,6 @@
+from lukou_geo.build.sources import build_sources_md
 from lukou_geo.catalog import read_catalog, validate_data
 from lukou_geo.settings import REPO_ROOT
-from lukou_geo.build.sources import build_sources_md
 
 
 def test_committed_sources_md_is_current():

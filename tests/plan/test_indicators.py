@@ -114,3 +114,18 @@ def test_map_links_name_real_layers_and_spatial_indicators():
         assert key in names and set(rec["layers"]) <= ids, key
     linked = {names[k] for k in links}
     assert {"森林覆盖率", "常住人口城镇化率", "地表水达到或优于III类水体比例", "粮食综合生产能力"} <= linked
+
+
+def test_a_missing_table_names_the_file_and_the_fix(tmp_path):
+    import shutil
+
+    from lukou_geo.plan.indicators import indicators_dir
+
+    with pytest.raises(IndicatorError, match=r"tables\.toml") as info:
+        read_meta(tmp_path)
+    assert "restore geodata/indicators/" in info.value.message("en") and "从仓库恢复" in info.value.message("zh")
+    shutil.copy(indicators_dir() / "tables.toml", tmp_path / "tables.toml")
+    for read in (read_table, printed_header):  # printed_header raised FileNotFoundError
+        with pytest.raises(IndicatorError, match=r"box_1_1\.csv") as info:
+            read("1-1", tmp_path)
+        assert "Box 1-1" in info.value.message("en")

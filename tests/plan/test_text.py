@@ -42,3 +42,14 @@ def test_cite_rejects_words_not_on_the_line(plan):
         cite(plan, 9999, "x")
     with pytest.raises(PlanRefError, match="empty quote"):
         cite(plan, 301, "  ")
+
+
+def test_a_missing_plan_text_names_the_file_and_the_fix(tmp_path):
+    from lukou_geo.errors import LukouError, PlanTextError
+
+    missing = tmp_path / "plan.txt"
+    with pytest.raises(PlanTextError, match="make data") as info:
+        read_plan(missing)
+    assert isinstance(info.value, LukouError) and isinstance(info.value, FileNotFoundError)  # old callers still catch it
+    assert str(missing) in info.value.message("zh") and "不存在" in info.value.message("zh")
+    assert str(missing) in info.value.message("en") and "not found" in info.value.message("en")

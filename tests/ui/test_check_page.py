@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
+from lukou_geo.ui.messages import escape
+
 
 def _page():
     from lukou_geo.ui.pages.check import render
@@ -27,7 +29,7 @@ def test_paste_check_then_bad_input_keeps_results():
     at.text_area(key="check_paste").input("1131.37, 27.7")
     at.button(key="check_paste_go").click().run()
     assert not at.exception
-    assert any("1131.37" in e.value and "超出范围" in e.value for e in at.error)
+    assert any(escape("1131.37") in e.value and "超出范围" in e.value for e in at.error)
     assert len(at.session_state["check_runs"]) == 1
 
 

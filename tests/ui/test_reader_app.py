@@ -2,6 +2,8 @@
 
 from streamlit.testing.v1 import AppTest
 
+from lukou_geo.ui.messages import escape
+
 
 def _reader():
     from lukou_geo.ui.pages.reader import render
@@ -69,4 +71,4 @@ def test_atlas_linked_feature_is_announced():
     at2 = AppTest.from_function(_atlas, default_timeout=60)
     at2.query_params["feature"] = "no_such_feature"
     at2.run()
-    assert not at2.exception and any("no_such_feature" in w.value for w in at2.warning)
+    assert not at2.exception and any(escape("no_such_feature") in w.value for w in at2.warning)

@@ -7,10 +7,11 @@ from typing import Any
 import streamlit as st
 from streamlit_folium import st_folium
 
-from lukou_geo.errors import CatalogError
 from lukou_geo.map.render import highlight_group
 from lukou_geo.map.search import Entry, search, view_for
-from lukou_geo.ui.i18n import lang, t
+from lukou_geo.text import t
+from lukou_geo.ui import messages
+from lukou_geo.ui.i18n import lang
 from lukou_geo.ui.state import load_catalog, load_data, load_index, load_map
 
 
@@ -26,29 +27,25 @@ def _basemaps() -> list[str]:
 def render() -> None:
     """Draw the page."""
     lg = lang()
-    st.markdown(f"#### {t('title')}")
-    st.caption(t("subtitle"))
-    try:
-        catalog = load_catalog()
-        data = load_data()
-    except (CatalogError, FileNotFoundError) as exc:
-        st.error(t("data_error", err=str(exc)))
-        return
+    st.markdown(f"#### {t('atlas.title', lg)}")
+    st.caption(t("atlas.subtitle", lg))
+    catalog = load_catalog()
+    data = load_data()
 
     with st.sidebar:
-        basemap = st.selectbox(t("basemap"), _basemaps(), format_func=lambda b: t(f"bm_{b}"), key="basemap")
-        query = st.text_input(t("search"), placeholder=t("search_ph"), key="search_q")
+        basemap = st.selectbox(t("atlas.basemap", lg), _basemaps(), format_func=lambda b: t(f"atlas.bm_{b}", lg), key="basemap")
+        query = st.text_input(t("atlas.search", lg), placeholder=t("atlas.search_ph", lg), key="search_q")
         hits = search(load_index(), query) if query else []
         choice = None
         if query and not hits:
-            st.info(t("no_results", q=query))
+            messages.info(t("atlas.no_results", lg, q=query))
         elif hits:
             choice = st.radio(
-                t("results"), range(len(hits)), format_func=lambda i: hits[i].label(catalog, lg), key="search_pick",
+                t("atlas.results", lg), range(len(hits)), format_func=lambda i: messages.escape(hits[i].label(catalog, lg)), key="search_pick",
             )
 
-    st.caption(t("honesty"))
-    target, visible = _linked_view(catalog, data)  # ?feature=<id> / ?layers=a,b (from the reader, indicators)
+    st.caption(t("atlas.honesty", lg))
+    target, visible = _linked_view(catalog, data, lg)  # ?feature=<id> / ?layers=a,b (from the reader, indicators)
     m = load_map(lg, basemap, visible)
     center = zoom = fg = None
     if (hits and choice is not None) or target is not None:
@@ -75,7 +72,7 @@ def render() -> None:
     )
 
 
-def _linked_view(catalog: Any, data: dict[str, Any]) -> tuple[Entry | None, frozenset[str] | None]:
+def _linked_view(catalog: Any, data: dict[str, Any], lg: str) -> tuple[Entry | None, frozenset[str] | None]:
     """The feature named by ``?feature=`` (as a search entry) and the layers to show.
 
     ``?feature=<id>`` zooms to and highlights that feature and switches its layer on; ``?layers=a,b``
@@ -89,7 +86,7 @@ def _linked_view(catalog: Any, data: dict[str, Any]) -> tuple[Entry | None, froz
         index = {(e.feature_id): e for e in load_index()}
         target = index.get(fid)
         if target is None:
-            st.warning(t("feature_missing", fid=fid))
+            messages.warning(t("atlas.feature_missing", lg, fid=fid))
         else:
             names.append(target.layer_id)
     if not names:
@@ -105,10 +102,5 @@ def _linked_caption(catalog: Any, target: Entry, feat: dict[str, Any], lg: str) 
     p = feat["properties"]
     name = p["name_en"] if lg == "en" and p.get("name_en") else p["name"]
     line = p.get("plan_para")
-    back = f" · [{t('back_to_plan')}]({reader_href(int(line), lg)})" if line else ""
-    st.info(f"◆ {_md(name)} · {_md(catalog.layer(target.layer_id).title(lg))}{back}", icon=None)
-
-
-def _md(text: str) -> str:
-    """Escape Markdown control characters in data text shown with st.markdown/st.info."""
-    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!<>|~" else ch for ch in str(text))
+    back = messages.Markdown(f" · [{t('atlas.back_to_plan', lg)}]({reader_href(int(line), lg)})" if line else "")
+    messages.info("◆ ", name, " · ", catalog.layer(target.layer_id).title(lg), back)

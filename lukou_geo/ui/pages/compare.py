@@ -5,11 +5,11 @@ from __future__ import annotations
 import streamlit as st
 import streamlit.components.v1 as components
 
-from lukou_geo.errors import CatalogError, DeckError
 from lukou_geo.map import assets
 from lukou_geo.meeting.compare import build_compare, compare_html
-from lukou_geo.ui.i18n import lang, t
-from lukou_geo.ui.meeting import load_deck, tx, view_store
+from lukou_geo.text import t
+from lukou_geo.ui.i18n import lang
+from lukou_geo.ui.meeting import load_deck, view_store
 from lukou_geo.ui.state import load_catalog, load_data
 
 HEIGHT = 680
@@ -20,34 +20,30 @@ def _choices(lg: str) -> dict[str, tuple[str, frozenset[str] | None]]:
     out: dict[str, tuple[str, frozenset[str] | None]] = {}
     deck = load_deck("default")
     for i, s in enumerate(deck.slides):
-        out[f"slide:{i}"] = (f"{tx('deck')} {i + 1}. {s.title(lg)}", deck.visible(s))
+        out[f"slide:{i}"] = (f"{t('meeting.deck', lg)} {i + 1}. {s.title(lg)}", deck.visible(s))
     for v in view_store().list():
-        out[f"view:{v.id}"] = (f"{tx('page_views')}: {v.title}", frozenset(v.layers))
-    out["custom"] = (tx("custom"), None)
+        out[f"view:{v.id}"] = (f"{t('page.views', lg)}: {v.title}", frozenset(v.layers))
+    out["custom"] = (t("meeting.custom", lg), None)
     return out
 
 
 def render() -> None:
     """Draw the page."""
     lg = lang()
-    st.markdown(f"#### {tx('page_compare')}")
-    st.caption(tx("compare_intro"))
-    try:
-        catalog, data = load_catalog(), load_data()
-        choices = _choices(lg)
-    except (CatalogError, FileNotFoundError, DeckError) as exc:
-        st.error(t("data_error", err=str(exc)))
-        return
+    st.markdown(f"#### {t('page.compare', lg)}")
+    st.caption(t("meeting.compare_intro", lg))
+    catalog, data = load_catalog(), load_data()
+    choices = _choices(lg)
     keys = list(choices)
     known = [lyr.id for lyr in catalog.layers]
     sides = []
     for col, side, default in zip(st.columns(2), ("left", "right"), ("slide:0", "slide:4"), strict=True):
         with col:
-            pick = st.selectbox(tx(side), keys, index=keys.index(default) if default in keys else 0,
+            pick = st.selectbox(t(f"meeting.{side}", lg), keys, index=keys.index(default) if default in keys else 0,
                                 format_func=lambda k: choices[k][0], key=f"compare_{side}")
             label, layers = choices[pick]
             if layers is None:
-                chosen = st.multiselect(tx("layers"), known, default=["district"], key=f"compare_{side}_layers",
+                chosen = st.multiselect(t("meeting.layers", lg), known, default=["district"], key=f"compare_{side}_layers",
                                         format_func=lambda i: catalog.layer(i).title(lg))
                 layers = frozenset(chosen)
             sides.append((label, frozenset(lid for lid in layers if lid in data)))
@@ -55,4 +51,4 @@ def render() -> None:
     dual = build_compare(catalog, data, left, right, ltitle, rtitle, lang=lg)
     assets.localize(dual, assets.LOCAL_BASE_APP)
     components.html(compare_html(dual), height=HEIGHT)
-    st.caption(tx("measure_hint"))
+    st.caption(t("meeting.measure_hint", lg))

@@ -9,12 +9,12 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from lukou_geo.errors import CatalogError, DeckError
 from lukou_geo.map import assets
 from lukou_geo.meeting.export import export_deck_html, spec_for_slide
 from lukou_geo.meeting.present import build_deck_map
+from lukou_geo.text import t
 from lukou_geo.ui.i18n import lang
-from lukou_geo.ui.meeting import deck_choices, load_deck, print_controls, tx
+from lukou_geo.ui.meeting import deck_choices, load_deck, print_controls
 from lukou_geo.ui.state import load_catalog, load_data
 
 HIDE_CHROME = """
@@ -31,43 +31,35 @@ MAP_HEIGHT = 860
 def render() -> None:
     """Draw the page."""
     lg = lang()
-    try:
-        catalog, data = load_catalog(), load_data()
-        choices = deck_choices()
-    except (CatalogError, FileNotFoundError, DeckError) as exc:
-        st.error(str(exc))
-        return
+    catalog, data = load_catalog(), load_data()
+    choices = deck_choices()
     top = st.columns([2, 1, 2, 1.2])
-    deck_id = top[0].selectbox(tx("deck"), choices, key="present_deck", label_visibility="collapsed",
-                               format_func=lambda d: tx("deck_views") if d == "views" else d)
-    try:
-        deck = load_deck(deck_id)
-    except (DeckError, CatalogError) as exc:
-        st.error(str(exc))
-        return
+    deck_id = top[0].selectbox(t("meeting.deck", lg), choices, key="present_deck", label_visibility="collapsed",
+                               format_func=lambda d: t("meeting.deck_views", lg) if d == "views" else d)
+    deck = load_deck(deck_id)  # a bad deck is the frame's error box, below the deck choice
     qp_slide = st.query_params.get("slide")
     default_start = int(qp_slide) - 1 if qp_slide and qp_slide.isdigit() else 0
-    start = top[1].number_input(tx("start"), 1, len(deck.slides), min(max(default_start, 0), len(deck.slides) - 1) + 1,
+    start = top[1].number_input(t("meeting.start", lg), 1, len(deck.slides), min(max(default_start, 0), len(deck.slides) - 1) + 1,
                                 key="present_start", label_visibility="collapsed") - 1
-    hide = top[2].toggle(tx("hide_chrome"), value=True, key="present_hide")
-    top[3].markdown(f'<a href="./" target="_self">↩ {tx("exit")}</a>', unsafe_allow_html=True)
+    hide = top[2].toggle(t("meeting.hide_chrome", lg), value=True, key="present_hide")
+    top[3].markdown(f'<a href="./" target="_self">↩ {t("meeting.exit", lg)}</a>', unsafe_allow_html=True)
     if hide:
         st.markdown(HIDE_CHROME, unsafe_allow_html=True)
     else:
-        st.caption(tx("present_help"))
+        st.caption(t("meeting.present_help", lg))
     m = build_deck_map(catalog, data, deck, lang=lg, start=int(start), height=MAP_HEIGHT)
     assets.localize(m, assets.LOCAL_BASE_APP)
     st_folium(m, key=f"deck-{deck_id}-{lg}-{start}", height=MAP_HEIGHT, use_container_width=True,
               returned_objects=[])
-    with st.expander(f"{tx('dl_html')} · {tx('print')}"):
-        st.caption(tx("present_help"))
-        if st.button(tx("make_html"), key="present_make_html"):
+    with st.expander(f"{t('meeting.dl_html', lg)} · {t('meeting.print', lg)}"):
+        st.caption(t("meeting.present_help", lg))
+        if st.button(t("meeting.make_html", lg), key="present_make_html"):
             st.session_state["present_html"] = (deck_id, lg, export_deck_html(catalog, data, deck, lg))
         built = st.session_state.get("present_html")
         if built and built[:2] == (deck_id, lg):
-            st.download_button(tx("dl_html"), built[2].encode("utf-8"), file_name=f"lukou-deck-{deck_id}-{lg}.html",
+            st.download_button(t("meeting.dl_html", lg), built[2].encode("utf-8"), file_name=f"lukou-deck-{deck_id}-{lg}.html",
                                mime="text/html", key="present_dl_html")
-        slide = st.selectbox(tx("slide"), range(len(deck.slides)), key="present_print_slide",
+        slide = st.selectbox(t("meeting.slide", lg), range(len(deck.slides)), key="present_print_slide",
                              format_func=lambda i: f"{i + 1}. {deck.slides[i].title(lg)}")
         print_controls(lambda paper, orient: spec_for_slide(deck, slide, data, lg, paper=paper, orientation=orient),
                        key=f"slide{slide + 1}")

@@ -11,30 +11,11 @@ import json
 import streamlit as st
 import streamlit.components.v1 as components
 
-from lukou_geo.errors import CatalogError
 from lukou_geo.plan.reader import READER_CSS, chapter_lines, feature_links, locate, navigation, paragraph_html
 from lukou_geo.plan.text import read_plan
+from lukou_geo.text import t
 from lukou_geo.ui.i18n import lang
 from lukou_geo.ui.state import load_catalog, load_data
-
-TEXT = {
-    "page": {"zh": "规划原文", "en": "Plan text"},
-    "intro": {
-        "zh": "《纲要》原文按章节与专栏排列。黄色标出的文字是地图要素所引用的原文;"
-              "点击 ◆ 在地图上定位该要素,地图弹窗中的“在规划原文中查看”链接回到这里。",
-        "en": "The plan's text by chapter and box. Highlighted words are quoted by map features; click ◆ to open the "
-              "map zoomed to the feature; the map's popups link back here.",
-    },
-    "section": {"zh": "章节 / 专栏", "en": "Chapter / box"},
-    "linked": {"zh": "本章 {n} 段文字定位了 {f} 个地图要素", "en": "{n} passages of this chapter place {f} map features"},
-    "boxes": {"zh": "本章专栏", "en": "Boxes in this chapter"},
-    "error": {"zh": "规划原文或图层数据无法读取:{err}", "en": "The plan text or the layer data cannot be read: {err}"},
-}
-
-
-def _t(key: str, **fmt: object) -> str:
-    text = TEXT[key][lang()]
-    return text.format(**fmt) if fmt else text
 
 
 def _target_line() -> int | None:
@@ -48,14 +29,10 @@ def _target_line() -> int | None:
 def render() -> None:
     """Draw the page."""
     lg = lang()
-    st.markdown(f"#### {_t('page')}")
-    st.caption(_t("intro"))
-    try:
-        plan = read_plan()
-        catalog, data = load_catalog(), load_data()
-    except (CatalogError, FileNotFoundError) as exc:
-        st.error(_t("error", err=str(exc)))
-        return
+    st.markdown(f"#### {t('page.reader', lg)}")
+    st.caption(t("reader.intro", lg))
+    plan = read_plan()
+    catalog, data = load_catalog(), load_data()
     links = feature_links(catalog, data)
     nav = navigation(plan, lg)
     target = _target_line()
@@ -63,7 +40,7 @@ def render() -> None:
     want = locate(plan, target) if target else None
     default = next((i for i, n in enumerate(chapters) if n.chapter == want), 1 if len(chapters) > 1 else 0)
     with st.sidebar:
-        idx = st.selectbox(_t("section"), range(len(chapters)), index=default,
+        idx = st.selectbox(t("reader.section", lg), range(len(chapters)), index=default,
                            format_func=lambda i: chapters[i].title, key="reader_chapter")
     chapter = chapters[idx].chapter
     if want is not None and chapter != want:
@@ -72,9 +49,9 @@ def render() -> None:
     boxes = [n for n in nav if n.box and n.chapter == chapter]
     placed = [ln for ln in lines if ln in links]
     st.markdown(f"##### {chapters[idx].title}")
-    st.caption(_t("linked", n=len(placed), f=sum(len(links[ln]) for ln in placed)))
+    st.caption(t("reader.linked", lg, n=len(placed), f=sum(len(links[ln]) for ln in placed)))
     if boxes:
-        st.markdown(_t("boxes") + ": " + " · ".join(f"[{b.title}](#p{b.first_line})" for b in boxes))
+        st.markdown(t("reader.boxes", lg) + ": " + " · ".join(f"[{b.title}](#p{b.first_line})" for b in boxes))
     body = "".join(paragraph_html(plan, ln, links.get(ln, []), lg, catalog, highlight=ln == target) for ln in lines)
     st.markdown(READER_CSS + f'<div class="lk-reader-text">{body}</div>', unsafe_allow_html=True)
     if target:

@@ -11,13 +11,15 @@ from typing import Any
 import streamlit as st
 from streamlit_folium import st_folium
 
-from lukou_geo.errors import CatalogError, ViewError
+from lukou_geo.errors import ViewError
 from lukou_geo.map import assets
 from lukou_geo.map.render import MapOptions, build_map, initial_view
 from lukou_geo.meeting.export import PrintSpec
 from lukou_geo.meeting.views import View, from_query, share_url
-from lukou_geo.ui.i18n import lang, t
-from lukou_geo.ui.meeting import print_controls, tx, view_store
+from lukou_geo.text import t
+from lukou_geo.ui import messages
+from lukou_geo.ui.i18n import lang
+from lukou_geo.ui.meeting import print_controls, view_store
 from lukou_geo.ui.state import load_catalog, load_data
 
 MAP_HEIGHT = 600
@@ -31,8 +33,8 @@ def _page_url() -> str:
     return url.split("?")[0] if url else "views"
 
 
-def _restore(known: set[str]) -> None:
-    """Apply a link's view once per distinct query string."""
+def _restore(known: set[str], lg: str) -> None:
+    """Apply a link's view once per distinct query string; a bad link is a warning, the page still draws."""
     params = st.query_params.to_dict()
     qkey = repr(sorted(params.items()))
     if st.session_state.get("views_q") == qkey:
@@ -41,7 +43,7 @@ def _restore(known: set[str]) -> None:
     try:
         view = from_query(params, known, view_store())
     except ViewError as exc:
-        st.warning(tx("link_error", err=str(exc)))
+        messages.warning(t("meeting.link_error", lg, err=exc.message(lg)))
         return
     if view is None:
         return
@@ -70,22 +72,18 @@ def _current(out: Any) -> tuple[list[float] | None, float | None, list[list[floa
 def render() -> None:
     """Draw the page."""
     lg = lang()
-    try:
-        catalog, data = load_catalog(), load_data()
-    except (CatalogError, FileNotFoundError) as exc:
-        st.error(t("data_error", err=str(exc)))
-        return
+    catalog, data = load_catalog(), load_data()
     known = {lyr.id for lyr in catalog.layers}
-    _restore(known)
+    _restore(known, lg)
     if "views_layers" not in st.session_state:
         st.session_state["views_layers"] = [lyr.id for lyr in catalog.layers if lyr.visible]
     with st.sidebar:
-        layers = st.multiselect(tx("layers"), [lyr.id for lyr in catalog.layers], key="views_layers",
+        layers = st.multiselect(t("meeting.layers", lg), [lyr.id for lyr in catalog.layers], key="views_layers",
                                 format_func=lambda i: catalog.layer(i).title(lg))
-    st.markdown(f"#### {tx('page_views')}")
-    st.caption(tx("views_intro"))
+    st.markdown(f"#### {t('page.views', lg)}")
+    st.caption(t("meeting.views_intro", lg))
     if st.session_state.get("views_restored"):
-        st.success(tx("restored", t=st.session_state["views_restored"]))
+        messages.success(t("meeting.restored", lg, t=st.session_state["views_restored"]))
     center, zoom = st.session_state.get("views_center"), st.session_state.get("views_zoom")
     if center is None and st.session_state.get("views_bounds"):
         center, zoom = initial_view(st.session_state["views_bounds"], MAP_HEIGHT)
@@ -94,57 +92,57 @@ def render() -> None:
     out = st_folium(m, key=f"views-map-{lg}", height=MAP_HEIGHT, use_container_width=True,
                     returned_objects=["center", "zoom", "bounds"], center=center, zoom=zoom)
     cur_center, cur_zoom, cur_bounds = _current(out)
-    st.caption(tx("measure_hint"))
+    st.caption(t("meeting.measure_hint", lg))
 
     store = view_store()
     with st.form("views_save", clear_on_submit=False):
         c1, c2 = st.columns([2, 3])
-        title = c1.text_input(tx("save_title"), key="views_title")
-        note = c2.text_input(tx("save_note"), key="views_note")
-        if st.form_submit_button(tx("save")):
+        title = c1.text_input(t("meeting.save_title", lg), key="views_title")
+        note = c2.text_input(t("meeting.save_note", lg), key="views_note")
+        if st.form_submit_button(t("meeting.save", lg)):
             try:
                 v = store.save(View(title=title, layers=tuple(layers), note=note,
                                     center=tuple(cur_center) if cur_center else None, zoom=cur_zoom,  # type: ignore[arg-type]
                                     bounds=tuple(tuple(x) for x in cur_bounds) if cur_bounds else None,  # type: ignore[arg-type]
                                     lang=lg), known)
-                st.success(tx("saved", t=v.title))
+                messages.success(t("meeting.saved", lg, t=v.title))
             except ViewError as exc:
-                st.error(str(exc))
+                messages.error(exc.message(lg))
 
-    st.markdown(f"##### {tx('saved_views')}")
+    st.markdown(f"##### {t('meeting.saved_views', lg)}")
     saved = store.list()
     if not saved:
-        st.info(tx("no_views"))
+        messages.info(t("meeting.no_views", lg))
     for i, v in enumerate(saved):
-        with st.expander(f"{i + 1}. {v.title}"):
+        with st.expander(f"{i + 1}. {messages.escape(v.title)}"):
             st.code(share_url(_page_url(), v), language=None)
-            st.caption(tx("share") + " · " + ", ".join(catalog.layer(lid).title(lg) for lid in v.layers if lid in known))
+            st.caption(t("meeting.share", lg) + " · " + ", ".join(catalog.layer(lid).title(lg) for lid in v.layers if lid in known))
             r1, r2 = st.columns([3, 1])
-            new_title = r1.text_input(tx("rename"), value=v.title, key=f"views_rn_{v.id}", label_visibility="collapsed")
-            if r2.button(tx("rename"), key=f"views_rnb_{v.id}"):
+            new_title = r1.text_input(t("meeting.rename", lg), value=v.title, key=f"views_rn_{v.id}", label_visibility="collapsed")
+            if r2.button(t("meeting.rename", lg), key=f"views_rnb_{v.id}"):
                 try:
                     store.rename(int(v.id or 0), new_title)
                     st.rerun()
                 except ViewError as exc:
-                    st.error(str(exc))
+                    messages.error(exc.message(lg))
             b = st.columns(4)
-            if b[0].button(tx("open"), key=f"views_open_{v.id}"):
+            if b[0].button(t("meeting.open", lg), key=f"views_open_{v.id}"):
                 st.query_params.clear()
                 st.query_params["view"] = v.token
                 st.rerun()
-            if b[1].button(tx("up"), key=f"views_up_{v.id}", disabled=i == 0):
+            if b[1].button(t("meeting.up", lg), key=f"views_up_{v.id}", disabled=i == 0):
                 store.move(int(v.id or 0), -1)
                 st.rerun()
-            if b[2].button(tx("down"), key=f"views_down_{v.id}", disabled=i == len(saved) - 1):
+            if b[2].button(t("meeting.down", lg), key=f"views_down_{v.id}", disabled=i == len(saved) - 1):
                 store.move(int(v.id or 0), 1)
                 st.rerun()
-            if b[3].button(tx("delete"), key=f"views_del_{v.id}"):
+            if b[3].button(t("meeting.delete", lg), key=f"views_del_{v.id}"):
                 store.delete(int(v.id or 0))
                 st.rerun()
 
-    with st.expander(tx("print")):
+    with st.expander(t("meeting.print", lg)):
         def spec(paper: str, orient: str) -> PrintSpec:
-            return PrintSpec(title=st.session_state.get("views_title") or tx("page_views"), layers=tuple(layers),
+            return PrintSpec(title=st.session_state.get("views_title") or t("page.views", lg), layers=tuple(layers),
                              bounds=cur_bounds, lang=lg, paper=paper, orientation=orient)
 
         print_controls(spec, key="view")

@@ -1,0 +1,254 @@
+"""Every text the atlas shows, in Chinese and English: one table, one translator.
+
+``TEXT`` maps a namespaced key to its two texts; :func:`t` looks one up in a language and fills
+its ``{placeholders}``. Namespaces: ``app`` (the frame), ``page`` (page titles), ``atlas``, ``data``,
+``reader``, ``indicators``, ``check``, ``meeting`` (present, views, compare, print), ``verdict``
+(indicator verdicts), ``map`` (the rendered map: popups, legend, controls), ``deck`` (the slide
+controller) and ``precision`` (the precision flags). Chinese first.
+
+This module imports nothing (no Streamlit, folium or pandas), so every part of the package, the
+UI and the exports can read it. The UI's current language is :func:`lukou_geo.ui.i18n.lang`.
+Not here yet: the site check's texts (``lukou_geo.sitecheck``) and the print layout's
+(``lukou_geo.meeting.export.PRINT_TEXT``).
+"""
+
+from __future__ import annotations
+
+LANGS: tuple[str, ...] = ("zh", "en")
+
+TEXT: dict[str, dict[str, str]] = {
+    # app
+    "app.lang": {"zh": "语言 / Language", "en": "Language / 语言"},
+    # page
+    "page.atlas": {"zh": "规划地图", "en": "Plan map"},
+    "page.data": {"zh": "数据与来源", "en": "Data & sources"},
+    "page.present": {"zh": "演示", "en": "Present"},
+    "page.views": {"zh": "视图", "en": "Views"},
+    "page.compare": {"zh": "对比", "en": "Compare"},
+    "page.check": {"zh": "选址核查", "en": "Site check"},
+    "page.indicators": {"zh": "规划指标", "en": "Indicators"},
+    "page.reader": {"zh": "规划原文", "en": "Plan text"},
+    # atlas
+    "atlas.title": {"zh": "渌口规划一张图", "en": "Lukou Planning Atlas"},
+    "atlas.subtitle": {
+        "zh": "《株洲市渌口区“十四五”规划和二〇三五年远景目标纲要》空间内容",
+        "en": "The spatial content of Lukou District's 14th Five-Year Plan and 2035 vision",
+    },
+    "atlas.basemap": {"zh": "底图", "en": "Basemap"},
+    "atlas.bm_vector": {"zh": "矢量底图(离线)", "en": "Vector basemap (offline)"},
+    "atlas.bm_osm": {"zh": "OpenStreetMap 瓦片(需联网)", "en": "OpenStreetMap tiles (online)"},
+    "atlas.bm_tianditu": {"zh": "天地图(需联网)", "en": "Tianditu (online)"},
+    "atlas.bm_amap": {"zh": "高德地图(需联网,叠加层转 GCJ-02)", "en": "Amap (online; overlays shifted to GCJ-02)"},
+    "atlas.search": {"zh": "搜索要素(中文或英文名)", "en": "Search features (Chinese or English name)"},
+    "atlas.search_ph": {"zh": "例如:南洲新区产业园", "en": "e.g. Nanzhou"},
+    "atlas.results": {"zh": "搜索结果", "en": "Results"},
+    "atlas.no_results": {"zh": "没有名称包含「{q}」的要素", "en": "No feature name contains “{q}”"},
+    "atlas.honesty": {
+        "zh": "图上要素按规划文字示意绘制,线型表示精度:实线=官方边界/定位点,点线=近似推算,虚线=示意(非测绘)。"
+              "点击要素查看规划依据。",
+        "en": "Features are drawn from the plan's words; line style shows precision: solid = official/located, "
+              "dotted = approximate, dashed = schematic (not surveyed). Click a feature for its plan citation.",
+    },
+    "atlas.feature_missing": {"zh": "找不到要素「{fid}」(链接可能已过期)", "en": "No feature “{fid}” (the link may be out of date)"},
+    "atlas.back_to_plan": {"zh": "在规划原文中查看", "en": "read it in the plan"},
+    # data
+    "data.intro": {
+        "zh": "每个图层的来源、许可、坐标系、精度与要素数。示意要素是根据规划文字和已知地名绘制的,形状和位置仅为示意。",
+        "en": "Source, licence, CRS, precision and feature count of every layer. Schematic features are drawn from "
+              "the plan's words and known places; their shape and position are diagrammatic.",
+    },
+    "data.col_group": {"zh": "分组", "en": "Group"},
+    "data.col_layer": {"zh": "图层", "en": "Layer"},
+    "data.col_count": {"zh": "要素数", "en": "Features"},
+    "data.col_precision": {"zh": "精度", "en": "Precision"},
+    "data.col_source": {"zh": "来源", "en": "Source"},
+    "data.col_licence": {"zh": "许可", "en": "Licence"},
+    "data.col_crs": {"zh": "坐标系", "en": "CRS"},
+    "data.col_name": {"zh": "名称", "en": "Name"},
+    "data.col_plan_ref": {"zh": "规划依据", "en": "Plan reference"},
+    "data.col_placement": {"zh": "定位说明", "en": "Placement"},
+    "data.features_of": {"zh": "图层要素", "en": "Features of a layer"},
+    "data.download": {"zh": "下载 GeoJSON", "en": "Download GeoJSON"},
+    "data.precision_help": {"zh": "精度说明", "en": "What the precision flags mean"},
+    # reader
+    "reader.intro": {
+        "zh": "《纲要》原文按章节与专栏排列。黄色标出的文字是地图要素所引用的原文;"
+              "点击 ◆ 在地图上定位该要素,地图弹窗中的“在规划原文中查看”链接回到这里。",
+        "en": "The plan's text by chapter and box. Highlighted words are quoted by map features; click ◆ to open "
+              "the map zoomed to the feature; the map's popups link back here.",
+    },
+    "reader.section": {"zh": "章节 / 专栏", "en": "Chapter / box"},
+    "reader.linked": {"zh": "本章 {n} 段文字定位了 {f} 个地图要素", "en": "{n} passages of this chapter place {f} map features"},
+    "reader.boxes": {"zh": "本章专栏", "en": "Boxes in this chapter"},
+    # indicators
+    "indicators.intro": {
+        "zh": "两张指标表逐格转录自《纲要》(“[ ]”为五年累计数,“—”为无)。有空间含义的指标链接到相关地图图层。",
+        "en": "Both tables are transcribed cell by cell from the plan (“[ ]” = five-year cumulative, “—” = none). "
+              "Indicators with a spatial reading link to the map layers they concern.",
+    },
+    "indicators.t11": {"zh": "“十三五”目标完成情况(专栏1-1)", "en": "13th FYP: targets vs results (Box 1-1)"},
+    "indicators.t21": {"zh": "“十四五”目标(专栏2-1)", "en": "14th FYP targets (Box 2-1)"},
+    "indicators.ratio": {"zh": "完成度(结果 ÷ 目标,100% = 达标)", "en": "Achievement (result ÷ target; 100% = met)"},
+    "indicators.basis": {"zh": "比较口径", "en": "Basis"},
+    "indicators.verdict": {"zh": "判断", "en": "Verdict"},
+    "indicators.index": {"zh": "2020 → 2025 路径(2020年 = 100)", "en": "2020 → 2025 path (2020 = 100)"},
+    "indicators.growth": {"zh": "年均增速:表列值与两端数值所需的复合增速(%)", "en": "Annual growth: printed vs required by the two values (%)"},
+    "indicators.printed": {"zh": "表列年均增速", "en": "printed growth"},
+    "indicators.required": {"zh": "所需复合增速", "en": "required (compound)"},
+    "indicators.map": {"zh": "空间指标与地图", "en": "Indicators on the map"},
+    "indicators.rule": {
+        "zh": "判断规则:2020年水平对照目标水平,增速对照目标增速(累计对累计;年均目标对照表中2020年当年增速),"
+              "均以“高于或等于目标”为完成;两项都有时全完成为“完成”、一项完成为“部分完成”;结构比例、定性目标与累计对单年数无法比较。",
+        "en": "Rule: the 2020 level against the target level, growth against target growth (cumulative against "
+              "cumulative; an annual-average target against the printed 2020 rate), each met when ≥ target; with "
+              "two comparisons, both met = met, one = partly; structure ratios, qualitative targets and "
+              "cumulative-vs-single-year are not comparable.",
+    },
+    "indicators.open_map": {"zh": "在地图上查看", "en": "open on the map"},
+    "indicators.source": {"zh": "原文", "en": "plan text"},
+    "indicators.basis_level": {"zh": "水平", "en": "level"},
+    "indicators.basis_annual": {"zh": "增速", "en": "growth"},
+    "indicators.basis_cumulative": {"zh": "五年累计", "en": "5-year cumulative"},
+    # verdict
+    "verdict.met": {"zh": "完成", "en": "met"},
+    "verdict.partly": {"zh": "部分完成", "en": "partly met"},
+    "verdict.not_met": {"zh": "未完成", "en": "not met"},
+    "verdict.not_comparable": {"zh": "无法比较", "en": "not comparable"},
+    # check
+    "check.intro": {
+        "zh": "上传项目文件、粘贴坐标,或在地图上点选/绘制,查看项目落在哪些规划分区、是否符合规划用途(附规划原文依据)。",
+        "en": "Upload a project file, paste coordinates or click/draw on the map to see which plan zones a project "
+              "touches and whether its type fits (with the plan's words).",
+    },
+    "check.crs": {"zh": "坐标系", "en": "Coordinate system"},
+    "check.encoding": {"zh": "文字编码", "en": "Text encoding"},
+    "check.enc_auto": {"zh": "自动识别", "en": "detect"},
+    "check.ptype": {"zh": "项目类型(文件中没有类型列时使用)", "en": "Project type (for rows without one)"},
+    "check.ptype_none": {"zh": "(未指定)", "en": "(not given)"},
+    "check.tab_file": {"zh": "上传文件", "en": "Upload a file"},
+    "check.tab_paste": {"zh": "粘贴坐标", "en": "Paste coordinates"},
+    "check.tab_map": {"zh": "地图点选/绘制", "en": "Click or draw on the map"},
+    "check.upload": {
+        "zh": "CSV、XLSX、GeoJSON、GPKG、Shapefile(zip)、KML/KMZ、DXF、部标界址点TXT",
+        "en": "CSV, XLSX, GeoJSON, GPKG, zipped Shapefile, KML/KMZ, DXF, 部标 TXT",
+    },
+    "check.paste": {
+        "zh": "每行一个点(经度,纬度 或 X,Y);空行分隔项目;3个以上点成面",
+        "en": "One point per line; a blank line starts a new project; 3+ points make a polygon",
+    },
+    "check.paste_ph": {"zh": "113.1475, 27.605\n或 113°08'14\"E 27°42'31\"N", "en": "113.1475, 27.605\nor 113°08'14\"E 27°42'31\"N"},
+    "check.name": {"zh": "项目名称", "en": "Project name"},
+    "check.run_paste": {"zh": "核查坐标", "en": "Check coordinates"},
+    "check.run_map": {"zh": "核查地图上最后点选/绘制的位置", "en": "Check the last click or drawing"},
+    "check.map_hint": {
+        "zh": "单击地图取点,或用左侧工具画点、线、面(地图坐标为 WGS-84)",
+        "en": "Click the map, or draw a point, line or polygon with the tools (WGS-84)",
+    },
+    "check.nothing_on_map": {"zh": "请先在地图上点选或绘制", "en": "Click or draw on the map first"},
+    "check.results": {"zh": "核查结果", "en": "Results"},
+    "check.run_pick": {"zh": "核查批次", "en": "Run"},
+    "check.zones_of": {"zh": "涉及的规划分区", "en": "Zones touched"},
+    "check.problems": {"zh": "有 {n} 处输入问题(其余有效行已核查)", "en": "{n} input problems (the valid rows were checked)"},
+    "check.downloads": {"zh": "下载", "en": "Download"},
+    "check.make_report": {"zh": "生成报告(HTML 与 PDF,含地图)", "en": "Make the report (HTML and PDF, with maps)"},
+    "check.error": {"zh": "无法核查:{err}", "en": "Cannot check: {err}"},
+    "check.none_valid": {"zh": "没有可核查的项目", "en": "Nothing to check"},
+    "check.progress": {"zh": "核查中…", "en": "Checking…"},
+    "check.clear": {"zh": "清除全部结果", "en": "Clear all results"},
+    # meeting
+    "meeting.deck": {"zh": "演示文稿", "en": "Deck"},
+    "meeting.deck_views": {"zh": "我的视图(按保存顺序)", "en": "My saved views (in order)"},
+    "meeting.start": {"zh": "从第几页开始", "en": "Start at slide"},
+    "meeting.hide_chrome": {"zh": "全屏演示(隐藏应用界面)", "en": "Presentation mode (hide the app's chrome)"},
+    "meeting.present_help": {
+        "zh": "用 ←/→ 或 PageUp/PageDown(翻页笔)翻页;Home/End 到首页/末页。浏览器 F11 全屏。",
+        "en": "Step with ←/→ or PageUp/PageDown (a clicker); Home/End for first/last. F11 for full screen.",
+    },
+    "meeting.exit": {"zh": "退出演示", "en": "Exit presentation"},
+    "meeting.dl_html": {"zh": "下载离线演示 HTML", "en": "Download offline deck (HTML)"},
+    "meeting.make_html": {"zh": "生成离线演示 HTML", "en": "Build offline deck (HTML)"},
+    "meeting.print": {"zh": "打印图(PNG/PDF)", "en": "Print map (PNG/PDF)"},
+    "meeting.paper": {"zh": "纸张", "en": "Paper"},
+    "meeting.orientation": {"zh": "方向", "en": "Orientation"},
+    "meeting.landscape": {"zh": "横向", "en": "Landscape"},
+    "meeting.portrait": {"zh": "纵向", "en": "Portrait"},
+    "meeting.make_print": {"zh": "生成打印图", "en": "Build print layout"},
+    "meeting.dl_pdf": {"zh": "下载 PDF", "en": "Download PDF"},
+    "meeting.dl_png": {"zh": "下载 PNG", "en": "Download PNG"},
+    "meeting.slide": {"zh": "页", "en": "Slide"},
+    "meeting.views_intro": {
+        "zh": "在侧栏选择图层、平移缩放地图,然后把当前地图保存为视图;视图保存在本机,重启后仍在,可重命名、排序、删除、"
+              "分享链接,也可作为演示文稿播放。",
+        "en": "Choose layers in the sidebar, pan and zoom, then save the current map as a view. Views are stored on "
+              "this machine (kept across restarts); rename, reorder, delete, share a link, or present them.",
+    },
+    "meeting.layers": {"zh": "显示的图层", "en": "Layers shown"},
+    "meeting.save_title": {"zh": "视图标题", "en": "View title"},
+    "meeting.save_note": {"zh": "备注(可选)", "en": "Note (optional)"},
+    "meeting.save": {"zh": "保存当前地图为视图", "en": "Save the current map as a view"},
+    "meeting.saved": {"zh": "已保存视图「{t}」", "en": "Saved view “{t}”"},
+    "meeting.no_views": {"zh": "还没有保存的视图。", "en": "No saved views yet."},
+    "meeting.saved_views": {"zh": "已保存的视图", "en": "Saved views"},
+    "meeting.open": {"zh": "打开", "en": "Open"},
+    "meeting.up": {"zh": "上移", "en": "Up"},
+    "meeting.down": {"zh": "下移", "en": "Down"},
+    "meeting.delete": {"zh": "删除", "en": "Delete"},
+    "meeting.rename": {"zh": "重命名", "en": "Rename"},
+    "meeting.share": {"zh": "分享链接", "en": "Share link"},
+    "meeting.restored": {"zh": "已从链接恢复视图「{t}」", "en": "Restored the view “{t}” from the link"},
+    "meeting.link_error": {"zh": "链接中的视图无法恢复:{err}", "en": "The link's view cannot be restored: {err}"},
+    "meeting.compare_intro": {
+        "zh": "左右两幅地图同步平移缩放,各自显示一组图层:可选演示页、已保存视图或自定图层。",
+        "en": "Two maps that pan and zoom together, each with its own layer set: a deck slide, a saved view or "
+              "your own.",
+    },
+    "meeting.left": {"zh": "左图", "en": "Left"},
+    "meeting.right": {"zh": "右图", "en": "Right"},
+    "meeting.custom": {"zh": "自定图层", "en": "Custom layers"},
+    "meeting.measure_hint": {
+        "zh": "地图左上角的测量工具可量距离(公里、米)和面积(公顷、亩;1 公顷 = 15 亩)。",
+        "en": "The measure tool (top left of the map) gives distances (km, m) and areas (公顷 ha, 亩 mu; "
+              "1 ha = 15 mu).",
+    },
+    # map
+    "map.precision": {"zh": "精度", "en": "Precision"},
+    "map.plan_ref": {"zh": "规划依据", "en": "Plan reference"},
+    "map.placement": {"zh": "定位说明", "en": "Placement"},
+    "map.legend": {"zh": "图例", "en": "Legend"},
+    "map.read_plan": {"zh": "在规划原文中查看 →", "en": "Read in the plan →"},
+    "map.precision_key": {"zh": "线型表示精度", "en": "Line style shows precision"},
+    "map.fit": {"zh": "全区", "en": "Whole district"},
+    "map.toggle": {"zh": "点击收起/展开图例", "en": "Click to fold/unfold the legend"},
+    "map.fullscreen": {"zh": "全屏", "en": "Full screen"},
+    "map.fullscreen_exit": {"zh": "退出全屏", "en": "Exit full screen"},
+    "map.key_official": {"zh": "官方边界 / 定位点", "en": "official boundary / located point"},
+    "map.tag_schematic": {"zh": "示意", "en": "schematic"},
+    "map.tag_approximate": {"zh": "近似", "en": "approx."},
+    # deck
+    "deck.prev": {"zh": "◀ 上一页", "en": "◀ Prev"},
+    "deck.next": {"zh": "下一页 ▶", "en": "Next ▶"},
+    "deck.keys": {"zh": "←/→ 或 PageUp/PageDown 翻页", "en": "←/→ or PageUp/PageDown to step"},
+    # precision
+    "precision.official": {"zh": "官方边界", "en": "official boundary"},
+    "precision.geocoded": {"zh": "地理编码定位(约数百米)", "en": "geocoded point (~hundreds of m)"},
+    "precision.approximate": {"zh": "近似推算", "en": "approximate (derived)"},
+    "precision.schematic": {"zh": "示意(据规划文字绘制,非测绘)", "en": "schematic (drawn from the plan's words, not surveyed)"},
+}
+
+
+def t(key: str, lang: str, **fmt: object) -> str:
+    """The text ``key`` in ``lang`` ("zh" or "en"), its ``{placeholders}`` filled from ``fmt``.
+
+    Raises
+    ------
+    KeyError
+        naming the key when there is no such text, or the language when it is neither zh nor en.
+    """
+    try:
+        texts = TEXT[key]
+    except KeyError:
+        raise KeyError(f"no text {key!r} in lukou_geo.text.TEXT; add it there with zh and en") from None
+    if lang not in texts:
+        raise KeyError(f"text {key!r}: language {lang!r} must be one of {', '.join(LANGS)}")
+    text = texts[lang]
+    return text.format(**fmt) if fmt else text
