@@ -21,6 +21,16 @@ def test_upload_csv_shows_report(page, app_url: str, tmp_path: Path) -> None:
     frame.wait_for_selector(".leaflet-draw-toolbar", timeout=60_000)  # leaflet-draw served locally
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "check_page.png"), full_page=True)
+    # the report files are written when their button is pressed (not on every check)
+    import openpyxl
+
+    with page.expect_download(timeout=60_000) as dl:
+        page.get_by_role("button", name="XLSX").click()
+    assert dl.value.suggested_filename.endswith(".xlsx")
+    with open(dl.value.path(), "rb") as fh:
+        wb = openpyxl.load_workbook(fh)
+    names = [c.value for c in wb.worksheets[0]["B"]]
+    assert "南洲厂房" in names, names
 
 
 #: Project names that ran as script on the check page (issue: script execution on the check page).

@@ -52,10 +52,6 @@ def _run(ing: Ingested, label: str, ptype: str) -> None:
     result = check_projects(ing.projects, _context(), ptype, progress=lambda f: bar.progress(f, text=t("check.progress", lg)), chunk=5000)
     bar.empty()
     run = {"label": label, "result": result, "errors": errors, "notes": list(ing.notes), "files": {}}
-    with tempfile.TemporaryDirectory() as d:
-        run["files"]["xlsx"] = export_xlsx(result, Path(d) / "r.xlsx").read_bytes()
-        run["files"]["csv"] = export_csv(result, Path(d) / "r.csv").read_bytes()
-        run["files"]["geojson"] = export_geojson(result, Path(d) / "r.geojson").read_bytes()
     _runs().append(run)
     st.session_state["check_pick"] = len(_runs()) - 1
 
@@ -171,7 +167,7 @@ def _show(run: dict[str, Any]) -> None:
         "pdf": "application/pdf",
     }
     for i, fmt in enumerate(("xlsx", "csv", "geojson")):
-        c[i].download_button(fmt.upper(), run["files"][fmt], file_name=f"选址核查.{fmt}", mime=mimes[fmt], key=f"dl_{fmt}_{id(run)}")
+        c[i].download_button(fmt.upper(), _table_file(result, fmt), file_name=f"选址核查.{fmt}", mime=mimes[fmt], key=f"dl_{fmt}_{id(run)}")
     if "pdf" not in run["files"]:
         if c[3].button(t("check.make_report", lg), key=f"mk_{id(run)}"):
             ctx = _context()
@@ -181,6 +177,19 @@ def _show(run: dict[str, Any]) -> None:
     else:
         c[3].download_button("HTML", run["files"]["html"], file_name="选址核查.html", mime=mimes["html"], key=f"dl_html_{id(run)}")
         c[4].download_button("PDF", run["files"]["pdf"], file_name="选址核查.pdf", mime=mimes["pdf"], key=f"dl_pdf_{id(run)}")
+
+
+_TABLE_WRITERS = {"xlsx": export_xlsx, "csv": export_csv, "geojson": export_geojson}
+
+
+def _table_file(result: CheckResult, fmt: str) -> Any:
+    """The report file ``fmt`` of a result, written only when its download button is pressed."""
+
+    def write() -> bytes:
+        with tempfile.TemporaryDirectory() as d:
+            return _TABLE_WRITERS[fmt](result, Path(d) / f"r.{fmt}").read_bytes()
+
+    return write
 
 
 def render() -> None:
