@@ -85,3 +85,8 @@ class InputError(LukouError, ValueError):
             return f"{where}:{self.problem_zh}" + (f"。{self.fix_zh}" if self.fix_zh else "")
         where = f"{self.file}" + (f", row {self.row}" if self.row is not None else "") + (f", field {self.field}" if self.field else "")
         return f"{where}: {self.problem_en}" + (f". Fix: {self.fix_en}" if self.fix_en else "")
+
+
+class StoreError(LukouError, RuntimeError):
+    """The store cannot do what was asked (no such layer, unreadable or read-only store, a failed
+    import); the message names the store, the layer or file, and the fix."""

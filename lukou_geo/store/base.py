@@ -1,0 +1,189 @@
+"""The store's interface: what every backend (GeoPackage, PostGIS) offers the rest of the atlas.
+
+The planner's own authoritative layers (三区三线, 三调 DLTB, 总规 用地用海, 控规) live here, not in
+``geodata/``. One backend is chosen by one setting (``LUKOU_STORE``: empty → a GeoPackage in the
+data dir; ``postgresql://…`` → PostGIS); the code above this interface does not know which.
+
+Conventions
+-----------
+- Geometries are stored in WGS-84 lon/lat (EPSG:4326, the atlas's storage CRS) with a spatial
+  index (GeoPackage R-tree, PostGIS GiST); areas are measured in EPSG:4547 and kept per feature
+  in ``lk_area_m2`` at import.
+- A layer's features carry the standard fields of :data:`STANDARD_FIELDS` (``lk_`` prefix,
+  mapped from the delivery's own fields: DLBM → ``lk_code`` …) and every original field, under its
+  original name.
+- A layer is visible only once its catalogue row is written, in the same transaction as (or after)
+  its features and tiles: a failed or interrupted import leaves the store as it was.
+- Every write names the user who made it; provenance (file, sha256, source CRS, encoding, who,
+  when) stays with the layer.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+#: Layer kinds: what the layer is, which decides its standard fields, styles and check rules.
+KINDS: dict[str, tuple[str, str]] = {
+    "dltb": ("三调地类图斑", "land-use parcels (三调 DLTB)"),
+    "yjjbnt": ("永久基本农田", "permanent basic farmland"),
+    "stbhhx": ("生态保护红线", "ecological protection red line"),
+    "czkfbj": ("城镇开发边界", "urban development boundary"),
+    "ghydyh": ("规划用地用海", "planned land and sea use (用地用海)"),
+    "ghfq": ("规划分区", "planning zones (规划分区)"),
+    "kg": ("控制性详细规划", "regulatory detailed plan (控规) plots"),
+    "other": ("其他图层", "other layer"),
+}
+
+#: The standard fields every imported layer has (None where the delivery has no such field).
+STANDARD_FIELDS: dict[str, str] = {
+    "lk_fid": "feature number in the store (1…n, stable within a layer version)",
+    "lk_code": "class code (DLBM, YDYHFLDM, GHFQDM, …)",
+    "lk_name": "class name (DLMC, YDYHFLMC, GHFQMC, …)",
+    "lk_code1": "level-1 class code (the code's first two characters)",
+    "lk_bsm": "标识码 BSM",
+    "lk_xzqdm": "行政区代码 XZQDM / ZLDWDM",
+    "lk_ref_id": "the feature's own id in its delivery (TBBH, YJJBNTTBBH, HXBM, …)",
+    "lk_ref_name": "the feature's own name (HXMC, …)",
+    "lk_tbmj": "图斑面积 TBMJ (m², as delivered)",
+    "lk_kcxs": "扣除系数 KCXS (田坎 coefficient, 0–1)",
+    "lk_kcmj": "扣除面积 KCMJ (m², as delivered)",
+    "lk_tbdlmj": "图斑地类面积 TBDLMJ (m², as delivered)",
+    "lk_year": "data year",
+    "lk_area_m2": "area measured in EPSG:4547 at import (m²)",
+    "lk_repaired": "1 if make_valid changed the geometry at import",
+}
+
+
+@dataclass(frozen=True)
+class FieldInfo:
+    """One field of a layer: its original name and type, and the standard field it feeds (or "")."""
+
+    name: str
+    dtype: str
+    standard: str = ""
+
+
+@dataclass(frozen=True)
+class LayerInfo:
+    """A layer in the store, with its provenance."""
+
+    id: str
+    title: str
+    kind: str
+    geometry: str  # "point" | "line" | "polygon"
+    features: int
+    bounds: tuple[float, float, float, float]  # WGS-84 (minx, miny, maxx, maxy)
+    source_file: str
+    sha256: str
+    source_crs: str
+    encoding: str
+    sublayer: str
+    imported_at: str  # ISO 8601, UTC
+    imported_by: str
+    version: int  # 1 for the first import of this id, +1 for each re-import
+    fields: tuple[FieldInfo, ...] = ()
+    data_year: int | None = None
+    repaired: int = 0
+    dropped: int = 0
+    outside: int = 0
+    tiles: dict[str, Any] = field(default_factory=dict)  # {"minzoom": …, "maxzoom": …, "count": …}
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready (``layers list --json``)."""
+        return {
+            "id": self.id, "title": self.title, "kind": self.kind, "geometry": self.geometry, "features": self.features,
+            "bounds": list(self.bounds), "source_file": self.source_file, "sha256": self.sha256,
+            "source_crs": self.source_crs, "encoding": self.encoding, "sublayer": self.sublayer,
+            "imported_at": self.imported_at, "imported_by": self.imported_by, "version": self.version,
+            "fields": [f.__dict__ for f in self.fields], "data_year": self.data_year,
+            "repaired": self.repaired, "dropped": self.dropped, "outside": self.outside, "tiles": dict(self.tiles),
+        }
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import did: the layer, and counts a planner checks before trusting it."""
+
+    layer: LayerInfo
+    read: int
+    repaired: int
+    dropped: int
+    outside: int
+    notes: tuple[str, ...] = ()
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class TableFilter:
+    """Which features an attribute table or statistics query takes (all None: every feature)."""
+
+    code_prefix: str | None = None  # lk_code starts with (e.g. "01" for 耕地, "0101")
+    text: str | None = None  # a substring of lk_code, lk_name, lk_ref_id or lk_ref_name
+    bbox: tuple[float, float, float, float] | None = None  # WGS-84
+
+
+Progress = Callable[[float, str], None]
+
+
+class Store(abc.ABC):
+    """One store of authoritative layers. Subclasses: GeoPackage and PostGIS."""
+
+    #: "gpkg" or "postgis"
+    backend: str = ""
+
+    # -------------------------------------------------------------- catalogue
+    @abc.abstractmethod
+    def layers(self) -> list[LayerInfo]:
+        """Every layer in the store, in import order."""
+
+    @abc.abstractmethod
+    def layer(self, layer_id: str) -> LayerInfo:
+        """One layer; :class:`~lukou_geo.errors.StoreError` naming the id when there is none."""
+
+    @abc.abstractmethod
+    def remove_layer(self, layer_id: str, user: str) -> None:
+        """Delete a layer with its features and tiles (atomic)."""
+
+    # -------------------------------------------------------------- writing
+    @abc.abstractmethod
+    def write_layer(self, info: LayerInfo, features: Any, tiles: Iterable[tuple[int, int, int, bytes]] = (),
+                    progress: Progress | None = None) -> LayerInfo:
+        """Store a prepared layer (``features``: a GeoDataFrame in EPSG:4326 with the standard and
+        original fields) and its vector tiles; replaces a layer of the same id. Atomic: until it
+        returns, readers see the old layer (or none)."""
+
+    # -------------------------------------------------------------- reading
+    @abc.abstractmethod
+    def read_features(self, layer_id: str, bbox: tuple[float, float, float, float] | None = None,
+                      columns: list[str] | None = None, fids: list[int] | None = None) -> Any:
+        """Features as a GeoDataFrame (EPSG:4326); ``bbox`` (WGS-84) uses the spatial index."""
+
+    @abc.abstractmethod
+    def identify(self, lon: float, lat: float, layer_ids: list[str] | None = None) -> list[tuple[LayerInfo, dict[str, Any]]]:
+        """Every feature under a point (WGS-84), per layer, with all its attributes (lk_area_m2 included)."""
+
+    @abc.abstractmethod
+    def table(self, layer_id: str, flt: TableFilter = TableFilter(), offset: int = 0, limit: int = 100,
+              order: str = "lk_fid") -> tuple[pd.DataFrame, int]:
+        """One page of a layer's attributes (no geometry) and the number of rows the filter selects."""
+
+    @abc.abstractmethod
+    def class_stats(self, layer_id: str, flt: TableFilter = TableFilter()) -> pd.DataFrame:
+        """Per class (lk_code, lk_name): count and area (lk_area_m2 summed), largest first."""
+
+    @abc.abstractmethod
+    def tile(self, layer_id: str, z: int, x: int, y: int) -> bytes | None:
+        """One vector tile (MVT, uncompressed) of a layer, or None where the layer has none."""
+
+    # -------------------------------------------------------------- housekeeping
+    @abc.abstractmethod
+    def close(self) -> None:
+        """Release connections."""
+
+    def iter_layers(self) -> Iterator[LayerInfo]:
+        yield from self.layers()
