@@ -7,7 +7,7 @@ import sys
 from typing import Any
 
 from lukou_geo.errors import InputError
-from lukou_geo.sitecheck.inputs.ingest import CRS_CHOICES, read_path
+from lukou_geo.sitecheck.inputs import CRS_CHOICES, read_path
 
 
 def add_check_parser(sub: Any) -> None:

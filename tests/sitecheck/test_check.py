@@ -15,7 +15,7 @@ from lukou_geo import crs as ccrs
 from lukou_geo.catalog import read_catalog, validate_data
 from lukou_geo.settings import REPO_ROOT
 from lukou_geo.sitecheck.check import check_projects, default_context, read_project_types
-from lukou_geo.sitecheck.inputs.ingest import read_coordinates_text
+from lukou_geo.sitecheck.inputs import read_coordinates_text
 
 TO_4547 = Transformer.from_crs("EPSG:4326", "EPSG:4547", always_xy=True)
 TO_LL = Transformer.from_crs("EPSG:4547", "EPSG:4326", always_xy=True)

@@ -20,7 +20,7 @@ from lukou_geo.errors import CatalogError, InputError
 from lukou_geo.map import assets
 from lukou_geo.map.render import MapOptions, build_map, project_group
 from lukou_geo.sitecheck.check import SUMMARY_COLUMNS, ZONE_COLUMNS, CheckResult, build_context, check_projects, read_project_types
-from lukou_geo.sitecheck.inputs.ingest import CRS_CHOICES, Ingested, project_from_geojson, read_bytes, read_coordinates_text
+from lukou_geo.sitecheck.inputs import CRS_CHOICES, Ingested, project_from_geojson, read_bytes, read_coordinates_text
 from lukou_geo.sitecheck.report.writers import HONESTY_EN, HONESTY_ZH, export_csv, export_geojson, export_html, export_pdf, export_xlsx
 from lukou_geo.ui.i18n import lang
 from lukou_geo.ui.state import load_catalog, load_data

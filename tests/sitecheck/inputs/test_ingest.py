@@ -15,7 +15,7 @@ from shapely.geometry import LineString, Point, Polygon, box
 
 from lukou_geo import crs as ccrs
 from lukou_geo.errors import InputError
-from lukou_geo.sitecheck.inputs.ingest import parse_coordinate_line, parse_crs, read_bytes, read_coordinates_text, read_path
+from lukou_geo.sitecheck.inputs import parse_coordinate_line, parse_crs, read_bytes, read_coordinates_text, read_path
 
 LON, LAT = 113.1475, 27.605  # inside the Nanzhou park sketch
 TO_4547 = Transformer.from_crs("EPSG:4326", "EPSG:4547", always_xy=True)
