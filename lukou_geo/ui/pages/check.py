@@ -20,7 +20,7 @@ from lukou_geo.errors import CatalogError, InputError
 from lukou_geo.map import assets
 from lukou_geo.map.render import MapOptions, build_map, project_group
 from lukou_geo.sitecheck.check import SUMMARY_COLUMNS, ZONE_COLUMNS, CheckResult, build_context, check_projects, read_project_types
-from lukou_geo.sitecheck.inputs import CRS_CHOICES, Ingested, project_from_geojson, read_bytes, read_coordinates_text
+from lukou_geo.sitecheck.inputs import CRS_CHOICES, Ingested, project_from_geojson, read_bytes, read_coordinates_text, upload_types
 from lukou_geo.sitecheck.report.writers import HONESTY_EN, HONESTY_ZH, export_csv, export_geojson, export_html, export_pdf, export_xlsx
 from lukou_geo.ui.i18n import lang
 from lukou_geo.ui.state import load_catalog, load_data
@@ -68,7 +68,6 @@ _T: dict[str, dict[str, str]] = {
     "progress": {"zh": "核查中…", "en": "Checking…"},
     "clear": {"zh": "清除全部结果", "en": "Clear all results"},
 }
-_UPLOAD_TYPES = ["csv", "xlsx", "geojson", "json", "gpkg", "zip", "kml", "kmz", "dxf", "txt"]
 
 
 def _t(key: str, **fmt: Any) -> str:
@@ -106,7 +105,7 @@ def _run(ing: Ingested, label: str, ptype: str) -> None:
 def _inputs(crs: str, enc: str | None, ptype: str) -> None:
     tab_file, tab_paste = st.tabs([_t("tab_file"), _t("tab_paste")])
     with tab_file:
-        up = st.file_uploader(_t("upload"), type=_UPLOAD_TYPES, key="check_upload")
+        up = st.file_uploader(_t("upload"), type=upload_types(), key="check_upload")
         if up is not None:
             data = up.getvalue()
             digest = hashlib.sha256(data).hexdigest() + crs + str(enc) + ptype
