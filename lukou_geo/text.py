@@ -128,10 +128,6 @@ TEXT: dict[str, dict[str, str]] = {
     "check.tab_file": {"zh": "上传文件", "en": "Upload a file"},
     "check.tab_paste": {"zh": "粘贴坐标", "en": "Paste coordinates"},
     "check.tab_map": {"zh": "地图点选/绘制", "en": "Click or draw on the map"},
-    "check.upload": {
-        "zh": "CSV、XLSX、GeoJSON、GPKG、Shapefile(zip)、KML/KMZ、DXF、部标界址点TXT",
-        "en": "CSV, XLSX, GeoJSON, GPKG, zipped Shapefile, KML/KMZ, DXF, 部标 TXT",
-    },
     "check.paste": {
         "zh": "每行一个点(经度,纬度 或 X,Y);空行分隔项目;3个以上点成面",
         "en": "One point per line; a blank line starts a new project; 3+ points make a polygon",

@@ -196,7 +196,7 @@ try:  # the layout of this session's end, of its start, of before the layout by 
     from lukou_geo.sitecheck.inputs import read_path
 except ImportError:
     try:
-        from lukou_geo.sitecheck.inputs.ingest import read_path
+        from lukou_geo.sitecheck.inputs.ingest import read_path  # the layout of this session's start
     except ImportError:
         from lukou_geo.ingest import read_path
 try:

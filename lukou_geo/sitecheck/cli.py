@@ -7,7 +7,7 @@ import sys
 from typing import Any
 
 from lukou_geo.errors import InputError
-from lukou_geo.sitecheck.inputs.ingest import CRS_CHOICES, read_path
+from lukou_geo.sitecheck.inputs import CRS_CHOICES, describe, read_path
 
 
 def add_check_parser(sub: Any) -> None:
@@ -15,10 +15,9 @@ def add_check_parser(sub: Any) -> None:
     p = sub.add_parser(
         "check",
         help="check project locations against the plan's zones (选址核查)",
-        description="Check projects (CSV, XLSX, GeoJSON, GPKG, zipped Shapefile, KML/KMZ, DXF, 部标 TXT, coordinate TXT) "
-        "against the plan's zones and write the report in every format next to --out.",
+        description=f"Check projects ({describe('en')}) against the plan's zones and write the report in every format next to --out.",
     )
-    p.add_argument("inputs", nargs="+", metavar="INPUT", help="input files")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="input files: " + describe("en", suffixes=True))
     p.add_argument("--out", required=True, help="report path, e.g. report.xlsx (its stem names the .csv/.geojson/.html/.pdf)")
     p.add_argument("--crs", default="auto", help="CRS of inputs without one: " + ", ".join(CRS_CHOICES) + " or EPSG:nnnn (default auto)")
     p.add_argument("--encoding", default=None, help="text/attribute encoding, e.g. GBK or UTF-8 (default: detected)")

@@ -16,7 +16,7 @@ from lukou_geo.catalog import read_catalog, validate_data
 from lukou_geo.settings import REPO_ROOT
 from lukou_geo.sitecheck.check import check_projects
 from lukou_geo.sitecheck.context import default_context, get_context
-from lukou_geo.sitecheck.inputs.ingest import read_coordinates_text
+from lukou_geo.sitecheck.inputs import read_coordinates_text
 from lukou_geo.sitecheck.vocab import read_project_types
 
 TO_4547 = Transformer.from_crs("EPSG:4326", "EPSG:4547", always_xy=True)

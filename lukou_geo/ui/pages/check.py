@@ -21,15 +21,13 @@ from lukou_geo.map import assets
 from lukou_geo.map.render import MapOptions, build_map, project_group
 from lukou_geo.sitecheck.check import SUMMARY_COLUMNS, ZONE_COLUMNS, CheckResult, check_projects
 from lukou_geo.sitecheck.context import get_context
-from lukou_geo.sitecheck.inputs.ingest import CRS_CHOICES, Ingested, project_from_geojson, read_bytes, read_coordinates_text
+from lukou_geo.sitecheck.inputs import CRS_CHOICES, Ingested, describe, project_from_geojson, read_bytes, read_coordinates_text, upload_types
 from lukou_geo.sitecheck.report.writers import HONESTY_EN, HONESTY_ZH, export_csv, export_geojson, export_html, export_pdf, export_xlsx
 from lukou_geo.sitecheck.vocab import read_project_types
 from lukou_geo.text import t
 from lukou_geo.ui import messages
 from lukou_geo.ui.i18n import lang
 from lukou_geo.ui.state import load_catalog, load_data
-
-_UPLOAD_TYPES = ["csv", "xlsx", "geojson", "json", "gpkg", "zip", "kml", "kmz", "dxf", "txt"]
 
 
 def _context() -> Any:
@@ -60,7 +58,7 @@ def _inputs(crs: str, enc: str | None, ptype: str) -> None:
     lg = lang()
     tab_file, tab_paste = st.tabs([t("check.tab_file", lg), t("check.tab_paste", lg)])
     with tab_file:
-        up = st.file_uploader(t("check.upload", lg), type=_UPLOAD_TYPES, key="check_upload")
+        up = st.file_uploader(describe(lg), type=upload_types(), key="check_upload")
         if up is not None:
             data = up.getvalue()
             digest = hashlib.sha256(data).hexdigest() + crs + str(enc) + ptype

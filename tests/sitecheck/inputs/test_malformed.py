@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from lukou_geo.errors import InputError
-from lukou_geo.sitecheck.inputs.ingest import read_path
+from lukou_geo.sitecheck.inputs import read_path
 
 CORPUS = Path(__file__).resolve().parents[2] / "data" / "malformed"
 EXPECTED = json.loads((CORPUS / "expected.json").read_text(encoding="utf-8"))

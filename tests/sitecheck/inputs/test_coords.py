@@ -1,0 +1,51 @@
+"""Pasted and .txt coordinates: decimal, 度分秒, GCJ-02/BD-09, Gauss-Kruger X/Y."""
+
+from __future__ import annotations
+
+import pytest
+
+from lukou_geo import crs as ccrs
+from lukou_geo.sitecheck.inputs import parse_coordinate_line, read_coordinates_text
+from tests.sitecheck.inputs.helpers import LAT, LON, TO_4547, close_to
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["113.1475, 27.605", "113.1475 27.605", "113°08'51\"E 27°36'18\"N", "27°36'18\"N 113°08'51\"E",
+     "东经113度8分51秒,北纬27度36分18秒", "E113.1475 N27.605", "113.1475,27.605"],
+)
+def test_pasted_point_forms(line: str) -> None:
+    ing = read_coordinates_text(line, "wgs84")
+    assert not ing.errors and len(ing.projects) == 1
+    close_to(ing.projects.geometry[0], tol_m=30)
+
+
+def test_dms_parse() -> None:
+    (lon, h1, d1), (lat, h2, d2) = parse_coordinate_line("113°08'14\"E 27°42'31\"N")
+    assert (h1, h2, d1, d2) == ("E", "N", True, True)
+    assert lon == pytest.approx(113 + 8 / 60 + 14 / 3600) and lat == pytest.approx(27 + 42 / 60 + 31 / 3600)
+
+
+def test_pasted_blocks_make_point_line_polygon() -> None:
+    text = "113.14,27.60\n\n113.14,27.60\n113.15,27.60\n\n113.14,27.60\n113.15,27.60\n113.15,27.61\n"
+    ing = read_coordinates_text(text, "wgs84", name="P")
+    assert list(ing.projects.geom_type) == ["Point", "LineString", "Polygon"]
+    assert list(ing.projects["name"]) == ["P 1", "P 2", "P 3"]
+
+
+@pytest.mark.parametrize("crs_name", ["gcj02", "bd09"])
+def test_pasted_gcj02_bd09(crs_name: str) -> None:
+    lon, lat = ccrs.FROM_WGS84[crs_name](LON, LAT)
+    ing = read_coordinates_text(f"{float(lon):.8f},{float(lat):.8f}", crs_name)
+    close_to(ing.projects.geometry[0], tol_m=0.5)
+
+
+@pytest.mark.parametrize("prefix", [True, False])
+def test_pasted_gauss_kruger_northing_first(prefix: bool) -> None:
+    x, y = TO_4547.transform(LON, LAT)
+    e = x + (38e6 if prefix else 0)
+    ing = read_coordinates_text(f"J1,{y:.3f},{e:.3f}", "gk" if prefix else "gk-cm:114")
+    close_to(ing.projects.geometry[0], tol_m=0.01)
+    auto = read_coordinates_text(f"{y:.3f} {e:.3f}", "auto")
+    close_to(auto.projects.geometry[0], tol_m=0.01)
+    assert not prefix or not any("38带" in n for n in auto.notes)  # the prefix names the zone: no guess needed

@@ -1,0 +1,27 @@
+"""The entry points: size limit of an upload, dispatch of a shared suffix by content, a missing file."""
+
+from __future__ import annotations
+
+import pytest
+
+from lukou_geo.errors import InputError
+from lukou_geo.sitecheck.inputs import read_bytes, read_path
+from tests.sitecheck.inputs.helpers import CSV_TEXT
+
+
+def test_upload_size_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LUKOU_MAX_UPLOAD_MB", "0.001")
+    with pytest.raises(InputError, match="文件超过大小上限"):
+        read_bytes(CSV_TEXT.encode() * 100, "big.csv")
+
+
+def test_txt_goes_to_the_format_its_text_is_in() -> None:
+    coords = read_bytes(b"113.1475,27.605\n", "pts.txt")
+    assert list(coords.projects["name"]) == ["pts"]  # coordinate text: projects named after the file
+    with pytest.raises(InputError, match=r"\[地块坐标\] 中没有地块"):
+        read_bytes("[属性描述]\n带号=38\n".encode("gbk"), "b.txt")  # a 部标 file, by its section
+
+
+def test_read_path_of_a_missing_file(tmp_path) -> None:
+    with pytest.raises(InputError, match="文件不存在"):
+        read_path(tmp_path / "none.csv")
