@@ -24,7 +24,8 @@ from _timing import timed
 
 from lukou_geo.catalog import read_catalog, validate_data
 from lukou_geo.meeting.deck import read_deck
-from lukou_geo.meeting.export import export_deck_html, export_print, spec_for_slide
+from lukou_geo.meeting.offline import export_deck_html
+from lukou_geo.meeting.printing import export_print, spec_for_slide
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]

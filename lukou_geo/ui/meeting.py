@@ -9,7 +9,7 @@ import streamlit as st
 
 from lukou_geo.errors import DeckError
 from lukou_geo.meeting.deck import Deck, deck_from_views, list_decks, read_deck, validate_deck
-from lukou_geo.meeting.export import PAPER_MM, PrintSpec, export_print
+from lukou_geo.meeting.printing import PAPER_MM, PrintSpec, export_print
 from lukou_geo.meeting.views import ViewStore
 from lukou_geo.ui.i18n import lang
 from lukou_geo.ui.state import load_catalog, load_data

@@ -14,7 +14,7 @@ from streamlit_folium import st_folium
 from lukou_geo.errors import CatalogError, ViewError
 from lukou_geo.map import assets
 from lukou_geo.map.render import MapOptions, build_map, initial_view
-from lukou_geo.meeting.export import PrintSpec
+from lukou_geo.meeting.printing import PrintSpec
 from lukou_geo.meeting.views import View, from_query, share_url
 from lukou_geo.ui.i18n import lang, t
 from lukou_geo.ui.meeting import print_controls, tx, view_store
