@@ -4,6 +4,8 @@ on the right pixels, the scale bar is true, precision dashes as on the screen, n
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -32,6 +34,7 @@ from lukou_geo.map.figure import (
     scale_bar,
     to_metric,
 )
+from lukou_geo.settings import REPO_ROOT
 
 
 def _pixels(fig) -> np.ndarray:
@@ -161,3 +164,28 @@ def test_north_arrow_and_labels_draw_cjk_text() -> None:
     px = _pixels(fig)
     top_right = px[: px.shape[0] // 2, px.shape[1] // 2:]
     assert ((top_right < 60).all(axis=2)).sum() > 30  # the arrow's dark half and the label
+
+
+def test_maps_need_neither_pyplot_nor_geopandas_plotting_nor_folium() -> None:
+    code = (
+        "import sys\n"
+        "import geopandas as gpd\n"
+        "def no(*a, **k): raise AssertionError('GeoSeries.plot was called')\n"
+        "gpd.GeoSeries.plot = gpd.GeoDataFrame.plot = no\n"
+        "from lukou_geo.catalog import read_catalog, validate_data\n"
+        "from lukou_geo.meeting.deck import read_deck\n"
+        "from lukou_geo.meeting.printing import export_print, spec_for_slide\n"
+        "from lukou_geo.sitecheck.check import check_projects, default_context\n"
+        "from lukou_geo.sitecheck.report.document import report_maps\n"
+        "import shapely\n"
+        "cat = read_catalog(); data = validate_data(cat)\n"
+        "export_print(cat, data, spec_for_slide(read_deck(), 0, data, dpi=30), 'png')\n"
+        "ctx = default_context()\n"
+        "res = check_projects(gpd.GeoDataFrame({'name': ['a']}, geometry=[shapely.Point(113.13, 27.7)], crs='EPSG:4326'), ctx)\n"
+        "assert report_maps(res, ctx).overview\n"
+        "bad = [m for m in ('matplotlib.pyplot', 'folium') if m in sys.modules]\n"
+        "print(bad)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == "[]"
