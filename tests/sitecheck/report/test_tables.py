@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from lukou_geo.sitecheck.report import export_all
 
 
@@ -32,3 +34,10 @@ def test_xlsx_summary_and_project_sheets(checked, tmp_path: Path) -> None:
     sheet3 = wb[wb.sheetnames[4]]
     text = " ".join(str(c.value) for row in sheet3.iter_rows() for c in row if c.value)
     assert "南洲新区产业园" in text and "¶156" in text and "重叠面积(公顷)" in text
+
+
+def test_unknown_format_is_refused_before_anything_is_written(checked, tmp_path: Path) -> None:
+    ctx, res = checked
+    with pytest.raises(ValueError, match="unknown format 'docx'"):
+        export_all(res, ctx, tmp_path / "r.xlsx", ("xlsx", "docx"))
+    assert not list(tmp_path.iterdir())
