@@ -8,12 +8,20 @@ STREAMLIT_FLAGS := --server.enableStaticServing true --browser.gatherUsageStats 
 
 .PHONY: setup run test test-fast bench data lint clean
 
-setup: $(VENV)/.installed static/vendor/manifest.json
+FONT_CACHE := $(or $(LUKOU_CACHE_DIR),var/cache)/fonts/NotoSansSC-Common.ttf
+
+setup: $(VENV)/.installed static/vendor/manifest.json $(FONT_CACHE)
 
 $(VENV)/.installed: requirements.txt
 	@$(PY) -c 'import sys; assert sys.version_info[:2] >= (3, 11), "Python 3.11+ is needed, found " + sys.version' 
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --disable-pip-version-check -q -r requirements.txt
+	touch $@
+
+# the PDF writer's font: Noto Sans SC's GB 2312 characters and symbols with TrueType outlines, made once
+# (≈ 20 s); without it PDFs use the full OpenType font (same text, slower)
+$(FONT_CACHE): lukou_geo/output/fonts.py $(VENV)/.installed
+	$(BIN)/python -m lukou_geo.output.fonts
 	touch $@
 
 static/vendor/manifest.json: package.json package-lock.json tools/vendor_assets.py $(VENV)/.installed
@@ -28,10 +36,11 @@ test: setup
 test-fast: setup
 	$(BIN)/python -m pytest -q -m "not browser"
 
+BENCHES := bench_check bench_check_page bench_report bench_atlas bench_export
+
+# every benchmark runs; the target fails when any missed a target
 bench: setup
-	$(BIN)/python benchmarks/bench_atlas.py
-	$(BIN)/python benchmarks/bench_check.py
-	$(BIN)/python benchmarks/bench_export.py
+	@rc=0; for b in $(BENCHES); do echo "== $$b"; $(BIN)/python benchmarks/$$b.py || rc=1; done; exit $$rc
 
 data: setup
 	$(BIN)/python -m lukou_geo build-data
@@ -40,4 +49,4 @@ lint: setup
 	$(BIN)/ruff check lukou_geo tests tools app.py
 
 clean:
-	rm -rf $(VENV) node_modules static/vendor artifacts
+	rm -rf $(VENV) node_modules static/vendor artifacts var/cache

@@ -11,6 +11,8 @@ LUKOU_MAX_EXPANDED_MB    limit of what an uploaded archive (zip, KMZ) may expand
 LUKOU_MAX_ROWS           most projects (rows, features) read from one input (default 200000)
 LUKOU_DATA_DIR      writable folder of the app's own store (saved views; default: ``var/`` in the repo)
 LUKOU_DECKS_DIR     folder of the presentation decks (default: ``decks/``)
+LUKOU_CACHE_DIR     writable folder of files derived once from installed packages, e.g. the PDF font
+                    (default: ``var/cache/`` in the repo; safe to delete, ``make setup`` rebuilds it)
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ class Settings:
     max_rows: int = 200_000
     data_dir: Path = REPO_ROOT / "var"
     decks_dir: Path = REPO_ROOT / "decks"
+    cache_dir: Path = REPO_ROOT / "var" / "cache"
 
 
 def get_settings() -> Settings:
@@ -63,4 +66,5 @@ def get_settings() -> Settings:
         max_rows=int(env.get("LUKOU_MAX_ROWS", 200_000)),
         data_dir=Path(env.get("LUKOU_DATA_DIR", REPO_ROOT / "var")),
         decks_dir=Path(env.get("LUKOU_DECKS_DIR", REPO_ROOT / "decks")),
+        cache_dir=Path(env.get("LUKOU_CACHE_DIR", REPO_ROOT / "var" / "cache")),
     )

@@ -8,8 +8,7 @@ controller) and ``precision`` (the precision flags). Chinese first.
 
 This module imports nothing (no Streamlit, folium or pandas), so every part of the package, the
 UI and the exports can read it. The UI's current language is :func:`lukou_geo.ui.i18n.lang`.
-Not here yet: the site check's texts (``lukou_geo.sitecheck``) and the print layout's
-(``lukou_geo.meeting.export.PRINT_TEXT``).
+``print`` holds the print layout's texts. Not here yet: the site check's texts (``lukou_geo.sitecheck``).
 """
 
 from __future__ import annotations
@@ -229,6 +228,27 @@ TEXT: dict[str, dict[str, str]] = {
     "precision.geocoded": {"zh": "地理编码定位(约数百米)", "en": "geocoded point (~hundreds of m)"},
     "precision.approximate": {"zh": "近似推算", "en": "approximate (derived)"},
     "precision.schematic": {"zh": "示意(据规划文字绘制,非测绘)", "en": "schematic (drawn from the plan's words, not surveyed)"},
+    # print: the print layout (meeting/printing.py)
+    "print.atlas": {
+        "zh": "渌口规划一张图 · 《株洲市渌口区“十四五”规划和二〇三五年远景目标纲要》",
+        "en": "Lukou Planning Atlas · Lukou District 14th Five-Year Plan and 2035 vision",
+    },
+    "print.sources": {"zh": '数据来源', "en": 'Sources'},
+    "print.date": {"zh": '制图日期', "en": 'Date'},
+    "print.crs": {"zh": '坐标系:CGCS2000(WGS-84),量算:CGCS2000 3度带 CM114E', "en": 'CRS: CGCS2000 (= WGS-84); measured in CGCS2000 3° GK CM114E'},
+    "print.review": {
+        "zh": '审图提示:本图为规划示意图,不是标准地图,不作权属和界线依据;公开出版、展示或登载的地图须依法送审,取得审图号。',
+        "en": (
+            '审图 note: a schematic planning map, not a standard map and no'
+            ' basis for boundaries or titles; maps for publication need o'
+            'fficial map review (审图) and a review number.'
+        ),
+    },
+    "print.honesty": {
+        "zh": '示意要素据规划文字绘制,形状和位置仅为示意(虚线);近似要素为推算(点线)。',
+        "en": "Schematic features are drawn from the plan's words (dashed); approximate ones are derived (dotted).",
+    },
+    "print.north": {"zh": '北', "en": 'N'},
 }
 
 

@@ -33,7 +33,7 @@ def run_check(args: argparse.Namespace) -> int:
 
     from lukou_geo.sitecheck.check import check_projects
     from lukou_geo.sitecheck.context import get_context
-    from lukou_geo.sitecheck.report.writers import export_all
+    from lukou_geo.sitecheck.report import export_all
 
     frames, failed = [], 0
     for path in args.inputs:

@@ -21,7 +21,7 @@ from lukou_geo.settings import REPO_ROOT
 from lukou_geo.sitecheck.cli import add_check_parser
 from lukou_geo.sitecheck.inputs import formats, read_bytes, read_path
 from lukou_geo.sitecheck.inputs.formats import FORMATS
-from lukou_geo.sitecheck.report.writers import export_all
+from lukou_geo.sitecheck.report import export_all
 from tests.sitecheck.inputs.helpers import LAT, LON, red_line_frame, square_4547, zip_dir
 
 # ------------------------------------------------------------------------------ a small valid file per (format, suffix)
