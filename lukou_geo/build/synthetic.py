@@ -177,8 +177,8 @@ def terrain(seed: int, x: NDArray, y: NDArray) -> NDArray[np.float64]:
     """Synthetic hilliness in [0, 1] at EPSG:4547 points: low along the 湘江 and at the town seats, high in the hills."""
     frame = _frame()
     d = _bilinear(*frame.river_grid, np.asarray(x, float), np.asarray(y, float))
-    s = np.clip(d / 7000.0, 0, 1)
-    h = 0.1 + 0.7 * s * s * (3 - 2 * s) + 0.35 * _noise(seed, 11, x, y)
+    s = np.clip(d / 8000.0, 0, 1)
+    h = 0.2 + 0.4 * s * s * (3 - 2 * s) + 0.3 * _noise(seed, 11, x, y) + 0.25 * _noise(seed, 14, x, y, (1200.0, 3500.0))
     h = h * (1 - 0.6 * _urban(frame, x, y))
     return np.clip(h, 0, 1)
 
@@ -412,9 +412,10 @@ def _classify(seed: int, xy: NDArray, area: NDArray, core: NDArray[np.bool_]) ->
     free = code == ""
     urban = _pick(free, core * 1.0 + 0.6 * _urban(frame, x, y) + 0.3 * rng.random(len(x)), area, 0.07 * total)
     code[urban] = _choose(rng, _URBAN, len(urban))
+    small = np.median(area) / area  # houses, ponds, roads: small parcels
     for c, share, weight in _SCATTERED:
         free = code == ""
-        w = np.maximum(weight(h), 1e-3)
+        w = np.maximum(weight(h) * small, 1e-3)
         chosen = _pick(free & ~core, rng.random(len(x)) ** (1 / w), area, share * total)  # weighted random order
         code[chosen] = c
     flat = -(h + 0.1 * rng.random(len(x)))
