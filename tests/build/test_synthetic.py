@@ -214,7 +214,7 @@ def test_geopackages_in_4490(written, layers) -> None:
 
 
 def test_bubiao_txt_reads_back_through_the_site_check(written, layers) -> None:
-    from lukou_geo.sitecheck.inputs.ingest import read_bytes
+    from lukou_geo.sitecheck.inputs import read_bytes
 
     raw = written["redlines"].read_bytes()
     text = raw.decode("gbk")
