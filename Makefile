@@ -37,7 +37,7 @@ data: setup
 	$(BIN)/python -m lukou_geo build-data
 
 lint: setup
-	$(BIN)/ruff check lukou_geo tests tools app.py
+	$(BIN)/ruff check lukou_geo tests tools app.py streamlit_app.py
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor artifacts

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from lukou_geo.settings import REPO_ROOT
 from lukou_geo.ui.messages import escape
 
-APP = str(REPO_ROOT / "app.py")
+APP = str(REPO_ROOT / "streamlit_app.py")  # the Streamlit script (app.py is the ASGI app around it)
 
 
 @pytest.fixture
