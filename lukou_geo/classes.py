@@ -34,7 +34,6 @@ from pathlib import Path
 from lukou_geo.settings import get_settings
 
 AGRI, BUILT, UNUSED = "农用地", "建设用地", "未利用地"
-CATEGORIES_EN = {AGRI: "agricultural land", BUILT: "construction land", UNUSED: "unused land"}
 
 #: Layer kinds (lukou_geo.store.base.KINDS) drawn by class code, and the table their codes are in.
 KIND_TABLE: dict[str, str] = {"dltb": "sandiao", "yjjbnt": "sandiao", "ghydyh": "ydyh_2023", "kg": "ydyh_2023"}

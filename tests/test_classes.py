@@ -25,7 +25,7 @@ def test_committed_tables_equal_a_fresh_derivation():
 def test_tables_cite_their_sources():
     for name in ("ydyh_2023.csv", "sandiao.csv", "ydyh_2020_to_2023.csv"):
         head = (REPO_ROOT / "layers" / "classes" / name).read_text(encoding="utf-8").split("\ncode")[0]
-        assert head.startswith("# ") and "Source" in head or "Codes:" in head, name
+        assert (head.startswith("# ") and "Source" in head) or "Codes:" in head, name
     assert "自然资发〔2023〕234号" in (REPO_ROOT / "layers/classes/ydyh_2023.csv").read_text(encoding="utf-8")
     assert "附录A" in (REPO_ROOT / "layers/classes/sandiao.csv").read_text(encoding="utf-8")
 

@@ -18,7 +18,7 @@ PACKAGE = REPO_ROOT / "lukou_geo"
 #: the print layout's PRINT_TEXT belong to other changes.
 ALLOWED_TABLES = ("lukou_geo/text.py", "lukou_geo/meeting/export.py", "lukou_geo/sitecheck/")
 NAMESPACES = {"app", "page", "atlas", "data", "reader", "indicators", "verdict", "check", "meeting", "map", "deck",
-              "precision"}
+              "precision", "tiles", "layers", "table"}
 
 
 def test_every_key_is_namespaced_with_non_empty_chinese_and_english() -> None:

@@ -45,7 +45,7 @@ def derive(shared_data: Path) -> dict[str, str]:
             for r in _rows(shared_data / "ydyh_2023.csv")]
     sandiao = []
     for r in _rows(shared_data / "sandiao_codes.csv"):
-        hexc = "#%02X%02X%02X" % tuple(int(v) for v in r["rgb"].split(",")) if r["rgb"] else ""
+        hexc = "#" + "".join(f"{int(v):02X}" for v in r["rgb"].split(",")) if r["rgb"] else ""
         sandiao.append([r["code"], r["name"], 1 if len(r["code"]) == 2 else 2, hexc, r["colour_sources_agree"],
                         sandiao_category(r["code"])])
     mapping = [[r["code_2020_trial"], r["code_2023"], r["name_2023"], r["changed"]]

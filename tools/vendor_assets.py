@@ -74,7 +74,7 @@ class Resource:
 
 
 _MAP = ("folium.Map",)
-_VT = "lukou_geo.map.elements.vector_tiles"
+_VT = "lukou_geo.map.elements.vector_tiles.VectorTileLayers"
 _JSD = "https://cdn.jsdelivr.net"
 _CDNJS = "https://cdnjs.cloudflare.com/ajax/libs"
 

@@ -208,3 +208,47 @@ def read_tile(info: BasemapInfo, z: int, x: int, y: int) -> bytes | None:
     with path.open("rb") as fh:
         data = Reader(MmapSource(fh)).get(z, x, y)
     return bytes(data) if data else None
+
+
+def add_local_basemap(m: Any, basemap_id: str) -> Any:
+    """Add a registered basemap to a folium map as its base tiles (raster: a tile layer; vector: a grey
+    VectorGrid), served by this app's ``/lk/basemap/`` route; returns the layer element."""
+    import folium
+    from branca.element import MacroElement
+    from folium.elements import JSCSSMixin
+    from jinja2 import Template
+
+    from lukou_geo.map.render import esc, script_json
+    from lukou_geo.map.server import basemap_url
+
+    info = get_basemap(basemap_id)
+    url = basemap_url(info.id)
+    attr = esc(f"{info.title} · {info.attribution}" if info.attribution else info.title)
+    if not info.vector:
+        layer = folium.TileLayer(tiles=url, attr=attr, name=esc(info.title), control=False, min_zoom=0, max_zoom=20,
+                                 max_native_zoom=info.maxzoom, min_native_zoom=info.minzoom)
+        layer.add_to(m)
+        return layer
+
+    class _VectorBasemap(JSCSSMixin, MacroElement):
+        default_js = [("leaflet_vectorgrid", "https://cdn.jsdelivr.net/npm/leaflet.vectorgrid@1.3.0/dist/Leaflet.VectorGrid.bundled.js")]
+        _template = Template("""
+            {% macro script(this, kwargs) %}
+            (function() {
+                var c = {{ this.cfg }};
+                var s = {fill: true, fillColor: "#e6e4dc", fillOpacity: 1, color: "#a7a49a", weight: 0.6};
+                L.vectorGrid.protobuf(c.url, {rendererFactory: L.canvas.tile, interactive: false, attribution: c.attr,
+                    maxNativeZoom: c.maxzoom, vectorTileLayerStyles: new Proxy({}, {get: function() { return s; }})})
+                    .addTo({{ this._parent.get_name() }});
+            })();
+            {% endmacro %}
+        """)
+
+        def __init__(self) -> None:
+            super().__init__()
+            self._name = "VectorBasemap"
+            self.cfg = script_json({"url": url, "attr": attr, "maxzoom": info.maxzoom})
+
+    element = _VectorBasemap()
+    element.add_to(m)
+    return element

@@ -29,6 +29,8 @@ from shapely.geometry import Point, box
 from lukou_geo.errors import StoreError
 from lukou_geo.store.base import FieldInfo, LayerInfo, Progress, Store, TableFilter
 
+ALL = TableFilter()
+
 ASSUMPTIONS = """\
 - Store.tile(layer, z, x, y) returns uncompressed MVT bytes (or None); every feature of a tile carries
   the properties lk_fid and lk_code (other attributes come from identify); the MVT layer name may be
@@ -173,14 +175,14 @@ class FakeStore(Store):
             mask &= gdf.intersects(box(*flt.bbox))
         return gdf[mask]
 
-    def table(self, layer_id: str, flt: TableFilter = TableFilter(), offset: int = 0, limit: int = 100,
+    def table(self, layer_id: str, flt: TableFilter = ALL, offset: int = 0, limit: int = 100,
               order: str = "lk_fid") -> tuple[pd.DataFrame, int]:
         self.calls.append(("table", (layer_id, flt, offset, limit, order)))
         gdf = self._filtered(layer_id, flt).sort_values(order)
         page = pd.DataFrame(gdf.drop(columns="geometry").iloc[offset:offset + limit]).reset_index(drop=True)
         return page, len(gdf)
 
-    def class_stats(self, layer_id: str, flt: TableFilter = TableFilter()) -> pd.DataFrame:
+    def class_stats(self, layer_id: str, flt: TableFilter = ALL) -> pd.DataFrame:
         gdf = self._filtered(layer_id, flt)
         stats = (gdf.groupby(["lk_code", "lk_name"], as_index=False)
                  .agg(count=("lk_fid", "size"), area_m2=("lk_area_m2", "sum")))
