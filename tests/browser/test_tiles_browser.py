@@ -181,7 +181,7 @@ def test_click_identifies_every_layer_under_the_point(page, site, store):
     popup = page.locator(".lk-identify")
     popup.wait_for(timeout=10000)
     text = popup.inner_text()
-    (info, attrs), = store.identify(lon, lat, ["dltb_t"])
+    (_info, attrs), = store.identify(lon, lat, ["dltb_t"])
     code, name = next(c for c in DEMO_CODES if c[0] == parcel_code(5, 5))
     assert "TB00066" in text and f"{code} {name}" in text and "DLTB_合成.gdb" in text
     ha = attrs["lk_area_m2"] / 1e4
@@ -246,7 +246,7 @@ def test_cursor_coordinates_in_wgs84_and_cgcs2000_gk(page, site):
     cur = page.evaluate("() => window.lkTiles.cursor")
     assert abs(cur["lon"] - lon) < 2e-5 and abs(cur["lat"] - lat) < 2e-5
     e, n = Transformer.from_crs("EPSG:4326", "EPSG:4547", always_xy=True).transform(cur["lon"], cur["lat"])
-    ez, nz = Transformer.from_crs("EPSG:4326", "EPSG:4526", always_xy=True).transform(cur["lon"], cur["lat"])
+    ez, _nz = Transformer.from_crs("EPSG:4326", "EPSG:4526", always_xy=True).transform(cur["lon"], cur["lat"])
     assert abs(cur["gk"][0] - e) < 0.01 and abs(cur["gk"][1] - n) < 0.01
     assert abs(cur["zone"][0] - ez) < 0.01 and str(int(cur["zone"][0])).startswith("38")
     wgs = page.locator("#lk-coord-wgs").inner_text()

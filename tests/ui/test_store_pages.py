@@ -151,7 +151,7 @@ def test_remove_needs_the_confirmation(demo):
     form_buttons[0].click().run()
     assert "hx_demo" in [i.id for i in demo.layers()]
     at.checkbox(key="remove_sure").check()
-    [b for b in at.button if b.label == "删除"][0].click().run()
+    next(b for b in at.button if b.label == "删除").click().run()
     assert "hx_demo" not in [i.id for i in demo.layers()]
     assert ("remove_layer", ("hx_demo", "测试管理员")) in demo.calls
 
