@@ -108,7 +108,9 @@ function lkVectorTiles(map, cfg, groups) {
         });
         return d;
     }
-    map.on("click", function(e) {
+    // "preclick": Leaflet fires it for every click on the map, also on the plan's own features, whose
+    // popups stop the "click" from reaching the map
+    map.on("preclick", function(e) {
         var ids = shown();
         if (!ids.length) return;
         var ll = e.latlng, seq = ++api.identifyCount;
