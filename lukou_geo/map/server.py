@@ -143,88 +143,99 @@ def _tile_response(request: Request, data: bytes | None, etag: str, content_type
     return Response(data, media_type=content_type, headers=headers)
 
 
+def _guarded(handler: Callable[[StoreGetter, Request], Response], get_store: StoreGetter) -> Callable[[Request], Response]:
+    """``handler`` as an endpoint: a bad parameter is a 400, an unknown layer/basemap or no store a 404."""
+
+    def endpoint(request: Request) -> Response:
+        try:
+            return handler(get_store, request)
+        except BadRequest as exc:
+            return PlainTextResponse(f"bad request: {exc}", status_code=400)
+        except (StoreError, BasemapError) as exc:
+            return PlainTextResponse(exc.message("en"), status_code=404)
+        except LookupError as exc:
+            return PlainTextResponse(str(exc), status_code=404)
+
+    endpoint.__name__ = handler.__name__.lstrip("_")
+    return endpoint
+
+
+def _tile(get_store: StoreGetter, request: Request) -> Response:
+    layer_id = _layer_id(request.path_params["layer"])
+    z, x, y = _zxy(request.path_params)
+    store = _store(get_store)
+    info = store.layer(layer_id)
+    etag = f'"{layer_id}-{info.version}-{info.sha256[:16]}"'
+    if request.headers.get("if-none-match") == etag:
+        return _tile_response(request, None, etag, MVT_TYPE)
+    return _tile_response(request, store.tile(layer_id, z, x, y), etag, MVT_TYPE)
+
+
+def _identify(get_store: StoreGetter, request: Request) -> Response:
+    lon = _float(request, "lon", -180, 180)
+    lat = _float(request, "lat", -90, 90)
+    raw = request.query_params.get("layers")
+    ids = None
+    if raw is not None:
+        ids = [_layer_id(v) for v in raw.split(",") if v]
+        if len(ids) > MAX_LAYERS:
+            raise BadRequest(f"at most {MAX_LAYERS} layers, got {len(ids)}")
+    found = _store(get_store).identify(lon, lat, ids)
+    return JSONResponse(identify_payload(lon, lat, found), headers={"Cache-Control": "no-store"})
+
+
+def _bbox(raw: str | None) -> tuple[float, float, float, float]:
+    try:
+        w, s, e, n = (float(v) for v in (raw or "").split(","))
+    except ValueError:
+        raise BadRequest("bbox must be w,s,e,n in degrees") from None
+    if not (all(map(math.isfinite, (w, s, e, n))) and -180 <= w < e <= 180 and -90 <= s < n <= 90):
+        raise BadRequest("bbox must be w,s,e,n with w < e and s < n, in degrees")
+    if e - w > LABEL_MAX_SPAN or n - s > LABEL_MAX_SPAN:
+        raise BadRequest(f"bbox too large for labels (at most {LABEL_MAX_SPAN}° a side): zoom in")
+    return w, s, e, n
+
+
+def _labels(get_store: StoreGetter, request: Request) -> Response:
+    layer_id = _layer_id(request.query_params.get("layer", ""))
+    bbox = _bbox(request.query_params.get("bbox"))
+    store = _store(get_store)
+    store.layer(layer_id)
+    feats = store.read_features(layer_id, bbox=bbox, columns=["lk_code"])
+    truncated = len(feats) > LABEL_MAX
+    feats = feats.iloc[:LABEL_MAX]
+    pts = feats.geometry.representative_point()
+    out = [[round(p.y, 6), round(p.x, 6), str(c)] for p, c in zip(pts, feats["lk_code"], strict=True) if not p.is_empty]
+    return JSONResponse({"labels": out, "truncated": truncated}, headers={"Cache-Control": "no-store"})
+
+
+def _basemap(get_store: StoreGetter, request: Request) -> Response:
+    from lukou_geo.map import basemaps
+
+    bid = request.path_params["id"]
+    if not basemaps.ID_RE.match(bid):
+        raise BadRequest(f"basemap id {bid!r} must be lower-case letters, digits, - or _")
+    z, x, y = _zxy(request.path_params)
+    info = basemaps.get_basemap(bid)
+    etag = f'"{bid}-{info.sha256[:16]}"'
+    return _tile_response(request, basemaps.read_tile(info, z, x, y), etag, info.content_type)
+
+
+def _not_found(request: Request) -> Response:
+    if request.method not in ("GET", "HEAD"):
+        return PlainTextResponse("the atlas routes are read-only", status_code=405, headers={"Allow": "GET, HEAD"})
+    return PlainTextResponse(f"no such atlas route: {request.url.path}", status_code=404)
+
+
 def routes(get_store: StoreGetter) -> list[Route]:
     """The ``/lk/`` routes, reading the store that ``get_store()`` returns (None: no store configured)."""
-
-    def guarded(handler: Callable[[Request], Response]) -> Callable[[Request], Response]:
-        def endpoint(request: Request) -> Response:
-            try:
-                return handler(request)
-            except BadRequest as exc:
-                return PlainTextResponse(f"bad request: {exc}", status_code=400)
-            except (StoreError, BasemapError) as exc:
-                return PlainTextResponse(exc.message("en"), status_code=404)
-            except LookupError as exc:
-                return PlainTextResponse(str(exc), status_code=404)
-
-        endpoint.__name__ = handler.__name__
-        return endpoint
-
-    def tile(request: Request) -> Response:
-        layer_id = _layer_id(request.path_params["layer"])
-        z, x, y = _zxy(request.path_params)
-        store = _store(get_store)
-        info = store.layer(layer_id)
-        etag = f'"{layer_id}-{info.version}-{info.sha256[:16]}"'
-        if request.headers.get("if-none-match") == etag:
-            return _tile_response(request, None, etag, MVT_TYPE)
-        return _tile_response(request, store.tile(layer_id, z, x, y), etag, MVT_TYPE)
-
-    def identify(request: Request) -> Response:
-        lon = _float(request, "lon", -180, 180)
-        lat = _float(request, "lat", -90, 90)
-        raw = request.query_params.get("layers")
-        ids = None
-        if raw is not None:
-            ids = [_layer_id(v) for v in raw.split(",") if v]
-            if len(ids) > MAX_LAYERS:
-                raise BadRequest(f"at most {MAX_LAYERS} layers, got {len(ids)}")
-        found = _store(get_store).identify(lon, lat, ids)
-        return JSONResponse(identify_payload(lon, lat, found), headers={"Cache-Control": "no-store"})
-
-    def labels(request: Request) -> Response:
-        layer_id = _layer_id(request.query_params.get("layer", ""))
-        parts = (request.query_params.get("bbox") or "").split(",")
-        try:
-            w, s, e, n = (float(v) for v in parts)
-        except ValueError:
-            raise BadRequest("bbox must be w,s,e,n in degrees") from None
-        if not (all(map(math.isfinite, (w, s, e, n))) and -180 <= w < e <= 180 and -90 <= s < n <= 90):
-            raise BadRequest("bbox must be w,s,e,n with w < e and s < n, in degrees")
-        if e - w > LABEL_MAX_SPAN or n - s > LABEL_MAX_SPAN:
-            raise BadRequest(f"bbox too large for labels (at most {LABEL_MAX_SPAN}° a side): zoom in")
-        store = _store(get_store)
-        store.layer(layer_id)
-        feats = store.read_features(layer_id, bbox=(w, s, e, n), columns=["lk_code"])
-        truncated = len(feats) > LABEL_MAX
-        feats = feats.iloc[:LABEL_MAX]
-        pts = feats.geometry.representative_point()
-        out = [[round(p.y, 6), round(p.x, 6), str(c)] for p, c in zip(pts, feats["lk_code"], strict=True) if not p.is_empty]
-        return JSONResponse({"labels": out, "truncated": truncated}, headers={"Cache-Control": "no-store"})
-
-    def basemap(request: Request) -> Response:
-        from lukou_geo.map import basemaps
-
-        bid = request.path_params["id"]
-        if not basemaps.ID_RE.match(bid):
-            raise BadRequest(f"basemap id {bid!r} must be lower-case letters, digits, - or _")
-        z, x, y = _zxy(request.path_params)
-        info = basemaps.get_basemap(bid)
-        etag = f'"{bid}-{info.sha256[:16]}"'
-        return _tile_response(request, basemaps.read_tile(info, z, x, y), etag, info.content_type)
-
-    def not_found(request: Request) -> Response:
-        if request.method not in ("GET", "HEAD"):
-            return PlainTextResponse("the atlas routes are read-only", status_code=405, headers={"Allow": "GET, HEAD"})
-        return PlainTextResponse(f"no such atlas route: {request.url.path}", status_code=404)
-
     get = ["GET"]
     return [
-        Route(f"{PREFIX}/tiles/{{layer}}/{{z}}/{{x}}/{{y}}.pbf", guarded(tile), methods=get),
-        Route(f"{PREFIX}/identify", guarded(identify), methods=get),
-        Route(f"{PREFIX}/labels", guarded(labels), methods=get),
-        Route(f"{PREFIX}/basemap/{{id}}/{{z}}/{{x}}/{{y}}", guarded(basemap), methods=get),
-        Route(f"{PREFIX}/{{rest:path}}", not_found),  # every method: no /lk/ request reaches Streamlit
+        Route(f"{PREFIX}/tiles/{{layer}}/{{z}}/{{x}}/{{y}}.pbf", _guarded(_tile, get_store), methods=get),
+        Route(f"{PREFIX}/identify", _guarded(_identify, get_store), methods=get),
+        Route(f"{PREFIX}/labels", _guarded(_labels, get_store), methods=get),
+        Route(f"{PREFIX}/basemap/{{id}}/{{z}}/{{x}}/{{y}}", _guarded(_basemap, get_store), methods=get),
+        Route(f"{PREFIX}/{{rest:path}}", _not_found),  # every method: no /lk/ request reaches Streamlit
     ]
 
 
