@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         pages[name] = m.get_root().render()
     t = time.perf_counter()
     inline = folium.Map(location=[27.55, 113.14], zoom_start=10, tiles=None)
-    folium.GeoJson(gdf.drop(columns=["lk_fid"]).to_json(drop_id=True), name="inline").add_to(inline)
+    folium.GeoJson(gdf.to_json(drop_id=True), name="inline").add_to(inline)
     assets.localize(inline, "/vendor/")
     pages["inline"] = inline.get_root().render()
     print(f"inline GeoJSON page built in {time.perf_counter() - t:.1f} s: {len(pages['inline'].encode()) / 1e6:.1f} MB of HTML")
