@@ -89,6 +89,7 @@ def test_atlas_draws_the_imported_layer_and_identifies_through_the_app(page, sto
     popup.wait_for(timeout=15000)
     text = popup.inner_text()
     assert "TB00066" in text and "公顷" in text and "亩" in text and "合成三调地类图斑" in text
+    page.wait_for_timeout(600)  # the popup pans the map into view
     shot(page, "atlas_store_identify")
 
 
