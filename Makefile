@@ -46,7 +46,7 @@ data: setup
 	$(BIN)/python -m lukou_geo build-data
 
 lint: setup
-	$(BIN)/ruff check lukou_geo tests tools benchmarks examples app.py
+	$(BIN)/ruff check lukou_geo tests tools benchmarks examples app.py streamlit_app.py
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor artifacts var/cache

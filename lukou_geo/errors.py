@@ -90,3 +90,7 @@ class InputError(LukouError, ValueError):
 class StoreError(LukouError, RuntimeError):
     """The store cannot do what was asked (no such layer, unreadable or read-only store, a failed
     import); the message names the store, the layer or file, and the fix."""
+
+
+class BasemapError(LukouError, ValueError):
+    """A basemap file cannot be registered or read; the message names the file and the fix."""
