@@ -46,6 +46,11 @@ class Dialect:
     blob: str
     serial_pk: str  # an auto-numbered integer primary key
 
+    def quote(self, name: str) -> str:
+        """A quoted identifier; psycopg reads ``%`` as a placeholder, so it is doubled there."""
+        q = quote(name)
+        return q.replace("%", "%%") if self.param == "%s" else q
+
 
 SQLITE = Dialect("sqlite", "?", "REAL", "BLOB", "INTEGER PRIMARY KEY AUTOINCREMENT")
 POSTGRES = Dialect("postgres", "%s", "DOUBLE PRECISION", "BYTEA", "BIGSERIAL PRIMARY KEY")
@@ -200,7 +205,7 @@ def where_sql(flt: TableFilter | None, d: Dialect, columns: Sequence[str], layer
         params += [flt.text] * 4
     for name, value in flt.equals:
         col = column(name, columns, layer_id)
-        parts.append(f"CAST({quote(col)} AS TEXT) = {p}")
+        parts.append(f"CAST({d.quote(col)} AS TEXT) = {p}")
         params.append(str(value))
     if flt.bbox is not None:
         minx, miny, maxx, maxy = (float(v) for v in flt.bbox)
@@ -212,11 +217,11 @@ def where_sql(flt: TableFilter | None, d: Dialect, columns: Sequence[str], layer
     return ((" WHERE " + " AND ".join(parts)) if parts else "", params)
 
 
-def order_sql(order: str, columns: Sequence[str], layer_id: str) -> str:
+def order_sql(order: str, columns: Sequence[str], layer_id: str, d: Dialect) -> str:
     desc = order.startswith("-")
     col = column(order.lstrip("-+") or "lk_fid", columns, layer_id)
     tail = ", lk_fid" if col != "lk_fid" else ""
-    return f" ORDER BY {quote(col)} {'DESC' if desc else 'ASC'}{tail}"
+    return f" ORDER BY {d.quote(col)} {'DESC' if desc else 'ASC'} NULLS LAST{tail}"
 
 
 def stats_sql(table: str, where: str) -> str:

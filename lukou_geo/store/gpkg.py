@@ -334,7 +334,7 @@ class GpkgStore(Store):
             where, params = _sql.where_sql(flt, SQLITE, cols, layer_id, lambda: self._bbox_sql(table))
             total = con.execute(f"SELECT count(*) FROM {quote(table)}{where}", params).fetchone()[0]
             sel = ", ".join(quote(c) for c in cols)
-            rows = con.execute(f"SELECT {sel} FROM {quote(table)}{where}{_sql.order_sql(order, cols, layer_id)} LIMIT ? OFFSET ?",
+            rows = con.execute(f"SELECT {sel} FROM {quote(table)}{where}{_sql.order_sql(order, cols, layer_id, SQLITE)} LIMIT ? OFFSET ?",
                                [*params, int(limit), int(offset)]).fetchall()
         return pd.DataFrame(rows, columns=cols), int(total)
 

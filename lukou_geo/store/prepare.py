@@ -114,8 +114,9 @@ def to_wgs84(geoms: np.ndarray, declared: CRS | None, spec: CrsSpec | None, file
         label = _spec_label(spec)
     c = shapely.get_coordinates(out)
     if len(c) and (not np.isfinite(c).all() or np.abs(c[:, 0]).max() > 180 or np.abs(c[:, 1]).max() > 90):
-        raise InputError(file, "坐标换算后不是经纬度:文件声明的坐标系与坐标不符", "after conversion the coordinates are not lon/lat: "
-                         "the declared CRS does not fit them", "在 GIS 中为数据定义正确的坐标系后重新导出", "define the right CRS in a GIS and export again")
+        raise InputError(file, "坐标换算后不是经纬度:文件声明的坐标系与坐标不符",
+                         "after conversion the coordinates are not lon/lat: the declared CRS does not fit them",
+                         "在 GIS 中为数据定义正确的坐标系后重新导出", "define the right CRS in a GIS and export again")
     return np.asarray(out, dtype=object), label
 
 
