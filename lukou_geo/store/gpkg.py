@@ -14,6 +14,12 @@ dropped the next time a writer holds the lock.
 Point queries (:meth:`GpkgStore.identify`) and attribute pages go straight to SQLite: the R-tree
 gives the candidates, the GeoPackage geometry blob (a short header + WKB, GeoPackage 1.4 §2.1.3)
 is decoded by Shapely.
+
+Two SQLite libraries share this process: Python's ``sqlite3`` and the copy linked into GDAL. A
+process must never hold the same database open in both (closing it in one drops the other's
+POSIX locks and its WAL files: "disk I/O error", or worse, corruption — sqlite.org/howtocorrupt
+§2.2). So every store operation on a file holds that file's process-wide lock, ``sqlite3``
+connections live only inside one operation, and GDAL is called with none open.
 """
 
 from __future__ import annotations
@@ -41,6 +47,15 @@ from lukou_geo.store._sql import SQLITE, quote
 from lukou_geo.store.base import ALL_FEATURES, LayerInfo, Progress, Store, TableFilter
 
 _BATCH = 50_000
+_PATH_LOCKS: dict[str, threading.RLock] = {}
+_PATH_LOCKS_GUARD = threading.Lock()
+
+
+def _path_lock(path: Path) -> threading.RLock:
+    """The process-wide lock of one store file (shared by every GpkgStore of that file)."""
+    key = str(path.resolve())
+    with _PATH_LOCKS_GUARD:
+        return _PATH_LOCKS.setdefault(key, threading.RLock())
 _ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
 _GEOMETRY_TYPES = {"polygon": "MultiPolygon", "line": "MultiLineString", "point": "Point"}
 
@@ -67,19 +82,19 @@ class GpkgStore(Store):
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.lock_path = self.path.with_name(self.path.name + ".lock")
-        self._mutex = threading.RLock()
         self._columns: dict[str, list[str]] = {}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            if not self.path.exists():
-                with self._write_lock():
-                    if not self.path.exists():
-                        self._create()
-            self._con = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
-            self._con.execute("PRAGMA busy_timeout = 60000")
-            if self._con.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
-                with self._write_lock():
-                    self._con.execute("PRAGMA journal_mode = WAL")
+            self._mutex = _path_lock(self.path)
+            with self._mutex:
+                if not self.path.exists():
+                    with self._write_lock():
+                        if not self.path.exists():
+                            self._create()
+                with self._connect() as con:
+                    if con.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                        with self._write_lock():
+                            con.execute("PRAGMA journal_mode = WAL")
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(
                 f"无法打开图层存储 {self.path}({exc}):检查数据目录(LUKOU_DATA_DIR)是否存在且可写",
@@ -111,35 +126,43 @@ class GpkgStore(Store):
             os.close(fd)
 
     @contextlib.contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        """A sqlite3 connection for one operation (held with the file's process lock; see the module doc)."""
         with self._mutex:
-            self._con.execute("BEGIN IMMEDIATE")
+            con = sqlite3.connect(self.path, timeout=60, isolation_level=None)
             try:
-                yield self._con
+                con.execute("PRAGMA busy_timeout = 60000")
+                yield con
+            finally:
+                con.close()
+
+    @contextlib.contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        with self._connect() as con:
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                yield con
             except BaseException:
-                self._con.execute("ROLLBACK")
+                con.execute("ROLLBACK")
                 raise
-            self._con.execute("COMMIT")
+            con.execute("COMMIT")
 
     @contextlib.contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
         """One consistent snapshot (catalogue row and features from the same commit)."""
-        with self._mutex:
-            self._con.execute("BEGIN")
+        with self._connect() as con:
+            con.execute("BEGIN")
             try:
-                yield self._con
+                yield con
             finally:
-                self._con.execute("COMMIT")
+                con.execute("COMMIT")
 
     def _create(self) -> None:
         # GDAL makes the file a GeoPackage (application id, gpkg_* tables); its seed table goes again
         pyogrio.write_dataframe(pd.DataFrame({"seed": [1]}), self.path, layer="lk_seed", driver="GPKG")
-        con = sqlite3.connect(self.path, isolation_level=None)
-        try:
+        with self._connect() as con:
             con.execute("PRAGMA journal_mode = WAL")
             _drop_table(con, "lk_seed")
-        finally:
-            con.close()
 
     def _migrate(self) -> None:
         current = self._schema()
@@ -162,11 +185,11 @@ class GpkgStore(Store):
                                 (str(version),))
 
     def _schema(self) -> int:
-        with self._mutex:
-            has = self._con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'lk_meta'").fetchone()
+        with self._connect() as con:
+            has = con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'lk_meta'").fetchone()
             if not has:
                 return 0
-            row = self._con.execute("SELECT value FROM lk_meta WHERE key = 'schema_version'").fetchone()
+            row = con.execute("SELECT value FROM lk_meta WHERE key = 'schema_version'").fetchone()
             return int(row[0]) if row else 0
 
     def schema_version(self) -> int:
@@ -174,10 +197,10 @@ class GpkgStore(Store):
 
     def _drop_orphans(self) -> None:
         """Drop feature tables and tilesets no catalogue row names (call with the write lock)."""
-        with self._mutex:
-            used = {r[0] for r in self._con.execute("SELECT data_table FROM lk_layers")}
-            tables = [r[0] for r in self._con.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'lk_f_%'")]
-            sets = [r[0] for r in self._con.execute("SELECT DISTINCT tileset FROM lk_tiles")]
+        with self._read() as con:
+            used = {r[0] for r in con.execute("SELECT data_table FROM lk_layers")}
+            tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'lk_f_%'")]
+            sets = [r[0] for r in con.execute("SELECT DISTINCT tileset FROM lk_tiles")]
         for t in tables:
             if _sql.is_data_table(t) and t not in used:
                 with self._tx() as con:
@@ -230,7 +253,7 @@ class GpkgStore(Store):
         _sql.check_layer_id(info.id)
         user = _sql.check_user(info.imported_by)
         say = progress or (lambda f, m: None)
-        with self._write_lock():
+        with self._mutex, self._write_lock():
             self._drop_orphans()
             with self._read() as con:
                 old = self._rows(con, info.id)
@@ -287,6 +310,11 @@ class GpkgStore(Store):
     def read_features(self, layer_id: str, bbox: tuple[float, float, float, float] | None = None,
                       columns: list[str] | None = None, fids: list[int] | None = None,
                       flt: TableFilter | None = None) -> gpd.GeoDataFrame:
+        with self._mutex:
+            return self._read_features(layer_id, bbox, columns, fids, flt)
+
+    def _read_features(self, layer_id: str, bbox: tuple[float, float, float, float] | None, columns: list[str] | None,
+                       fids: list[int] | None, flt: TableFilter | None) -> gpd.GeoDataFrame:
         with self._read() as con:
             table, _ = _sql.row_table(self._row(con, layer_id))
             cols = self._table_columns(con, table)
@@ -297,8 +325,8 @@ class GpkgStore(Store):
                 where, params = _sql.where_sql(f, SQLITE, cols, layer_id, lambda: self._bbox_sql(table), fids)
                 wanted = [r[0] for r in con.execute(f"SELECT lk_fid FROM {quote(table)}{where} ORDER BY lk_fid", params)]
         if wanted is not None and not wanted:
-            empty = pyogrio.read_dataframe(self.path, layer=table, columns=chosen, max_features=0, fid_as_index=True)
-            return _with_fid(empty)
+            empty = pyogrio.read_dataframe(self.path, layer=table, columns=chosen, max_features=1, fid_as_index=True)
+            return _with_fid(empty).iloc[:0]
         gdf = pyogrio.read_dataframe(self.path, layer=table, columns=chosen, fids=wanted, fid_as_index=True,
                                      use_arrow=wanted is None)
         return _with_fid(gdf).sort_values("lk_fid", ignore_index=True)
@@ -367,9 +395,7 @@ class GpkgStore(Store):
             return _sql.history_rows(con.execute(sql + " ORDER BY id DESC LIMIT ?", [*args, int(limit)]).fetchall())
 
     def close(self) -> None:
-        with self._mutex:
-            with contextlib.suppress(sqlite3.Error):
-                self._con.close()
+        """Nothing stays open between operations; kept for the interface."""
 
 
 def _with_fid(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
