@@ -38,7 +38,8 @@ def _say(progress: Progress | None) -> Progress:
 def _read(src: Source) -> gpd.GeoDataFrame:
     kw = {"encoding": src.read_encoding} if src.read_encoding else {}
     try:
-        return pyogrio.read_dataframe(src.dataset, layer=src.layer, use_arrow=True, **kw)
+        # a .dbf's text is decoded strictly without Arrow (Arrow would carry bad bytes on to a later, vaguer error)
+        return pyogrio.read_dataframe(src.dataset, layer=src.layer, use_arrow=not src.read_encoding, **kw)
     except UnicodeDecodeError as exc:
         raise InputError(src.file, f"图层 {src.layer} 的文字不能按 {src.encoding} 解码({exc.reason})",
                          f"the text of layer {src.layer} does not decode as {src.encoding} ({exc.reason})",

@@ -111,7 +111,7 @@ def to_wgs84(geoms: np.ndarray, declared: CRS | None, spec: CrsSpec | None, file
                              "用 --crs 指定坐标系,例如 --crs EPSG:4490、--crs gk-zone:38(带号前缀)或 --crs gk-cm:114",
                              "choose it with --crs, e.g. EPSG:4490, gk-zone:38 (zone prefix) or gk-cm:114")
         out = to_wgs84_geoms(geoms, spec, file, notes)
-        label = _spec_label(spec)
+        label = _spec_label(spec, shapely.get_coordinates(geoms))
     c = shapely.get_coordinates(out)
     if len(c) and (not np.isfinite(c).all() or np.abs(c[:, 0]).max() > 180 or np.abs(c[:, 1]).max() > 90):
         raise InputError(file, "坐标换算后不是经纬度:文件声明的坐标系与坐标不符",
@@ -120,12 +120,16 @@ def to_wgs84(geoms: np.ndarray, declared: CRS | None, spec: CrsSpec | None, file
     return np.asarray(out, dtype=object), label
 
 
-def _spec_label(spec: CrsSpec) -> str:
-    if spec.kind == "lonlat":
+def _spec_label(spec: CrsSpec, coords: np.ndarray) -> str:
+    """The EPSG code the chosen CRS amounts to for these coordinates (GK: with or without the zone prefix)."""
+    degrees = len(coords) and np.abs(coords).max() <= 180
+    if spec.kind == "lonlat" or (spec.kind == "auto" and degrees):
         return {"wgs84": "EPSG:4326", "gcj02": "GCJ-02", "bd09": "BD-09"}[spec.converter]
-    if spec.kind == "gk":
-        return f"EPSG:{4488 + spec.zone}" if spec.zone else "CGCS2000 GK 3° (zone from the easting prefix)"
-    return f"EPSG:{spec.epsg}"
+    if spec.kind == "epsg":
+        return f"EPSG:{spec.epsg}"
+    prefixed = bool(len(coords)) and bool((coords[:, 0] >= 1e6).all())
+    zone = int(coords[0, 0] // 1e6) if prefixed else (spec.zone or 38)
+    return f"EPSG:{4488 + zone}" if prefixed else f"EPSG:{4509 + zone}"
 
 
 def repair_after_transform(geoms: np.ndarray, fam: str) -> np.ndarray:
