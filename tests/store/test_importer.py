@@ -30,7 +30,10 @@ MATRIX = [
 ]
 
 
-@pytest.mark.parametrize(("fmt", "crs", "encoding", "cpg", "label", "enc"), MATRIX, ids=[f"{m[0]}-{m[1][5:]}-{m[2]}-{'cpg' if m[3] else 'nocpg'}" for m in MATRIX])
+IDS = [f"{m[0]}-{m[1][5:]}-{m[2]}-{'cpg' if m[3] else 'nocpg'}" for m in MATRIX]
+
+
+@pytest.mark.parametrize(("fmt", "crs", "encoding", "cpg", "label", "enc"), MATRIX, ids=IDS)
 def test_formats_crs_encodings(gpkg_store, tmp_path, fmt, crs, encoding, cpg, label, enc):
     gdf = parcels(3, 2)
     path = write(gdf, fmt, tmp_path / "in", crs=crs, encoding=encoding, cpg=cpg)
