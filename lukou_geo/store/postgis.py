@@ -33,6 +33,7 @@ from lukou_geo.store.base import ALL_FEATURES, LayerInfo, Progress, Store, Table
 _MIGRATE_LOCK = 0x4C4B0001  # advisory lock keys ("LK")
 _CATALOGUE_LOCK = 0x4C4B0002
 _PG_GEOMETRY = {"polygon": "MultiPolygon", "line": "MultiLineString", "point": "Point"}
+_PROGRESS_EVERY = 20_000  # rows between progress reports while copying features
 
 q = POSTGRES.quote
 
@@ -251,7 +252,7 @@ class PostgisStore(Store):
         with cur.copy(f"COPY {q(table)} ({cols}) FROM STDIN") as cp:
             for i, rec in enumerate(frame.itertuples(index=False, name=None)):
                 cp.write_row((*rec, wkb[i]))
-                if i % 20_000 == 19_999:
+                if i % _PROGRESS_EVERY == _PROGRESS_EVERY - 1:
                     say(0.6 + 0.33 * (i + 1) / n, f"写入要素 / writing features {i + 1}/{n}")
         say(0.93, f"写入要素 / writing features {n}/{n}")
 
