@@ -91,7 +91,7 @@ def test_imports_at_once_all_land(store_url, tmp_path):
     for k, (lid, path) in enumerate([("a", files["a"]), ("b", files["b"]), ("same", files["a"]), ("same", files["b"])]):
         procs.append(_child(store_url, path, lid, "slow", tmp_path / f"m{k}"))
     for p in procs:
-        out, err = p.communicate(timeout=300)
+        _out, err = p.communicate(timeout=300)
         assert p.returncode == 0, err[-3000:]
     with open_store(store_url) as st:
         assert sorted(i.id for i in st.layers()) == ["a", "b", "same"]
