@@ -73,11 +73,11 @@ TILE_ZOOMS: dict[str, tuple[int, int]] = {
 
 def guess_kind(layer_name: str, fields: Iterable[str], file_name: str = "") -> str:
     """The kind a layer's name (or its file's) and fields suggest, else ``"other"``."""
-    names = f"{layer_name} {file_name}".upper()
     upper = {str(f).upper() for f in fields}
-    for rule in KIND_RULES:
-        if any(w.upper() in names for w in rule.layer_words):
-            return rule.kind
+    for names in (layer_name.upper(), file_name.upper()):
+        for rule in KIND_RULES:
+            if names and any(w.upper() in names for w in rule.layer_words):
+                return rule.kind
     for rule in KIND_RULES:
         if upper & set(rule.fields_any) or any(f.startswith(rule.field_prefixes) for f in upper if rule.field_prefixes):
             return rule.kind
@@ -113,8 +113,7 @@ def code_strings(values: pd.Series) -> pd.Series:
             s = str(int(v)) if float(v) == int(v) else str(v)
             return s.zfill(len(s) + len(s) % 2)
         return pd.Series([fmt(v) for v in values], index=values.index, dtype=object)
-    out = values.astype(object).where(values.notna(), None)
-    return out.map(lambda v: None if v is None else (str(v).strip() or None))
+    return pd.Series([None if pd.isna(v) else (str(v).strip() or None) for v in values], index=values.index, dtype=object)
 
 
 _YEAR = re.compile(r"(20\d\d|19\d\d)")

@@ -194,8 +194,11 @@ def _safe_names(columns: list[str]) -> dict[str, str]:
 
 
 def _strings(s: pd.Series) -> pd.Series:
-    out = s.astype(object).where(s.notna(), None)
-    return out.map(lambda v: None if v is None else str(v))
+    """Text as ``str`` or ``None`` in an object column (one type per column for GDAL and COPY)."""
+    arr = s.to_numpy(dtype=object, na_value=None)
+    if not all(v is None or type(v) is str for v in arr):
+        arr = np.array([None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v) for v in arr], dtype=object)
+    return pd.Series(arr, index=s.index, dtype=object)
 
 
 def standard_fields(df: pd.DataFrame, kind: str, layer_name: str, file: str, notes: list[str]) -> tuple[pd.DataFrame, dict[str, str]]:

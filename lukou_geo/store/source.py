@@ -144,8 +144,14 @@ def _datasets(folder: Path) -> list[Path]:
     gdbs = sorted(p for p in folder.rglob("*.gdb") if p.is_dir() and "__MACOSX" not in p.parts)
     files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in _DATA_SUFFIXES
                    and "__MACOSX" not in p.parts and not any(g in p.parents for g in gdbs))
-    if not gdbs and not files and list(folder.rglob("*.gdbtable")):
-        gdbs = sorted({p.parent for p in folder.rglob("*.gdbtable")})  # a FileGDB zipped without its folder
+    if not gdbs and not files:
+        for parent in sorted({p.parent for p in folder.rglob("*.gdbtable")}):  # a FileGDB zipped without its folder:
+            home = parent / "data.gdb"  # GDAL knows a FileGDB by its folder's .gdb name
+            home.mkdir()
+            for f in parent.iterdir():
+                if f.is_file():
+                    f.rename(home / f.name)
+            gdbs.append(home)
     return [*gdbs, *files]
 
 
