@@ -195,7 +195,10 @@ def where_sql(flt: TableFilter | None, d: Dialect, columns: Sequence[str], layer
     parts: list[str] = []
     params: list[Any] = []
     flt = flt or TableFilter()
-    if flt.code_prefix:
+    if flt.code_prefix and d.name == "sqlite":  # a range the index on lk_code answers
+        parts.append(f"lk_code >= {p} AND lk_code < {p}")
+        params += [flt.code_prefix, flt.code_prefix[:-1] + chr(ord(flt.code_prefix[-1]) + 1)]
+    elif flt.code_prefix:  # PostgreSQL's collation may not order codes bytewise
         parts.append(f"substr(lk_code, 1, {len(flt.code_prefix)}) = {p}")
         params.append(flt.code_prefix)
     if flt.text:
@@ -222,6 +225,20 @@ def order_sql(order: str, columns: Sequence[str], layer_id: str, d: Dialect) -> 
     col = column(order.lstrip("-+") or "lk_fid", columns, layer_id)
     tail = ", lk_fid" if col != "lk_fid" else ""
     return f" ORDER BY {d.quote(col)} {'DESC' if desc else 'ASC'} NULLS LAST{tail}"
+
+
+#: The columns of the index every feature table gets: it covers the class statistics, the text
+#: search and the code filter, so they never read the geometry.
+STD_INDEX = ("lk_code", "lk_name", "lk_area_m2", "lk_kcxs", "lk_tbdlmj", "lk_ref_id", "lk_ref_name")
+
+
+def page_sql(table: str, cols: Sequence[str], where: str, order: str, d: Dialect, hint: str = "") -> str:
+    """One page in two steps: the page's ``lk_fid`` from an index (no geometry read for the rows
+    skipped), then those rows."""
+    p = d.param
+    sel = ", ".join(d.quote(c) for c in cols)
+    inner = f"SELECT lk_fid FROM {d.quote(table)}{hint}{where}{order} LIMIT {p} OFFSET {p}"
+    return f"SELECT {sel} FROM {d.quote(table)} WHERE lk_fid IN ({inner}){order}"
 
 
 def stats_sql(table: str, where: str) -> str:

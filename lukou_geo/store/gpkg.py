@@ -227,6 +227,10 @@ class GpkgStore(Store):
             self._columns[table] = [r[1] for r in con.execute(f"PRAGMA table_info({quote(table)})") if r[1] != "geom"]
         return self._columns[table]
 
+    @staticmethod
+    def _has_index(con: sqlite3.Connection, name: str) -> bool:
+        return con.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)).fetchone() is not None
+
     # -------------------------------------------------------------- catalogue
     def layers(self) -> list[LayerInfo]:
         with self._read() as con:
@@ -263,7 +267,8 @@ class GpkgStore(Store):
             self._write_features(table, features, info.geometry, say)
             say(0.93, "建立索引 / indexing")
             with self._tx() as con:
-                con.execute(f"CREATE INDEX {quote(table + '_code')} ON {quote(table)} (lk_code, lk_name, lk_area_m2, lk_kcxs)")
+                con.execute(f"CREATE INDEX {quote(table + '_fid')} ON {quote(table)} (lk_fid)")  # narrow: pages skip rows on it
+                con.execute(f"CREATE INDEX {quote(table + '_std')} ON {quote(table)} ({', '.join(_sql.STD_INDEX)})")
             stored = replace(info, version=version, imported_at=_sql.now_iso(), imported_by=user)
             say(0.95, "写入瓦片与目录 / writing tiles and the catalogue")
             with self._tx() as con:
@@ -361,9 +366,10 @@ class GpkgStore(Store):
             cols = self._table_columns(con, table)
             where, params = _sql.where_sql(flt, SQLITE, cols, layer_id, lambda: self._bbox_sql(table))
             total = con.execute(f"SELECT count(*) FROM {quote(table)}{where}", params).fetchone()[0]
-            sel = ", ".join(quote(c) for c in cols)
-            rows = con.execute(f"SELECT {sel} FROM {quote(table)}{where}{_sql.order_sql(order, cols, layer_id, SQLITE)} LIMIT ? OFFSET ?",
-                               [*params, int(limit), int(offset)]).fetchall()
+            by = _sql.order_sql(order, cols, layer_id, SQLITE)
+            plain = not where and order.lstrip("+") == "lk_fid"
+            hint = f" INDEXED BY {quote(table + '_fid')}" if plain and self._has_index(con, table + "_fid") else ""
+            rows = con.execute(_sql.page_sql(table, cols, where, by, SQLITE, hint), [*params, int(limit), int(offset)]).fetchall()
         return pd.DataFrame(rows, columns=cols), int(total)
 
     def class_stats(self, layer_id: str, flt: TableFilter = ALL_FEATURES) -> pd.DataFrame:

@@ -75,7 +75,8 @@ def _frame(src: Source, raw: gpd.GeoDataFrame, kind: str, spec, say: Progress) -
     notes += cleaned.notes
     say(0.28, "换算坐标 / converting coordinates")
     geoms, source_crs = prepare.to_wgs84(cleaned.geoms, raw.crs, spec, src.file, notes)
-    again = prepare.repair_after_transform(geoms, cleaned.family)
+    moved = geoms is not cleaned.geoms  # no reprojection (WGS-84, CGCS2000 lon/lat): nothing to check again
+    again = prepare.repair_after_transform(geoms, cleaned.family) if moved else np.zeros(len(geoms), dtype=bool)
     repaired = cleaned.repaired | again
     attrs = attrs[cleaned.keep].reset_index(drop=True)
     std, mapping = prepare.standard_fields(attrs, kind, src.layer, src.file, notes)

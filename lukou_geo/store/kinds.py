@@ -113,7 +113,10 @@ def code_strings(values: pd.Series) -> pd.Series:
             s = str(int(v)) if float(v) == int(v) else str(v)
             return s.zfill(len(s) + len(s) % 2)
         return pd.Series([fmt(v) for v in values], index=values.index, dtype=object)
-    return pd.Series([None if pd.isna(v) else (str(v).strip() or None) for v in values], index=values.index, dtype=object)
+    text = values if pd.api.types.is_string_dtype(values) else values.map(lambda v: None if pd.isna(v) else str(v))
+    text = text.astype("str").str.strip() if not pd.api.types.is_string_dtype(text) else text.str.strip()
+    text = text.where(text.notna() & (text.str.len() > 0))
+    return pd.Series(text.to_numpy(dtype=object, na_value=None), index=values.index, dtype=object)
 
 
 _YEAR = re.compile(r"(20\d\d|19\d\d)")

@@ -205,7 +205,7 @@ class PostgisStore(Store):
                 self._copy_features(cur, table, features, info.geometry, say)
                 say(0.93, "建立索引 / indexing")
                 cur.execute(f"CREATE INDEX ON {q(table)} USING GIST (geom)")
-                cur.execute(f"CREATE INDEX ON {q(table)} (lk_code, lk_name, lk_area_m2, lk_kcxs)")
+                cur.execute(f"CREATE INDEX ON {q(table)} ({', '.join(_sql.STD_INDEX)})")
                 cur.execute(f"ANALYZE {q(table)}")
                 say(0.95, "写入瓦片与目录 / writing tiles and the catalogue")
                 with cur.copy("COPY lk_tiles (tileset, z, x, y, data) FROM STDIN") as cp:
@@ -229,6 +229,9 @@ class PostgisStore(Store):
                 f"writing to the PostGIS store {self.where} failed ({str(exc).strip()[:200]}); the store is unchanged: "
                 "check the database's space and rights, then retry",
             ) from exc
+        with self._mutex, contextlib.suppress(psycopg.Error):
+            # outside the transaction: marks the pages all-visible, so pages and counts are index-only scans
+            self._con.execute(f"VACUUM (ANALYZE) {q(table)}")
         say(1.0, "完成 / done")
         return stored
 
@@ -307,8 +310,8 @@ class PostgisStore(Store):
             where, params = _sql.where_sql(flt, POSTGRES, cols, layer_id, self._bbox_sql)
             cur.execute(f"SELECT count(*) FROM {q(table)}{where}", params)
             total = cur.fetchone()[0]
-            cur.execute(f"SELECT {', '.join(q(c) for c in cols)} FROM {q(table)}{where}"
-                        f"{_sql.order_sql(order, cols, layer_id, POSTGRES)} LIMIT %s OFFSET %s", [*params, int(limit), int(offset)])
+            cur.execute(_sql.page_sql(table, cols, where, _sql.order_sql(order, cols, layer_id, POSTGRES), POSTGRES),
+                        [*params, int(limit), int(offset)])
             rows = cur.fetchall()
         return pd.DataFrame(rows, columns=cols), int(total)
 

@@ -101,7 +101,7 @@ def to_wgs84(geoms: np.ndarray, declared: CRS | None, spec: CrsSpec | None, file
         label = f"EPSG:{epsg}" if epsg else declared.name
         if spec is not None and spec.kind != "auto":
             notes.append(f"{file}:文件声明了坐标系 {label},未使用 --crs / the file declares {label}: --crs not used")
-        if epsg == 4326:
+        if epsg in (4326, 4490):  # CGCS2000 lon/lat is WGS-84 at map accuracy: PROJ's transform is the identity
             out = geoms
         else:
             out = gpd.GeoSeries(geoms, crs=declared).to_crs("EPSG:4326").values

@@ -65,8 +65,11 @@ def synthetic_dltb(n: int, seed: int = 0, boundary: shapely.Geometry | None = No
     cells = cells[order[order >= 0]]
     inner = shapely.contains_properly(area, cells)
     cells[~inner] = shapely.intersection(cells[~inner], area)
+    for i in np.flatnonzero(shapely.get_type_id(cells) == 7):  # a clip can leave stray lines or points beside the polygon
+        parts = [g for g in shapely.get_parts(cells[i]) if shapely.get_type_id(g) in (3, 6)]
+        cells[i] = shapely.union_all(parts) if parts else shapely.Polygon()
     cells = shapely.segmentize(cells, segment_m)
-    cells = cells[~shapely.is_empty(cells)]
+    cells = cells[~shapely.is_empty(cells) & np.isin(shapely.get_type_id(cells), (3, 6))]
     return _dltb_attributes(cells, rng)
 
 
@@ -119,7 +122,7 @@ def write_synthetic(gdf: gpd.GeoDataFrame, out: str | Path, layer: str = "DLTB",
     if out.exists():
         shutil.rmtree(out) if out.is_dir() else out.unlink()
     if suffix == ".gdb":
-        pyogrio.write_dataframe(frame, out, layer=layer, driver="OpenFileGDB")
+        pyogrio.write_dataframe(frame, out, layer=layer, driver="OpenFileGDB", geometry_type="MultiPolygon", promote_to_multi=True)
     elif suffix == ".zip":
         with tempfile.TemporaryDirectory() as tmp:
             shp = Path(tmp) / f"{layer}.shp"
