@@ -195,12 +195,10 @@ def where_sql(flt: TableFilter | None, d: Dialect, columns: Sequence[str], layer
     parts: list[str] = []
     params: list[Any] = []
     flt = flt or TableFilter()
-    if flt.code_prefix and d.name == "sqlite":  # a range the index on lk_code answers
-        parts.append(f"lk_code >= {p} AND lk_code < {p}")
+    if flt.code_prefix:  # a range the index on lk_code answers (bytewise order: PostgreSQL's index is COLLATE "C")
+        code = "lk_code" if d.name == "sqlite" else 'lk_code COLLATE "C"'
+        parts.append(f"{code} >= {p} AND {code} < {p}")
         params += [flt.code_prefix, flt.code_prefix[:-1] + chr(ord(flt.code_prefix[-1]) + 1)]
-    elif flt.code_prefix:  # PostgreSQL's collation may not order codes bytewise
-        parts.append(f"substr(lk_code, 1, {len(flt.code_prefix)}) = {p}")
-        params.append(flt.code_prefix)
     if flt.text:
         fn = "instr" if d.name == "sqlite" else "strpos"
         ors = [f"{fn}(coalesce({c}, ''), {p}) > 0" for c in ("lk_code", "lk_name", "lk_ref_id", "lk_ref_name")]

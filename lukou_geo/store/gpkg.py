@@ -362,10 +362,11 @@ class GpkgStore(Store):
               order: str = "lk_fid") -> tuple[pd.DataFrame, int]:
         _sql.bad_page(offset, limit)
         with self._read() as con:
-            table, _ = _sql.row_table(self._row(con, layer_id))
+            row = self._row(con, layer_id)
+            table, _ = _sql.row_table(row)
             cols = self._table_columns(con, table)
             where, params = _sql.where_sql(flt, SQLITE, cols, layer_id, lambda: self._bbox_sql(table))
-            total = con.execute(f"SELECT count(*) FROM {quote(table)}{where}", params).fetchone()[0]
+            total = con.execute(f"SELECT count(*) FROM {quote(table)}{where}", params).fetchone()[0] if where else int(row[5])
             by = _sql.order_sql(order, cols, layer_id, SQLITE)
             plain = not where and order.lstrip("+") == "lk_fid"
             hint = f" INDEXED BY {quote(table + '_fid')}" if plain and self._has_index(con, table + "_fid") else ""

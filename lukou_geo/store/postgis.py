@@ -205,7 +205,8 @@ class PostgisStore(Store):
                 self._copy_features(cur, table, features, info.geometry, say)
                 say(0.93, "建立索引 / indexing")
                 cur.execute(f"CREATE INDEX ON {q(table)} USING GIST (geom)")
-                cur.execute(f"CREATE INDEX ON {q(table)} ({', '.join(_sql.STD_INDEX)})")
+                std = ", ".join('lk_code COLLATE "C"' if c == "lk_code" else c for c in _sql.STD_INDEX)
+                cur.execute(f"CREATE INDEX ON {q(table)} ({std})")
                 cur.execute(f"ANALYZE {q(table)}")
                 say(0.95, "写入瓦片与目录 / writing tiles and the catalogue")
                 with cur.copy("COPY lk_tiles (tileset, z, x, y, data) FROM STDIN") as cp:
@@ -305,11 +306,14 @@ class PostgisStore(Store):
               order: str = "lk_fid") -> tuple[pd.DataFrame, int]:
         _sql.bad_page(offset, limit)
         with self._tx() as cur:
-            table, _ = _sql.row_table(self._row(cur, layer_id))
+            row = self._row(cur, layer_id)
+            table, _ = _sql.row_table(row)
             cols = self._table_columns(cur, table)
             where, params = _sql.where_sql(flt, POSTGRES, cols, layer_id, self._bbox_sql)
-            cur.execute(f"SELECT count(*) FROM {q(table)}{where}", params)
-            total = cur.fetchone()[0]
+            total = int(row[5])  # the catalogue's feature count, when nothing is filtered
+            if where:
+                cur.execute(f"SELECT count(*) FROM {q(table)}{where}", params)
+                total = cur.fetchone()[0]
             cur.execute(_sql.page_sql(table, cols, where, _sql.order_sql(order, cols, layer_id, POSTGRES), POSTGRES),
                         [*params, int(limit), int(offset)])
             rows = cur.fetchall()
