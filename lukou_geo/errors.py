@@ -29,6 +29,10 @@ class LukouError(Exception):
         return self.en if lang == "en" else self.zh
 
 
+class SettingsError(LukouError, ValueError):
+    """An environment setting has an invalid value; the message names the variable, the value and the fix."""
+
+
 class CatalogError(LukouError, ValueError):
     """The catalog or a layer file is invalid; the message names the record, field and fix."""
 

@@ -148,7 +148,8 @@ class FakeStore(Store):
             gdf = gdf[[*columns, "geometry"]]
         return gdf
 
-    def identify(self, lon: float, lat: float, layer_ids: list[str] | None = None) -> list[tuple[LayerInfo, dict[str, Any]]]:
+    def identify(self, lon: float, lat: float, layer_ids: list[str] | None = None,
+                 tolerance_m: float = 0.0) -> list[tuple[LayerInfo, dict[str, Any]]]:
         self.calls.append(("identify", (lon, lat, tuple(layer_ids or ()))))
         out = []
         for lid in layer_ids if layer_ids is not None else list(self._layers):
@@ -188,7 +189,13 @@ class FakeStore(Store):
                  .agg(count=("lk_fid", "size"), area_m2=("lk_area_m2", "sum")))
         return stats.sort_values("area_m2", ascending=False).reset_index(drop=True)
 
-    def tile(self, layer_id: str, z: int, x: int, y: int) -> bytes | None:
+    def history(self, layer_id: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+        return []
+
+    def schema_version(self) -> int:
+        return 1
+
+    def tile(self, layer_id: str, z: int, x: int, y: int, *, gzipped: bool = True) -> bytes | None:
         self.layer(layer_id)
         self.calls.append(("tile", (layer_id, z, x, y)))
         return self._layers[layer_id][2].get((z, x, y))

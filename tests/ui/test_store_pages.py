@@ -109,8 +109,7 @@ def test_layers_page_lists_provenance(demo):
     assert row["来源文件"] == "DLTB_合成.gdb (DLTB)" and row["sha256"] == "ab" * 32
     assert row["原坐标系"] == "EPSG:4526" and row["编码"] == "GBK" and row["导入人"] == "张工" and row["精度"] == "official"
     assert row["时间(UTC)"].startswith("2026-11-30")
-    # this branch has no importer: the page says so instead of failing
-    assert any("lukou\\_geo" in w.value for w in at.warning)
+    assert not any("lukou\\_geo" in w.value for w in at.warning)  # the importer is there: no "missing" warning
 
 
 def test_import_form_calls_import_layer_and_shows_the_report(demo, monkeypatch, tmp_path):
