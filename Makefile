@@ -4,11 +4,15 @@ PY ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+# the address served: this machine only by default (no sign-in yet); HOST=0.0.0.0 serves the network
+HOST ?= 127.0.0.1
 STREAMLIT_FLAGS := --server.enableStaticServing true --browser.gatherUsageStats false --server.headless true
 
 .PHONY: setup run test test-fast bench data lint clean
 
-setup: $(VENV)/.installed static/vendor/manifest.json
+FONT_CACHE := $(or $(LUKOU_CACHE_DIR),var/cache)/fonts/NotoSansSC-Common.ttf
+
+setup: $(VENV)/.installed static/vendor/manifest.json $(FONT_CACHE)
 
 $(VENV)/.installed: requirements.txt
 	@$(PY) -c 'import sys; assert sys.version_info[:2] >= (3, 11), "Python 3.11+ is needed, found " + sys.version' 
@@ -16,11 +20,17 @@ $(VENV)/.installed: requirements.txt
 	$(BIN)/pip install --disable-pip-version-check -q -r requirements.txt
 	touch $@
 
+# the PDF writer's font: Noto Sans SC's GB 2312 characters and symbols with TrueType outlines, made once
+# (≈ 20 s); without it PDFs use the full OpenType font (same text, slower)
+$(FONT_CACHE): lukou_geo/output/fonts.py $(VENV)/.installed
+	$(BIN)/python -m lukou_geo.output.fonts
+	touch $@
+
 static/vendor/manifest.json: package.json package-lock.json tools/vendor_assets.py $(VENV)/.installed
 	$(BIN)/python tools/vendor_assets.py --install
 
 run: setup
-	$(BIN)/streamlit run app.py --server.port $(PORT) $(STREAMLIT_FLAGS)
+	$(BIN)/streamlit run app.py --server.address $(HOST) --server.port $(PORT) $(STREAMLIT_FLAGS)
 
 test: setup
 	$(BIN)/python -m pytest -q
@@ -28,16 +38,17 @@ test: setup
 test-fast: setup
 	$(BIN)/python -m pytest -q -m "not browser"
 
+BENCHES := bench_check bench_check_page bench_report bench_atlas bench_export
+
+# every benchmark runs; the target fails when any missed a target
 bench: setup
-	$(BIN)/python benchmarks/bench_atlas.py
-	$(BIN)/python benchmarks/bench_check.py
-	$(BIN)/python benchmarks/bench_export.py
+	@rc=0; for b in $(BENCHES); do echo "== $$b"; $(BIN)/python benchmarks/$$b.py || rc=1; done; exit $$rc
 
 data: setup
 	$(BIN)/python -m lukou_geo build-data
 
 lint: setup
-	$(BIN)/ruff check lukou_geo tests tools app.py
+	$(BIN)/ruff check lukou_geo tests tools benchmarks examples app.py streamlit_app.py
 
 clean:
-	rm -rf $(VENV) node_modules static/vendor artifacts
+	rm -rf $(VENV) node_modules static/vendor artifacts var/cache

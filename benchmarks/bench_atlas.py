@@ -279,7 +279,7 @@ def main() -> int:
     ok = payload / naive_payload <= 1 / 3 and payload <= 2_000_000 and times["atlas"] / times["blank"] <= 1.5
     ok = ok and all_payload <= 3_000_000 and drags["atlas_all"]["dropped"] == 0
     print("targets met" if ok else "TARGETS MISSED")
-    return 0
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

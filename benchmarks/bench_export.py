@@ -1,8 +1,8 @@
 """`make bench` (meeting mode): exported deck size, its time to first drawn feature from file://
 against the live app's presentation page in the same run, and print export times.
 
-Printed as figures and ratios; nothing is asserted (targets: deck HTML ≤ 3 MB; first feature from
-file:// no slower than the live app, i.e. ratio ≤ 1).
+Printed as figures and ratios; targets (exit 1 when one is missed): deck HTML ≤ 3 MB; first feature
+from file:// no slower than the live app, i.e. ratio ≤ 1.
 """
 
 from __future__ import annotations
@@ -20,11 +20,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from any folder
 
+from _targets import Targets
 from _timing import timed
 
 from lukou_geo.catalog import read_catalog, validate_data
 from lukou_geo.meeting.deck import read_deck
-from lukou_geo.meeting.export import export_deck_html, export_print, spec_for_slide
+from lukou_geo.meeting.offline import export_deck_html
+from lukou_geo.meeting.printing import export_print, spec_for_slide
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
@@ -107,7 +109,10 @@ def main() -> int:
             proc.wait(timeout=20)
     print(f"time to first drawn feature: exported file:// {t_file * 1000:.0f} ms, live app /present "
           f"{t_app * 1000:.0f} ms; ratio file/app = {t_file / t_app:.2f} (target ≤ 1)")
-    return 0
+    t = Targets("bench_export")
+    t.check("offline deck HTML (MB)", size / 1e6, "<=", 3.0)
+    t.check("first drawn feature: file:// ÷ live app", t_file / t_app, "<=", 1.0)
+    return t.exit_code()
 
 
 if __name__ == "__main__":

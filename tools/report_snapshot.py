@@ -8,23 +8,31 @@ Used to show that a refactor changes no output: run ``snapshot`` before and afte
 ``snapshot`` writes deterministic synthetic inputs (seeded: points, polygons, lines, a 部标 TXT, a
 GBK shapefile, KML, XLSX), runs the command-line check on each (every report format), records the
 message of every file of the malformed corpus, and exports the default deck's print layouts and
-offline HTML. ``compare`` checks CSV, GeoJSON and messages byte for byte, XLSX cell for cell (value
-and bold), PDF text page by page, HTML text with embedded images masked, and reports images
-(PNG, embedded maps) separately, since a renderer change shows there and nowhere else.
+offline HTML. Beside the PDFs of each run it logs every line of text fpdf2 lays out, with its page and
+position (``pdf_text.jsonl``).
+
+``compare`` checks CSV, GeoJSON and messages byte for byte, the text logs with dates masked, zip archives member by
+member, XLSX cell for cell (value and bold), PDF text page by page, HTML text with embedded images and
+folium's random element ids masked, and reports images (PNG, embedded maps) separately, since a
+renderer change shows there and nowhere else. A PDF whose text, as pypdf extracts it, differs only in
+NUL characters, or differs while both snapshots logged the same laid-out text, is listed apart and
+counted as the same: pypdf misreads fpdf2's CFF (OpenType) fonts (a NUL before each character, and
+characters past a document's 255th turned into others).
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import re
 import subprocess
 import sys
 import zipfile
-from collections import Counter
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent  # the checkout measured; ``--repo`` picks another
+REPO = Path(__file__).resolve().parent.parent  # the checkout measured; ``snapshot --repo`` picks another
+_PDF_LOG = "pdf_text.jsonl"  # beside the PDFs of a run: every text line as laid out (see _PDF_LOG_HOOK)
 BOX = (113.00, 27.35, 113.30, 27.80)  # inside the district's bounding box
 
 
@@ -87,10 +95,10 @@ def _inputs(folder: Path) -> list[Path]:
     shp.mkdir(exist_ok=True)
     gdf.head(30).to_crs("EPSG:4547").to_file(shp / "红线.shp", encoding="GBK")
     p = folder / "redlines_gbk.zip"
-    with zipfile.ZipFile(p, "w") as z:  # fixed member dates: the same bytes in every snapshot
+    with zipfile.ZipFile(p, "w") as z:
         for f in sorted(shp.iterdir()):
             if f.suffix != ".cpg":
-                z.writestr(zipfile.ZipInfo(f.name, date_time=(2026, 1, 1, 0, 0, 0)), f.read_bytes())
+                z.write(f, f.name)
     out.append(p)
     p = folder / "places.kml"
     gdf.head(20).to_file(p, driver="KML")
@@ -111,10 +119,38 @@ def _inputs(folder: Path) -> list[Path]:
     return out
 
 
-#: Run with the clock stopped at one instant, so that the time printed in reports is the same in every
-#: snapshot (a PDF's page header, drawn over its text, otherwise changes how the text extracts).
-_FROZEN = r"""
-import datetime as _d, importlib, pkgutil, runpy, sys, types
+#: Run before the code under test: logs every line of text fpdf2 lays out in a PDF as [page, x, y, text]
+#: (mm) into $SNAPSHOT_PDF_LOG, so two snapshots can be compared on the text as written, whatever a
+#: PDF reader makes of the fonts (pypdf reads 2-byte codes of CFF fonts as single bytes: NULs, and
+#: characters past the 255th of a document turned into others).
+_PDF_LOG_HOOK = r"""
+import atexit, json, os, pathlib, types
+import fpdf
+_log = []
+_render, _text = fpdf.FPDF._render_styled_text_line, fpdf.FPDF.text
+def _live(pdf):  # fpdf2 replaces _out by a lambda while it measures (dry runs)
+    return isinstance(pdf._out, types.MethodType)
+def _render_logged(self, text_line, *args, **kwargs):
+    s = "".join(f.string for f in text_line.fragments)
+    if s and _live(self):
+        _log.append([self.page, round(self.x, 2), round(self.y, 2), s])
+    return _render(self, text_line, *args, **kwargs)
+def _text_logged(self, x, y, text="", *args, **kwargs):
+    if _live(self):
+        _log.append([self.page, round(x, 2), round(y, 2), text])
+    return _text(self, x, y, text, *args, **kwargs)
+fpdf.FPDF._render_styled_text_line, fpdf.FPDF.text = _render_logged, _text_logged
+@atexit.register
+def _write():
+    path = pathlib.Path(os.environ["SNAPSHOT_PDF_LOG"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in _log), encoding="utf-8")
+"""
+_RUN_CLI = "\nimport runpy\nrunpy.run_module('lukou_geo', run_name='__main__', alter_sys=True)\n"
+#: Run first: the clock stopped at one instant in every lukou_geo module, so the time a report prints is
+#: the same in every snapshot.
+_FROZEN_CLOCK = r"""
+import datetime as _d, importlib, pkgutil, types
 class _Frozen(_d.datetime):
     @classmethod
     def now(cls, tz=None):
@@ -140,17 +176,13 @@ for _m in pkgutil.walk_packages(lukou_geo.__path__, "lukou_geo."):
     for _k, _v in list(vars(_mod).items()):
         if _v is _d:
             setattr(_mod, _k, _shim)
-sys.argv = ["lukou_geo", *sys.argv[1:]]
-runpy.run_module("lukou_geo", run_name="__main__")
 """
 
 
-def _python(code: str, *args: str) -> list[str]:
-    return [sys.executable, "-c", _FROZEN.replace('runpy.run_module("lukou_geo", run_name="__main__")', code) if code else _FROZEN, *args]
-
-
-def _run_cli(args: list[str], log: Path) -> None:
-    r = subprocess.run(_python("", *args), cwd=REPO, capture_output=True, text=True)
+def _run_cli(args: list[str], log: Path, pdf_log: Path) -> None:
+    env = {**os.environ, "SNAPSHOT_PDF_LOG": str(pdf_log)}
+    code = _FROZEN_CLOCK + _PDF_LOG_HOOK + _RUN_CLI
+    r = subprocess.run([sys.executable, "-c", code, *args], cwd=REPO, capture_output=True, text=True, env=env)
     log.write_text(f"exit {r.returncode}\n--- stdout\n{r.stdout}\n--- stderr\n{r.stderr}", encoding="utf-8")
 
 
@@ -167,10 +199,11 @@ def snapshot(out: Path, parts: tuple[str, ...] = PARTS) -> None:
         _reports(out)
     if "corpus" in parts:  # the malformed corpus: one line per file, the message in both languages
         corpus = REPO / "tests" / "data" / "malformed"
-        msgs = subprocess.run(_python(_CORPUS_SCRIPT, str(corpus)), cwd=REPO, capture_output=True, text=True)
+        msgs = subprocess.run([sys.executable, "-c", _CORPUS_SCRIPT, str(corpus)], cwd=REPO, capture_output=True, text=True)
         (out / "malformed.txt").write_text(msgs.stdout + msgs.stderr, encoding="utf-8")
     if "meeting" in parts:
-        meet = subprocess.run(_python(_MEETING_SCRIPT, str(out / "meeting")), cwd=REPO, capture_output=True, text=True)
+        meet = subprocess.run([sys.executable, "-c", _FROZEN_CLOCK + _PDF_LOG_HOOK + _MEETING_SCRIPT, str(out / "meeting")], cwd=REPO,
+                              capture_output=True, text=True, env={**os.environ, "SNAPSHOT_PDF_LOG": str(out / "meeting" / _PDF_LOG)})
         (out / "meeting.log").write_text(meet.stdout + meet.stderr, encoding="utf-8")
 
 
@@ -181,9 +214,10 @@ def _reports(out: Path) -> None:
     for p in inputs:
         extra = ["--type", "新材料"] if p.suffix == ".txt" else []
         log = reports / f"{p.stem}.log"
-        _run_cli(["check", str(p), "--out", str(reports / p.stem / "report.xlsx"), *extra], log)
+        _run_cli(["check", str(p), "--out", str(reports / p.stem / "report.xlsx"), *extra], log, reports / p.stem / _PDF_LOG)
         log.write_text(_mask_paths(log.read_text(encoding="utf-8"), out), encoding="utf-8")
-    _run_cli(["check", *map(str, inputs), "--out", str(reports / "all" / "report.xlsx"), "--crs", "auto"], reports / "all.log")
+    _run_cli(["check", *map(str, inputs), "--out", str(reports / "all" / "report.xlsx"), "--crs", "auto"], reports / "all.log",
+             reports / "all" / _PDF_LOG)
     (reports / "all.log").write_text(_mask_paths((reports / "all.log").read_text(encoding="utf-8"), out), encoding="utf-8")
 
 
@@ -196,7 +230,7 @@ try:  # the layout of this session's end, of its start, of before the layout by 
     from lukou_geo.sitecheck.inputs import read_path
 except ImportError:
     try:
-        from lukou_geo.sitecheck.inputs.ingest import read_path  # the layout of this session's start
+        from lukou_geo.sitecheck.inputs.ingest import read_path
     except ImportError:
         from lukou_geo.ingest import read_path
 try:
@@ -247,8 +281,9 @@ print("meeting OK")
 # ------------------------------------------------------------------------------ compare
 
 _IMG = re.compile(r"data:image/[a-z]+;base64,[A-Za-z0-9+/=]+")
-_DATE = re.compile(r"20\d\d-\d\d-\d\d( ?\d\d:\d\d(:\d\d)?)?|20\d\d年\d{1,2}月\d{1,2}日")
-_FOLIUM_ID = re.compile(r"_[0-9a-f]{32}\b")  # folium's random element names
+_DATE = re.compile(r"20\d\d-\d\d-\d\d( \d\d:\d\d(:\d\d)?)?|20\d\d年\d{1,2}月\d{1,2}日")
+#: folium names every element of a map with a random 32-digit hex id (map_…, feature_group_…)
+_FOLIUM_ID = re.compile(r"(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])")
 
 
 def _xlsx_cells(path: Path) -> list[tuple]:
@@ -265,63 +300,96 @@ def _xlsx_cells(path: Path) -> list[tuple]:
     return cells
 
 
-def _pdf_text(path: Path) -> list[str]:
+def _pdf_text(path: Path, strip_nul: bool = False) -> list[str]:
     from pypdf import PdfReader
 
-    return [_DATE.sub("<DATE>", re.sub(r"[\s\x00]+", "", p.extract_text() or "")) for p in PdfReader(str(path)).pages]
+    pages = [p.extract_text() or "" for p in PdfReader(str(path)).pages]
+    return [_DATE.sub("<DATE>", t.replace("\x00", "") if strip_nul else t) for t in pages]
 
 
-def _chars(text: str) -> Counter:
-    return Counter(c for c in text if not (c.isdigit() or c in ":-"))
+def _same_log(before: Path, after: Path, rel: Path) -> bool:
+    """Whether both snapshots logged the PDF's text (``_PDF_LOG`` beside it) and the logs agree."""
+    a, b = before / rel.parent / _PDF_LOG, after / rel.parent / _PDF_LOG
+    if not a.is_file() or not b.is_file():
+        return False
+    return _DATE.sub("<DATE>", a.read_text(encoding="utf-8")) == _DATE.sub("<DATE>", b.read_text(encoding="utf-8"))
+
+
+def _html_text(text: str) -> str:
+    return _FOLIUM_ID.sub("<ID>", _DATE.sub("<DATE>", _IMG.sub("<IMG>", text)))
+
+
+def _zip_members(path: Path) -> list[tuple[str, bytes]]:
+    with zipfile.ZipFile(path) as z:
+        return [(name, z.read(name)) for name in z.namelist()]
 
 
 def _digest(b: bytes) -> str:
     return hashlib.sha256(b).hexdigest()[:12]
 
 
+def _compare_pdf(a: Path, b: Path, rel: Path, before: Path, after: Path, notes: dict[str, list[str]]) -> bool:
+    ok = _pdf_text(a) == _pdf_text(b)
+    if not ok and _pdf_text(a, strip_nul=True) == _pdf_text(b, strip_nul=True):
+        # pypdf reads fpdf2's text in a CFF (OpenType) font with a NUL before each character and the same
+        # text in a TrueType font without (NULs also hide dates from the date mask): compared without
+        # NULs, the characters, their order and their pages agree
+        ok = True
+        notes["nul"].append(f"{rel}: same text once pypdf's NUL padding is removed")
+    elif not ok and _same_log(before, after, rel):
+        ok = True
+        notes["logged"].append(f"{rel}: pypdf reads it otherwise, but fpdf2 laid out the same text at the same places")
+    if ok and a.read_bytes() != b.read_bytes():
+        notes["images"].append(f"{rel}: same text, different bytes (drawing/images)")
+    return ok
+
+
+def _compare_file(a: Path, b: Path, rel: Path, before: Path, after: Path, notes: dict[str, list[str]]) -> bool:
+    suf = rel.suffix.lower()
+    if suf == ".xlsx":
+        return _xlsx_cells(a) == _xlsx_cells(b)
+    if suf == ".pdf":
+        return _compare_pdf(a, b, rel, before, after, notes)
+    if suf == ".png":
+        if a.read_bytes() != b.read_bytes():
+            notes["images"].append(f"{rel}: PNG differs ({_digest(a.read_bytes())} → {_digest(b.read_bytes())})")
+        return True
+    if suf == ".html":
+        ta, tb = a.read_text(encoding="utf-8"), b.read_text(encoding="utf-8")
+        ok = _html_text(ta) == _html_text(tb)
+        if ok and _IMG.findall(ta) != _IMG.findall(tb):
+            notes["images"].append(f"{rel}: same text, embedded images differ")
+        return ok
+    if suf == ".jsonl":
+        return _DATE.sub("<DATE>", a.read_text(encoding="utf-8")) == _DATE.sub("<DATE>", b.read_text(encoding="utf-8"))
+    if suf == ".zip":
+        return _zip_members(a) == _zip_members(b)  # member names and bytes: the archive's timestamps vary
+    return a.read_bytes() == b.read_bytes()
+
+
 def compare(before: Path, after: Path) -> int:
-    same, differ, images = 0, [], []
+    same, differ = 0, []
+    notes: dict[str, list[str]] = {"images": [], "nul": [], "logged": []}
     files = sorted({p.relative_to(before) for p in before.rglob("*") if p.is_file()} |
                    {p.relative_to(after) for p in after.rglob("*") if p.is_file()})
     for rel in files:
         a, b = before / rel, after / rel
         if not a.exists() or not b.exists():
             differ.append(f"{rel}: only in {'after' if b.exists() else 'before'}")
-            continue
-        suf = rel.suffix.lower()
-        if suf == ".xlsx":
-            ok = _xlsx_cells(a) == _xlsx_cells(b)
-        elif suf == ".pdf":
-            ta, tb = _pdf_text(a), _pdf_text(b)
-            ok = ta == tb
-            if not ok and len(ta) == len(tb) and all(_chars(x) == _chars(y) for x, y in zip(ta, tb, strict=True)):
-                # the report's page header holds the time it was written and is drawn over the page's text,
-                # so text extraction interleaves the two: same characters page by page, time digits aside
-                ok = True
-                images.append(f"{rel}: same characters on every page (extraction order differs with the time in the header)")
-            elif ok and a.read_bytes() != b.read_bytes():
-                images.append(f"{rel}: same text, different bytes (drawing/images)")
-        elif suf == ".png":
-            ok = True
-            if a.read_bytes() != b.read_bytes():
-                images.append(f"{rel}: PNG differs ({_digest(a.read_bytes())} → {_digest(b.read_bytes())})")
-        elif suf == ".html":
-            ta, tb = a.read_text(encoding="utf-8"), b.read_text(encoding="utf-8")
-            def norm(t: str) -> str:
-                return _FOLIUM_ID.sub("_ID", _DATE.sub("<DATE>", _IMG.sub("<IMG>", t)))
-
-            ok = norm(ta) == norm(tb)
-            if ok and _IMG.findall(ta) != _IMG.findall(tb):
-                images.append(f"{rel}: same text, embedded images differ")
-        else:
-            ok = a.read_bytes() == b.read_bytes()
-        if ok:
+        elif _compare_file(a, b, rel, before, after, notes):
             same += 1
         else:
             differ.append(f"{rel}: differs")
-    print(f"{same} files the same, {len(differ)} different, {len(images)} with image-only changes")
-    for line in differ + images:
+    print(f"{same} files the same, {len(differ)} different, {len(notes['images'])} with image-only changes")
+    for line in differ + notes["images"]:
         print("  " + line)
+    heads = {"nul": "PDF files whose extracted text differs only in NUL characters (counted as the same):",
+             "logged": f"PDF files whose extracted text differs but whose {_PDF_LOG} is the same (counted as the same):"}
+    for key, head in heads.items():
+        if notes[key]:
+            print(f"{len(notes[key])} {head}")
+            for line in notes[key]:
+                print("  " + line)
     return 1 if differ else 0
 
 

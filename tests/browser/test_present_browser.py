@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from lukou_geo.catalog import read_catalog, validate_data
 from lukou_geo.meeting.deck import read_deck
-from lukou_geo.meeting.export import export_deck_html
+from lukou_geo.meeting.offline import export_deck_html
 from lukou_geo.meeting.views import View, ViewStore
 
 from .conftest import ARTIFACTS, FRAME

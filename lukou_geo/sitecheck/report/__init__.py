@@ -1,1 +1,130 @@
-"""Writing the site check's reports."""
+"""Writing the site check's reports: tables (:mod:`.tables`: XLSX, CSV, GeoJSON) and documents
+(:mod:`.document`: HTML, PDF, with map images drawn once for both).
+
+A report is written **atomically as a set**: every file goes to a staging folder beside the
+target, and only when all are written are they moved into place (``os.replace``, one rename per
+file on the same file system), after the previous set's manifest is removed; the manifest
+``<stem>.manifest.json`` (files, sizes, sha256, time) is written last. So a failed or killed run
+never destroys an earlier report, and a set of files without its manifest is recognisably
+incomplete. The documents may be written by a :class:`~.worker.DocumentWorker` (a second process
+the CLI starts before its heavy imports).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from lukou_geo.errors import LukouError
+
+FORMATS = ("xlsx", "csv", "geojson", "html", "pdf")
+DOCUMENTS = ("html", "pdf")
+
+
+class ReportError(LukouError, OSError):
+    """A report could not be written; the message names the file and the cause. Earlier reports are intact."""
+
+
+def report_files(out: str | Path, formats: tuple[str, ...]) -> dict[str, list[Path]]:
+    """The files each format writes next to ``out`` (its stem names them)."""
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise ValueError(f"unknown format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
+    out = Path(out)
+    stem = out.with_suffix("") if out.suffix else out
+    files = {f: [stem.with_suffix(f".{f}")] for f in formats}
+    if "csv" in files:
+        files["csv"].append(stem.parent / (stem.name + "_zones.csv"))
+    return files
+
+
+def manifest_path(out: str | Path) -> Path:
+    out = Path(out)
+    stem = out.with_suffix("") if out.suffix else out
+    return stem.parent / (stem.name + ".manifest.json")
+
+
+def write_tables(result: Any, fmt: str, paths: list[Path], title: str) -> None:
+    from lukou_geo.sitecheck.report.tables import export_csv, export_geojson, export_xlsx
+
+    if fmt == "xlsx":
+        export_xlsx(result, paths[0], title)
+    elif fmt == "csv":
+        export_csv(result, paths[0])
+        export_csv(result, paths[1], "zones")
+    else:
+        export_geojson(result, paths[0])
+
+
+def write_documents(result: Any, ctx: Any, files: dict[str, Path], title: str) -> None:
+    """The HTML and/or PDF (``files``: format → path), the maps drawn once for both."""
+    from lukou_geo.sitecheck.report.document import export_html, export_pdf, report_maps
+
+    maps = report_maps(result, ctx)
+    if "html" in files:
+        export_html(result, ctx, files["html"], title, maps=maps)
+    if "pdf" in files:
+        export_pdf(result, ctx, files["pdf"], title, maps=maps)
+
+
+def _staged(stage: Path, final: Path) -> Path:
+    return stage / final.name
+
+
+def _commit(stage: Path, finals: list[Path], manifest: Path) -> None:
+    """Move the staged files into place, the manifest last (the old one first removed)."""
+    entries = []
+    for p in finals:
+        data = _staged(stage, p).read_bytes()
+        entries.append({"file": p.name, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()})
+    manifest.unlink(missing_ok=True)
+    for p in finals:
+        os.replace(_staged(stage, p), p)
+    body = {"written": dt.datetime.now().astimezone().isoformat(timespec="seconds"), "files": entries}
+    tmp = stage / manifest.name
+    tmp.write_text(json.dumps(body, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(tmp, manifest)
+
+
+def export_all(result: Any, ctx: Any, out: str | Path, formats: tuple[str, ...] = FORMATS, title: str = "选址核查报告",
+               documents: Any = None) -> list[Path]:
+    """Write every format next to ``out`` as one set (see the module docstring); return the paths.
+
+    ``documents``: a started :class:`~.worker.DocumentWorker` to write the HTML and PDF in parallel
+    with the tables (else they are written here). Raises :class:`ReportError` naming what could not
+    be written; nothing of an earlier report is lost then.
+    """
+    files = report_files(out, formats)
+    finals = [p for f in formats for p in files[f]]
+    target = finals[0].parent
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        stage = Path(tempfile.mkdtemp(prefix=".report-", dir=target))
+    except OSError as exc:
+        raise ReportError(f"报告目录 {target} 无法写入:{exc.strerror or exc}。换一个可写的 --out 目录",
+                          f"cannot write the report folder {target}: {exc.strerror or exc}. Choose a writable --out folder") from exc
+    try:
+        docs = {f: _staged(stage, files[f][0]) for f in DOCUMENTS if f in files}
+        pending = documents.submit(result, ctx, docs, title) if documents is not None and docs else None
+        for f in formats:
+            if f not in DOCUMENTS:
+                write_tables(result, f, [_staged(stage, p) for p in files[f]], title)
+        if pending is not None:
+            pending.wait()
+        elif docs:
+            write_documents(result, ctx, docs, title)
+        _commit(stage, finals, manifest_path(out))
+    except OSError as exc:
+        name = getattr(exc, "filename", None) or target
+        raise ReportError(f"报告未写成({name}:{exc.strerror or exc});此前的报告未被改动。检查磁盘空间和写权限后重试",
+                          f"the report was not written ({name}: {exc.strerror or exc}); earlier reports are untouched. "
+                          "Check the disk space and permissions, then run again") from exc
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    return finals

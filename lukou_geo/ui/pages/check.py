@@ -19,10 +19,12 @@ from streamlit_folium import st_folium
 from lukou_geo.errors import InputError
 from lukou_geo.map import assets
 from lukou_geo.map.render import MapOptions, build_map, project_group
+from lukou_geo.settings import get_settings
 from lukou_geo.sitecheck.check import SUMMARY_COLUMNS, ZONE_COLUMNS, CheckResult, check_projects
 from lukou_geo.sitecheck.context import get_context
 from lukou_geo.sitecheck.inputs import CRS_CHOICES, Ingested, describe, project_from_geojson, read_bytes, read_coordinates_text, upload_types
-from lukou_geo.sitecheck.report.writers import HONESTY_EN, HONESTY_ZH, export_csv, export_geojson, export_html, export_pdf, export_xlsx
+from lukou_geo.sitecheck.report.document import export_html, export_pdf, report_maps
+from lukou_geo.sitecheck.report.tables import HONESTY_EN, HONESTY_ZH, export_csv, export_geojson, export_xlsx
 from lukou_geo.sitecheck.vocab import read_project_types
 from lukou_geo.text import t
 from lukou_geo.ui import messages
@@ -58,7 +60,8 @@ def _inputs(crs: str, enc: str | None, ptype: str) -> None:
     lg = lang()
     tab_file, tab_paste = st.tabs([t("check.tab_file", lg), t("check.tab_paste", lg)])
     with tab_file:
-        up = st.file_uploader(describe(lg), type=upload_types(), key="check_upload")
+        up = st.file_uploader(describe(lg), type=upload_types(), key="check_upload",
+                              max_upload_size=max(1, get_settings().max_upload_bytes // 2**20))
         if up is not None:
             data = up.getvalue()
             digest = hashlib.sha256(data).hexdigest() + crs + str(enc) + ptype
@@ -169,8 +172,9 @@ def _show(run: dict[str, Any]) -> None:
     if "pdf" not in run["files"]:
         if c[3].button(t("check.make_report", lg), key=f"mk_{id(run)}"):
             ctx = _context()
-            run["files"]["html"] = export_html(result, ctx).encode("utf-8")
-            run["files"]["pdf"] = export_pdf(result, ctx)
+            maps = report_maps(result, ctx)  # drawn once for both documents
+            run["files"]["html"] = export_html(result, ctx, maps=maps).encode("utf-8")
+            run["files"]["pdf"] = export_pdf(result, ctx, maps=maps)
             st.rerun()
     else:
         c[3].download_button("HTML", run["files"]["html"], file_name="选址核查.html", mime=mimes["html"], key=f"dl_html_{id(run)}")

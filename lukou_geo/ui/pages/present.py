@@ -10,8 +10,9 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from lukou_geo.map import assets
-from lukou_geo.meeting.export import export_deck_html, spec_for_slide
+from lukou_geo.meeting.offline import export_deck_html
 from lukou_geo.meeting.present import build_deck_map
+from lukou_geo.meeting.printing import spec_for_slide
 from lukou_geo.text import t
 from lukou_geo.ui.i18n import lang
 from lukou_geo.ui.meeting import deck_choices, load_deck, print_controls

@@ -14,7 +14,7 @@ from streamlit_folium import st_folium
 from lukou_geo.errors import ViewError
 from lukou_geo.map import assets
 from lukou_geo.map.render import MapOptions, build_map, initial_view
-from lukou_geo.meeting.export import PrintSpec
+from lukou_geo.meeting.printing import PrintSpec
 from lukou_geo.meeting.views import View, from_query, share_url
 from lukou_geo.text import t
 from lukou_geo.ui import messages

@@ -1,4 +1,4 @@
-"""Tests of lukou_geo.meeting.export: the offline deck HTML and the print layouts (page size, text, map)."""
+"""Tests of lukou_geo.meeting.printing: the print layouts (page size, text, map)."""
 
 from __future__ import annotations
 
@@ -10,13 +10,11 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from lukou_geo.map.assets import find_external_urls
 from lukou_geo.meeting.deck import read_deck
-from lukou_geo.meeting.export import (
+from lukou_geo.meeting.printing import (
     ExportError,
     PrintSpec,
     _layout,
-    export_deck_html,
     export_print,
     legend_entries,
     page_size_mm,
@@ -30,17 +28,6 @@ MM_TO_PT = 72 / 25.4
 @pytest.fixture(scope="module")
 def deck():
     return read_deck()
-
-
-def test_deck_html_is_self_contained_and_small(catalog, data, deck):
-    html = export_deck_html(catalog, data, deck, "zh")
-    assert find_external_urls(html) == []
-    assert "<script src=" not in html and "<link rel=\"stylesheet\"" not in html
-    assert len(html.encode()) <= 3_000_000  # target for the default deck
-    for slide in deck.slides:
-        assert slide.title_zh in html
-    assert "lkDeck" in html and "leaflet-measure" in html.lower()
-    assert f"<title>{deck.title_zh}</title>" in html
 
 
 @pytest.mark.parametrize("paper,orientation", [("A4", "landscape"), ("A4", "portrait"), ("A3", "landscape"),

@@ -1,0 +1,144 @@
+"""The tables of a site-check result: XLSX, CSV and GeoJSON.
+
+Cells that a spreadsheet would run as a formula (``= + - @`` first) are written as text. The
+documents (HTML, PDF) are in :mod:`lukou_geo.sitecheck.report.document`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from lukou_geo.sitecheck.check import SUMMARY_COLUMNS, ZONE_COLUMNS, CheckResult
+
+#: Reports show per-project detail (sheets, sections, map images) for at most this many projects.
+MAX_DETAIL_PROJECTS = 50
+HONESTY_ZH = (
+    "说明:规划分区多为据规划文字绘制的示意范围(schematic),镇域为由村点推算的近似范围(approximate),"
+    "均非法定边界;核查结论仅供初步研判,须以法定国土空间规划和“三区三线”为准。"
+)
+HONESTY_EN = (
+    "Note: most zones are schematic (drawn from the plan's words) and township zones approximate; none is a legal "
+    "boundary. Verdicts are a first screening; the statutory spatial plan prevails."
+)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe_cell(v: Any) -> Any:
+    """A value safe to write into a spreadsheet cell (no formula injection)."""
+    if isinstance(v, str) and v.startswith(_FORMULA_START):
+        return "'" + v
+    if isinstance(v, float) and np.isnan(v):
+        return None
+    if isinstance(v, (np.integer,)):
+        return int(v)
+    if isinstance(v, (np.floating,)):
+        return None if np.isnan(v) else float(v)
+    return v
+
+
+def labelled(df: pd.DataFrame, columns: dict[str, tuple[str, str]], lang: str = "zh") -> pd.DataFrame:
+    keep = [c for c in columns if c in df.columns]
+    out = df[keep].copy()
+    out.columns = [columns[c][0 if lang == "zh" else 1] for c in keep]
+    return out
+
+
+def project_zones(result: CheckResult, no: int) -> pd.DataFrame:
+    """The per-zone rows of project ``no``."""
+    return result.zones[result.zones["project_no"] == no]
+
+
+def _safe_frame(df: pd.DataFrame) -> pd.DataFrame:
+    return df.map(_safe_cell) if len(df) else df
+
+
+def export_csv(result: CheckResult, path: str | Path, which: str = "summary") -> Path:
+    """The summary (``which="summary"``) or the per-zone rows (``"zones"``) as UTF-8-with-BOM CSV (opens in Excel)."""
+    df = labelled(result.summary, SUMMARY_COLUMNS) if which == "summary" else labelled(result.zones, ZONE_COLUMNS)
+    p = Path(path)
+    _safe_frame(df).to_csv(p, index=False, encoding="utf-8-sig")
+    return p
+
+
+def export_geojson(result: CheckResult, path: str | Path) -> Path:
+    """The projects with their summary as properties (WGS-84 GeoJSON)."""
+    props = result.summary.replace({np.nan: None}).to_dict("records")
+    feats = []
+    for geom, pr in zip(result.projects.geometry.values, props, strict=True):
+        clean = {k: (v.item() if isinstance(v, np.generic) else v) for k, v in pr.items()}
+        feats.append({"type": "Feature", "geometry": shapely.geometry.mapping(geom), "properties": clean})
+    p = Path(path)
+    p.write_text(json.dumps({"type": "FeatureCollection", "features": feats}, ensure_ascii=False), encoding="utf-8")
+    return p
+
+
+def _sheet_name(no: int, name: str, used: set[str]) -> str:
+    bad = "[]:*?/\\"
+    base = f"{no} " + "".join("_" if ch in bad else ch for ch in str(name))
+    base = base[:31].strip("'") or str(no)
+    out, k = base, 1
+    while out in used:
+        k += 1
+        out = f"{base[:27]}~{k}"
+    used.add(out)
+    return out
+
+
+def export_xlsx(result: CheckResult, path: str | Path, title: str = "选址核查报告") -> Path:
+    """Workbook: 汇总 (summary), 分区明细 (every zone row), then one sheet per project (first 50)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    wb = Workbook()
+    bold, top = Font(bold=True), Alignment(wrap_text=True, vertical="top")  # one style object for many cells
+    ws = wb.active
+    ws.title = "汇总"
+    ws.append([title])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append([f"生成时间 {dt.datetime.now():%Y-%m-%d %H:%M};项目 {len(result.summary)} 个"])
+    ws.append([HONESTY_ZH])
+    ws.append([])
+    _append_table(ws, labelled(result.summary, SUMMARY_COLUMNS))
+    _append_table(wb.create_sheet("分区明细"), labelled(result.zones, ZONE_COLUMNS))
+    used = {"汇总", "分区明细"}
+    for _, r in result.summary.head(MAX_DETAIL_PROJECTS).iterrows():
+        sh = wb.create_sheet(_sheet_name(int(r["project_no"]), r["name"], used))
+        for key, (zh, _en) in SUMMARY_COLUMNS.items():
+            if key in r:
+                sh.append([zh, _safe_cell(r[key])])
+        sh.append([])
+        sh.append(["涉及的规划分区"])
+        sh.cell(sh.max_row, 1).font = bold
+        pz = labelled(project_zones(result, int(r["project_no"])), ZONE_COLUMNS).drop(columns=["序号", "项目名称"])
+        _append_table(sh, pz, bold_header=False)
+        sh.column_dimensions["A"].width = 22
+        sh.column_dimensions["B"].width = 60
+        for row in sh.iter_rows():
+            for c in row:
+                c.alignment = top
+    if len(result.summary) > MAX_DETAIL_PROJECTS:
+        ws.append([])
+        ws.append([f"逐项工作表只列前 {MAX_DETAIL_PROJECTS} 个项目;全部分区明细见“分区明细”表"])
+    p = Path(path)
+    wb.save(p)
+    return p
+
+
+def _append_table(sheet: Any, df: pd.DataFrame, bold_header: bool = True) -> None:
+    """Append ``df`` to an openpyxl sheet: a header row of its columns, then its rows (cells made safe)."""
+    from openpyxl.styles import Font
+
+    sheet.append(list(df.columns))
+    if bold_header:
+        bold = Font(bold=True)
+        for c in sheet[sheet.max_row]:
+            c.font = bold
+    for row in df.itertuples(index=False):
+        sheet.append([_safe_cell(v) for v in row])
