@@ -28,15 +28,51 @@ holds, readers); the reader's dispatch, the uploader's types, the command line's
 - :mod:`.read`     the entry points :func:`read_bytes`, :func:`read_path`, :func:`project_from_geojson`
 """
 
-from lukou_geo.errors import InputError
-from lukou_geo.sitecheck.inputs.archive import safe_extract
-from lukou_geo.sitecheck.inputs.bubiao import read_bubiao_txt
-from lukou_geo.sitecheck.inputs.coords import parse_coordinate_line, read_coordinates_text
-from lukou_geo.sitecheck.inputs.crs_spec import CRS_CHOICES, DEFAULT_GK_ZONE, CrsSpec, parse_crs
-from lukou_geo.sitecheck.inputs.formats import FORMATS, InputFormat, describe, upload_types
-from lukou_geo.sitecheck.inputs.ingested import NAME_COLUMNS, TYPE_COLUMNS, Ingested
-from lukou_geo.sitecheck.inputs.read import project_from_geojson, read_bytes, read_path
-from lukou_geo.sitecheck.inputs.table import read_csv_bytes, read_table, read_xlsx_bytes
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+# The names below are loaded when first used (PEP 562), so a command that only needs the format
+# registry or the CRS choices (the CLI's parser, the uploader's types) does not import GeoPandas.
+_WHERE = {
+    "InputError": "lukou_geo.errors",
+    "safe_extract": ".archive",
+    "read_bubiao_txt": ".bubiao",
+    "parse_coordinate_line": ".coords",
+    "read_coordinates_text": ".coords",
+    "CRS_CHOICES": ".crs_choices",
+    "DEFAULT_GK_ZONE": ".crs_spec",
+    "CrsSpec": ".crs_spec",
+    "parse_crs": ".crs_spec",
+    "FORMATS": ".formats",
+    "InputFormat": ".formats",
+    "describe": ".formats",
+    "upload_types": ".formats",
+    "NAME_COLUMNS": ".ingested",
+    "TYPE_COLUMNS": ".ingested",
+    "Ingested": ".ingested",
+    "project_from_geojson": ".read",
+    "read_bytes": ".read",
+    "read_path": ".read",
+    "read_csv_bytes": ".table",
+    "read_table": ".table",
+    "read_xlsx_bytes": ".table",
+}
+
+
+def __getattr__(name: str) -> Any:
+    where = _WHERE.get(name)
+    if where is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(where, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_WHERE))
+
 
 __all__ = [
     "CRS_CHOICES",
