@@ -1,6 +1,9 @@
 """The tables of a site-check result: XLSX, CSV and GeoJSON.
 
-Cells that a spreadsheet would run as a formula (``= + - @`` first) are written as text. The
+Text goes through the spreadsheet sinks of :mod:`lukou_geo.output.sinks`: control characters a
+worksheet cannot hold are replaced; a text a spreadsheet would run as a formula (``= + - @`` first,
+after spaces, or full-width) is an XLSX text cell with the quote prefix (shown as written) and, in
+CSV, led by an invisible WORD JOINER. The title and the sheet names too. The
 documents (HTML, PDF) are in :mod:`lukou_geo.sitecheck.report.document`.
 """
 
@@ -15,6 +18,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from lukou_geo.output.sinks import csv_column, formula_like, sheet_text, xlsx_cell
 from lukou_geo.sitecheck.check import SUMMARY_COLUMNS, ZONE_COLUMNS, CheckResult
 
 #: Reports show per-project detail (sheets, sections, map images) for at most this many projects.
@@ -27,13 +31,13 @@ HONESTY_EN = (
     "Note: most zones are schematic (drawn from the plan's words) and township zones approximate; none is a legal "
     "boundary. Verdicts are a first screening; the statutory spatial plan prevails."
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _safe_cell(v: Any) -> Any:
-    """A value safe to write into a spreadsheet cell (no formula injection)."""
-    if isinstance(v, str) and v.startswith(_FORMULA_START):
-        return "'" + v
+    """A value a worksheet can hold: text cleaned of illegal characters, NaN empty, numpy numbers plain.
+    (Formula-like text is made a text cell by :func:`_append_row`.)"""
+    if isinstance(v, str):
+        return sheet_text(v)
     if isinstance(v, float) and np.isnan(v):
         return None
     if isinstance(v, (np.integer,)):
@@ -56,7 +60,18 @@ def project_zones(result: CheckResult, no: int) -> pd.DataFrame:
 
 
 def _safe_frame(df: pd.DataFrame) -> pd.DataFrame:
-    return df.map(_safe_cell) if len(df) else df
+    """``df`` for CSV: every text column through :func:`lukou_geo.output.sinks.csv_column`."""
+    return df.apply(csv_column) if len(df) else df
+
+
+def _append_row(sheet: Any, values: list[Any]) -> None:
+    """Append a row of values; a formula-like text becomes a text cell shown as written (never a formula)."""
+    row = [_safe_cell(v) for v in values]
+    sheet.append(row)
+    r = sheet.max_row
+    for j, v in enumerate(row, start=1):
+        if isinstance(v, str) and formula_like(v):
+            xlsx_cell(sheet.cell(r, j), v)
 
 
 def export_csv(result: CheckResult, path: str | Path, which: str = "summary") -> Path:
@@ -81,7 +96,7 @@ def export_geojson(result: CheckResult, path: str | Path) -> Path:
 
 def _sheet_name(no: int, name: str, used: set[str]) -> str:
     bad = "[]:*?/\\"
-    base = f"{no} " + "".join("_" if ch in bad else ch for ch in str(name))
+    base = f"{no} " + "".join("_" if ch in bad else ch for ch in sheet_text(str(name)))
     base = base[:31].strip("'") or str(no)
     out, k = base, 1
     while out in used:
@@ -100,7 +115,7 @@ def export_xlsx(result: CheckResult, path: str | Path, title: str = "选址核�
     bold, top = Font(bold=True), Alignment(wrap_text=True, vertical="top")  # one style object for many cells
     ws = wb.active
     ws.title = "汇总"
-    ws.append([title])
+    _append_row(ws, [title])
     ws["A1"].font = Font(bold=True, size=14)
     ws.append([f"生成时间 {dt.datetime.now():%Y-%m-%d %H:%M};项目 {len(result.summary)} 个"])
     ws.append([HONESTY_ZH])
@@ -112,7 +127,7 @@ def export_xlsx(result: CheckResult, path: str | Path, title: str = "选址核�
         sh = wb.create_sheet(_sheet_name(int(r["project_no"]), r["name"], used))
         for key, (zh, _en) in SUMMARY_COLUMNS.items():
             if key in r:
-                sh.append([zh, _safe_cell(r[key])])
+                _append_row(sh, [zh, r[key]])
         sh.append([])
         sh.append(["涉及的规划分区"])
         sh.cell(sh.max_row, 1).font = bold
@@ -135,10 +150,10 @@ def _append_table(sheet: Any, df: pd.DataFrame, bold_header: bool = True) -> Non
     """Append ``df`` to an openpyxl sheet: a header row of its columns, then its rows (cells made safe)."""
     from openpyxl.styles import Font
 
-    sheet.append(list(df.columns))
+    _append_row(sheet, list(df.columns))
     if bold_header:
         bold = Font(bold=True)
         for c in sheet[sheet.max_row]:
             c.font = bold
     for row in df.itertuples(index=False):
-        sheet.append([_safe_cell(v) for v in row])
+        _append_row(sheet, list(row))
