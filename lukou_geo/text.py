@@ -203,6 +203,8 @@ TEXT: dict[str, dict[str, str]] = {
     "meeting.rename": {"zh": "重命名", "en": "Rename"},
     "meeting.share": {"zh": "分享链接", "en": "Share link"},
     "meeting.restored": {"zh": "已从链接恢复视图「{t}」", "en": "Restored the view “{t}” from the link"},
+    "meeting.slide_param": {"zh": "链接参数 slide={value!r} 应为 1–{n} 的整数:从第 1 张开始",
+                            "en": "link parameter slide={value!r} must be a whole number 1–{n}: starting at slide 1"},
     "meeting.link_error": {"zh": "链接中的视图无法恢复:{err}", "en": "The link's view cannot be restored: {err}"},
     "meeting.compare_intro": {
         "zh": "左右两幅地图同步平移缩放,各自显示一组图层:可选演示页、已保存视图或自定图层。",
@@ -368,6 +370,33 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Schematic features are drawn from the plan's words (dashed); approximate ones are derived (dotted).",
     },
     "print.north": {"zh": '北', "en": 'N'},
+    # the data folder's SQLite file (saved views) when it cannot be used
+    "data.full": {
+        "zh": "{file} 所在的磁盘已满,视图未能保存:请腾出磁盘空间后重试",
+        "en": "the disk holding {file} is full, nothing was saved: free some disk space and try again",
+    },
+    "data.readonly": {
+        "zh": "{file} 不可写(文件或数据文件夹只读):请给运行应用的用户写权限,或把 LUKOU_DATA_DIR 设为可写的文件夹",
+        "en": "{file} cannot be written (the file or the data folder is read-only): give the app's user write "
+              "access, or set LUKOU_DATA_DIR to a writable folder",
+    },
+    "data.corrupt": {
+        "zh": "{file} 已损坏或不是 SQLite 数据库:请把它移走(保存的视图随之移走)后重新打开页面,应用会新建一个",
+        "en": "{file} is damaged or not an SQLite database: move it away (the saved views go with it) and reopen "
+              "the page; the app makes a new one",
+    },
+    "data.unopenable": {
+        "zh": "无法打开 {file}:{err}。请检查数据文件夹(LUKOU_DATA_DIR)是否存在且可写",
+        "en": "cannot open {file}: {err}. Check that the data folder (LUKOU_DATA_DIR) exists and is writable",
+    },
+    "data.error": {
+        "zh": "{file} 读写出错:{err}。请检查磁盘和数据文件夹(LUKOU_DATA_DIR)后重试",
+        "en": "reading or writing {file} failed: {err}. Check the disk and the data folder (LUKOU_DATA_DIR), then try again",
+    },
+    "data.views_unavailable": {
+        "zh": "保存的视图暂不可用:{err}",
+        "en": "The saved views are unavailable: {err}",
+    },
 }
 
 

@@ -44,6 +44,7 @@ from matplotlib.transforms import IdentityTransform
 from lukou_geo.catalog import Catalog, Layer
 from lukou_geo.map.style import PRECISION_DASH, feature_style
 from lukou_geo.output.fonts import cjk_font_path
+from lukou_geo.output.sinks import figure_text
 from lukou_geo.settings import MEASURE_CRS, STORAGE_CRS
 
 PX_TO_PT = 0.75  # a CSS pixel is 0.75 pt: map styles are in pixels, print lines in points
@@ -329,7 +330,7 @@ def draw_map(fig: Figure, rect: tuple[float, float, float, float], frame: Frame,
             _draw_shapes(ax, s)
     halo = [patheffects.withStroke(linewidth=2, foreground="white")]
     for lb in labels:
-        ax.annotate(lb.text, (lb.x, lb.y), xytext=(4, 3), textcoords="offset points", fontproperties=cjk_font(),
+        ax.annotate(figure_text(lb.text), (lb.x, lb.y), xytext=(4, 3), textcoords="offset points", fontproperties=cjk_font(),
                     fontsize=lb.size, color=lb.color, zorder=60, path_effects=halo)
     return ax
 
@@ -365,7 +366,7 @@ class MplCanvas:
 
     def text(self, x: float, y: float, s: str, size: float, color: str = "#212121", align: str = "left") -> None:
         X, Y = self._xy(x, y)
-        self.fig.text(X, Y, s, fontproperties=cjk_font(), fontsize=size, color=color, ha=align, va="top")
+        self.fig.text(X, Y, figure_text(s), fontproperties=cjk_font(), fontsize=size, color=color, ha=align, va="top")
 
     def line(self, x1: float, y1: float, x2: float, y2: float, color: str, width: float,
              dash: tuple[float, float] | None = None, alpha: float = 1.0) -> None:

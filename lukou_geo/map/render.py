@@ -28,6 +28,7 @@ from shapely.geometry import mapping, shape
 
 from lukou_geo import crs
 from lukou_geo.catalog import PRECISIONS, Catalog, Layer
+from lukou_geo.errors import BasemapError
 from lukou_geo.map.style import PRECISION_DASH, feature_style
 from lukou_geo.text import t
 
@@ -530,7 +531,8 @@ def _add_tiles(m: folium.Map, opts: MapOptions) -> None:
         folium.TileLayer("OpenStreetMap", name="OSM", control=False).add_to(m)
     elif opts.basemap == "tianditu":
         if not opts.tianditu_key:
-            raise ValueError("天地图底图需要环境变量 TIANDITU_KEY / the 天地图 basemap needs TIANDITU_KEY")
+            raise BasemapError("天地图底图需要密钥:请设置环境变量 TIANDITU_KEY 后重启应用,或选用其他底图",
+                               "the 天地图 basemap needs a key: set TIANDITU_KEY and restart the app, or choose another basemap")
         for layer, name in (("vec", "天地图矢量"), ("cva", "天地图注记")):
             folium.TileLayer(
                 tiles=(f"https://t{{s}}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
@@ -548,7 +550,8 @@ def _add_tiles(m: folium.Map, opts: MapOptions) -> None:
 
         add_local_basemap(m, opts.basemap.removeprefix("local:"))
     elif opts.basemap != "vector":
-        raise ValueError(f"unknown basemap {opts.basemap!r}; choose one of {', '.join(BASEMAPS)}")
+        raise BasemapError(f"未知底图 {opts.basemap!r}:可选 {'、'.join(BASEMAPS)}",
+                           f"unknown basemap {opts.basemap!r}: choose one of {', '.join(BASEMAPS)}")
 
 
 def build_map(catalog: Catalog, data: dict[str, dict[str, Any]], opts: MapOptions = MapOptions()) -> folium.Map:

@@ -88,16 +88,19 @@ _DECK_KEYS = {"id", "title_zh", "title_en", "base_layers"}
 def _parse_extent(where: str, value: Any) -> str | tuple[tuple[float, float], tuple[float, float]]:
     if isinstance(value, str):
         if value not in EXTENT_KEYWORDS:
-            raise DeckError(f"{where}: extent {value!r} must be one of {', '.join(EXTENT_KEYWORDS)} "
+            raise DeckError(f"{where}:范围 extent {value!r} 应为 {'、'.join(EXTENT_KEYWORDS)} 之一或 [[南, 西], [北, 东]]",
+                            f"{where}: extent {value!r} must be one of {', '.join(EXTENT_KEYWORDS)} "
                             "or [[south, west], [north, east]]")
         return value
     try:
         (s, w), (n, e) = value
         s, w, n, e = (float(x) for x in (s, w, n, e))
     except (TypeError, ValueError) as exc:
-        raise DeckError(f"{where}: extent must be [[south, west], [north, east]] in degrees, got {value!r}") from exc
+        raise DeckError(f"{where}:范围 extent 应为以度表示的 [[南, 西], [北, 东]],实为 {value!r}",
+                        f"{where}: extent must be [[south, west], [north, east]] in degrees, got {value!r}") from exc
     if not (-90 <= s < n <= 90 and -180 <= w < e <= 180):
-        raise DeckError(f"{where}: extent {value!r} is not [[south, west], [north, east]] with south < north, west < east")
+        raise DeckError(f"{where}:范围 extent {value!r} 应为 [[南, 西], [北, 东]],且南 < 北、西 < 东",
+                        f"{where}: extent {value!r} is not [[south, west], [north, east]] with south < north, west < east")
     return ((s, w), (n, e))
 
 
@@ -106,27 +109,32 @@ def parse_deck(text: str, origin: str = "deck.toml", plan: Plan | None = None) -
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise DeckError(f"{origin}: not valid TOML ({exc}); fix the syntax at that line") from exc
+        raise DeckError(f"{origin}:不是有效的 TOML({exc}):请修改该行的语法",
+                        f"{origin}: not valid TOML ({exc}); fix the syntax at that line") from exc
     head = raw.get("deck")
     if not isinstance(head, dict):
-        raise DeckError(f"{origin}: missing the [deck] table (id, title_zh, title_en, base_layers)")
+        raise DeckError(f"{origin}:缺少 [deck] 表(id、title_zh、title_en、base_layers)",
+                        f"{origin}: missing the [deck] table (id, title_zh, title_en, base_layers)")
     unknown = set(head) - _DECK_KEYS
     if unknown:
-        raise DeckError(f"{origin} [deck]: unknown key(s) {sorted(unknown)}; allowed: {', '.join(sorted(_DECK_KEYS))}")
+        raise DeckError(f"{origin} [deck]:未知的键 {sorted(unknown)};可用:{'、'.join(sorted(_DECK_KEYS))}",
+                        f"{origin} [deck]: unknown key(s) {sorted(unknown)}; allowed: {', '.join(sorted(_DECK_KEYS))}")
     for key in ("id", "title_zh"):
         if not isinstance(head.get(key), str) or not head[key]:
-            raise DeckError(f"{origin} [deck]: {key!r} is required (a non-empty string)")
+            raise DeckError(f"{origin} [deck]:必须填写 {key!r}(非空文字)", f"{origin} [deck]: {key!r} is required (a non-empty string)")
     plan = plan or read_plan()
     slides: list[Slide] = []
     seen: set[str] = set()
     for i, rec in enumerate(raw.get("slide", []), start=1):
         slide = _parse_slide(f"{origin} [[slide]] #{i} ({rec.get('id', '?')})", rec, plan)
         if slide.id in seen:
-            raise DeckError(f"{origin} [[slide]] #{i} ({slide.id}): slide id {slide.id!r} is used twice; give each slide its own id")
+            raise DeckError(f"{origin} [[slide]] #{i}:幻灯片编号 {slide.id!r} 重复:请给每张幻灯片不同的编号",
+                            f"{origin} [[slide]] #{i} ({slide.id}): slide id {slide.id!r} is used twice; give each slide its own id")
         seen.add(slide.id)
         slides.append(slide)
     if not slides:
-        raise DeckError(f"{origin}: no [[slide]] records; a deck needs at least one slide")
+        raise DeckError(f"{origin}:没有 [[slide]] 记录:演示文稿至少需要一张幻灯片",
+                        f"{origin}: no [[slide]] records; a deck needs at least one slide")
     return Deck(id=head["id"], title_zh=head["title_zh"], title_en=head.get("title_en", ""),
                 slides=tuple(slides), base_layers=tuple(head.get("base_layers", ())), origin=origin)
 
@@ -134,21 +142,23 @@ def parse_deck(text: str, origin: str = "deck.toml", plan: Plan | None = None) -
 def _parse_slide(where: str, rec: dict[str, Any], plan: Plan) -> Slide:
     unknown = set(rec) - _SLIDE_KEYS
     if unknown:
-        raise DeckError(f"{where}: unknown key(s) {sorted(unknown)}; allowed: {', '.join(sorted(_SLIDE_KEYS))}")
+        raise DeckError(f"{where}:未知的键 {sorted(unknown)};可用:{'、'.join(sorted(_SLIDE_KEYS))}",
+                        f"{where}: unknown key(s) {sorted(unknown)}; allowed: {', '.join(sorted(_SLIDE_KEYS))}")
     for key in ("id", "title_zh"):
         if not isinstance(rec.get(key), str) or not rec[key]:
-            raise DeckError(f"{where}: {key!r} is required (a non-empty string)")
+            raise DeckError(f"{where}:必须填写 {key!r}(非空文字)", f"{where}: {key!r} is required (a non-empty string)")
     layers = rec.get("layers")
     if not isinstance(layers, list) or not layers or not all(isinstance(x, str) for x in layers):
-        raise DeckError(f"{where}: 'layers' must be a non-empty list of catalog layer ids")
+        raise DeckError(f"{where}:layers 应为图层编号的非空列表", f"{where}: 'layers' must be a non-empty list of catalog layer ids")
     quotes = []
     for k, q in enumerate(rec.get("quote", []), start=1):
         if not isinstance(q, dict) or not isinstance(q.get("para"), int) or not isinstance(q.get("quote"), str):
-            raise DeckError(f"{where} quote #{k}: needs para = <plan line number> and quote = \"<the plan's words>\"")
+            raise DeckError(f"{where} 引文 #{k}:需要 para = <规划文本行号> 和 quote = \"<规划原文>\"",
+                            f"{where} quote #{k}: needs para = <plan line number> and quote = \"<the plan's words>\"")
         try:
             quotes.append(cite(plan, q["para"], q["quote"]))
         except PlanRefError as exc:
-            raise DeckError(f"{where} quote #{k}: {exc}") from exc
+            raise DeckError(f"{where} 引文 #{k}:{exc.message('zh')}", f"{where} quote #{k}: {exc.message('en')}") from exc
     return Slide(
         id=rec["id"], title_zh=rec["title_zh"], title_en=rec.get("title_en", ""),
         layers=tuple(layers), extent=_parse_extent(where, rec.get("extent", "district")),
@@ -171,7 +181,8 @@ def read_deck(deck_id: str = "default", path: Path | None = None, plan: Plan | N
     """Read a deck by id (``decks/<id>.toml``) or from ``path``; structure and quotes checked."""
     p = Path(path) if path else deck_path(deck_id)
     if not p.exists():
-        raise DeckError(f"deck file {p} not found; decks live in {get_settings().decks_dir} as <id>.toml")
+        raise DeckError(f"找不到演示文稿文件 {p}:演示文稿以 <id>.toml 存放在 {get_settings().decks_dir}",
+                        f"deck file {p} not found; decks live in {get_settings().decks_dir} as <id>.toml")
     return parse_deck(p.read_text(encoding="utf-8"), origin=p.name, plan=plan)
 
 
@@ -187,19 +198,22 @@ def validate_deck(deck: Deck, catalog: Catalog, data: dict[str, dict[str, Any]] 
     known = {lyr.id for lyr in catalog.layers}
     for lid in deck.base_layers:
         if lid not in known:
-            raise DeckError(f"{deck.origin} [deck]: base layer {lid!r} is not in the catalog (layers/*.toml)")
+            raise DeckError(f"{deck.origin} [deck]:底图层 {lid!r} 不在图层目录(layers/*.toml)中",
+                            f"{deck.origin} [deck]: base layer {lid!r} is not in the catalog (layers/*.toml)")
     for slide in deck.slides:
         where = f"{deck.origin} slide {slide.id!r}"
         for lid in slide.layers:
             if lid not in known:
-                raise DeckError(f"{where}: layer {lid!r} is not in the catalog (layers/*.toml); "
+                raise DeckError(f"{where}:图层 {lid!r} 不在图层目录(layers/*.toml)中;可用:{'、'.join(sorted(known))}",
+                                f"{where}: layer {lid!r} is not in the catalog (layers/*.toml); "
                                 f"use one of: {', '.join(sorted(known))}")
         if data is None:
             continue
         fids = {f["properties"]["id"] for lid in deck.visible(slide) if lid in data for f in data[lid]["features"]}
         for fid in slide.highlight:
             if fid not in fids:
-                raise DeckError(f"{where}: highlight {fid!r} is not a feature of the slide's layers "
+                raise DeckError(f"{where}:突出显示的 {fid!r} 不是本张幻灯片图层({'、'.join(sorted(deck.visible(slide)))})中的要素",
+                                f"{where}: highlight {fid!r} is not a feature of the slide's layers "
                                 f"({', '.join(sorted(deck.visible(slide)))})")
 
 
@@ -237,6 +251,6 @@ def slide_from_view(view: Any) -> Slide:
 def deck_from_views(views: list[Any], title_zh: str = "我的视图", title_en: str = "My views") -> Deck:
     """A deck whose slides are saved views, in their saved order."""
     if not views:
-        raise DeckError("no saved views yet: save the current map as a view first / 还没有保存的视图")
+        raise DeckError("还没有保存的视图:请先在视图页把当前地图保存为视图", "no saved views yet: save the current map as a view first")
     return Deck(id="views", title_zh=title_zh, title_en=title_en,
                 slides=tuple(slide_from_view(v) for v in views), origin="saved views")

@@ -84,9 +84,10 @@ class PrintSpec:
 def page_size_mm(paper: str, orientation: str) -> tuple[float, float]:
     """(width, height) of the page in millimetres."""
     if paper not in PAPER_MM:
-        raise ExportError(f"paper {paper!r} must be one of {', '.join(PAPER_MM)}")
+        raise ExportError(f"纸张 {paper!r} 应为 {'、'.join(PAPER_MM)} 之一", f"paper {paper!r} must be one of {', '.join(PAPER_MM)}")
     if orientation not in ORIENTATIONS:
-        raise ExportError(f"orientation {orientation!r} must be landscape or portrait")
+        raise ExportError(f"方向 {orientation!r} 应为 landscape(横向)或 portrait(纵向)",
+                          f"orientation {orientation!r} must be landscape or portrait")
     w, h = PAPER_MM[paper]
     return (float(h), float(w)) if orientation == "landscape" else (float(w), float(h))
 
@@ -119,7 +120,8 @@ def _visible_layers(catalog: Catalog, spec: PrintSpec, data: dict[str, dict[str,
     known = {lyr.id for lyr in catalog.layers}
     unknown = [lid for lid in spec.layers if lid not in known]
     if unknown:
-        raise ExportError(f"unknown layer(s) {', '.join(unknown)}: use catalog layer ids (layers/*.toml)")
+        raise ExportError(f"未知图层 {'、'.join(unknown)}:请使用图层目录(layers/*.toml)中的图层编号",
+                          f"unknown layer(s) {', '.join(unknown)}: use catalog layer ids (layers/*.toml)")
     return [lyr for lyr in catalog.layers if lyr.id in spec.layers and lyr.id in data]
 
 
@@ -233,7 +235,7 @@ def _draw_page(cv: Canvas, measure: PdfWriter, catalog: Catalog, data: dict[str,
 def _prepare(catalog: Catalog, data: dict[str, dict[str, Any]], spec: PrintSpec) -> tuple[float, float, dict[str, Box], Frame]:
     w, h = page_size_mm(spec.paper, spec.orientation)
     if not spec.layers:
-        raise ExportError("no visible layers to print: choose at least one layer")
+        raise ExportError("没有可打印的图层:请至少选择一个图层", "no visible layers to print: choose at least one layer")
     _visible_layers(catalog, spec, data)
     lay = _layout(w, h, spec.orientation, spec.paper)
     bounds = spec.bounds or bounds_of([data["district"]])
@@ -250,7 +252,7 @@ def export_print(catalog: Catalog, data: dict[str, dict[str, Any]], spec: PrintS
           "png" (the whole page at ``spec.dpi``).
     """
     if fmt not in ("pdf", "png"):
-        raise ExportError(f"format {fmt!r} must be pdf or png")
+        raise ExportError(f"格式 {fmt!r} 应为 pdf 或 png", f"format {fmt!r} must be pdf or png")
     w, h, lay, frame = _prepare(catalog, data, spec)
     k = lay["k"].x
     mb = lay["map"]

@@ -18,11 +18,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from lukou_geo.output.fonts import pdf_fonts
+from lukou_geo.output.sinks import cut_text, print_text
 
 PT_TO_MM = 25.4 / 72
 #: fpdf2 font families: the main font and the fallback for characters it lacks.
 FAMILY = "noto"
 FALLBACK = "notofull"
+#: A table cell holds at most this many lines; longer text is cut with a note (a row taller than the
+#: page is an error in fpdf2).
+MAX_CELL_LINES = 12
 
 Color = str | tuple[float, ...]
 
@@ -160,14 +164,30 @@ class PdfWriter:
         """Move down ``h`` mm (to the left margin)."""
         self.pdf.ln(h)
 
+    def fit(self, text: str, width: float, size: float, note: str = "…") -> str:
+        """``text`` cut (ending in ``note``) so that it fits ``width`` mm at ``size`` points."""
+        if self.width(text, size) <= width:
+            return text
+        lo, hi = 0, len(text)  # the longest prefix that fits with the note
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.width(text[:mid] + note, size) <= width:
+                lo = mid
+            else:
+                hi = mid - 1
+        return text[:lo] + note
+
     def line_of_text(self, h: float, text: str, size: float) -> None:
-        """One line of text across the page, then on to the next line."""
+        """One line of text across the page (cut with "…" when longer), then on to the next line."""
+        text = print_text(text)
         self._font_for(text)
         self.font(size)
+        text = self.fit(text, float(self.pdf.epw) - (float(self.pdf.get_x()) - self.left), size)
         self.pdf.cell(0, h, text, new_x="LMARGIN", new_y="NEXT")
 
     def paragraph(self, h: float, text: str, size: float | None = None) -> None:
         """Text wrapped to the right margin from the current position (line height ``h``)."""
+        text = print_text(text)
         self._font_for(text)
         if size is not None:
             self.font(size)
@@ -175,9 +195,16 @@ class PdfWriter:
 
     def table(self, rows: Sequence[Sequence[str]], widths: tuple[float, ...] | None = None, line_height: float = 4.5,
               heading_fill: tuple[int, int, int] = (236, 239, 241)) -> None:
-        """A table at the current position; the first row is the heading (shaded, repeated on new pages)."""
+        """A table at the current position; the first row is the heading (shaded, repeated on new pages).
+        A cell longer than :data:`MAX_CELL_LINES` lines of its column (counted in full-width characters)
+        is cut with a note."""
         from fpdf.fonts import FontFace
 
+        ncol = max((len(r) for r in rows), default=0)
+        props = widths if widths is not None and len(widths) == ncol else (1.0,) * ncol
+        em = float(self.pdf.font_size_pt) * PT_TO_MM
+        limits = [max(1, int(float(self.pdf.epw) * w / sum(props) / em - 0.5)) * MAX_CELL_LINES for w in props]
+        rows = [[cut_text(print_text(cell), limits[j]) for j, cell in enumerate(row)] for row in rows]
         for row in rows:
             for cell in row:
                 self._font_for(cell)
@@ -205,7 +232,7 @@ class PdfWriter:
     def text(self, x: float, y: float, s: str, size: float, color: str = "#212121", align: str = "left") -> None:
         """``s`` with the top of its line at ``y``; ``align`` = left, center or right of ``x``."""
         self.pdf.set_text_color(*rgb255(color))
-        runs = self._runs(s)
+        runs = self._runs(print_text(s))
         widths = []
         for fam, run in runs:
             self.pdf.set_font(fam, size=size)

@@ -10,10 +10,10 @@ from typing import Any
 
 import streamlit as st
 
-from lukou_geo.errors import DeckError, LukouError
+from lukou_geo.errors import DeckError, LukouError, ViewError
 from lukou_geo.meeting.deck import Deck, deck_from_views, list_decks, read_deck, validate_deck
 from lukou_geo.meeting.printing import PAPER_MM, PrintSpec, export_print
-from lukou_geo.meeting.views import ViewStore
+from lukou_geo.meeting.views import View, ViewStore
 from lukou_geo.settings import get_settings
 from lukou_geo.text import t
 from lukou_geo.ui import messages
@@ -41,7 +41,7 @@ def load_deck(deck_id: str) -> Deck:
 def deck_choices() -> list[str]:
     """The decks of the decks folder, and ``views`` when there are saved views; :class:`DeckError` if neither."""
     ids = list_decks()
-    if view_store().list():
+    if saved_views():
         ids.append("views")
     if not ids:
         folder = get_settings().decks_dir
@@ -53,6 +53,17 @@ def deck_choices() -> list[str]:
 def view_store() -> ViewStore:
     """The saved-views store (a new handle each time: it opens a connection per operation)."""
     return ViewStore()
+
+
+def saved_views() -> list[View]:
+    """The saved views, or none with a warning naming the file and the fix when the store cannot be read
+    (damaged, unreadable): the decks and the rest of the page still work."""
+    try:
+        return view_store().list()
+    except ViewError as exc:
+        lg = lang()
+        messages.warning(t("data.views_unavailable", lg, err=exc.message(lg)))
+        return []
 
 
 def print_controls(spec_of: Any, key: str) -> None:

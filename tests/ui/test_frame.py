@@ -169,4 +169,4 @@ def test_views_page_share_link_error_is_a_message_and_the_page_draws(data_dir):
     at2.query_params["view"] = "no-such-token"
     at2.run()
     assert not at2.exception
-    assert any(escape("no saved view") in w.value for w in at2.warning)
+    assert any(escape("没有视图") in w.value for w in at2.warning)

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from lukou_geo.output.sinks import cut_text
 from lukou_geo.sitecheck.check import SUMMARY_COLUMNS, ZONE_COLUMNS, CheckResult
 from lukou_geo.sitecheck.context import CheckContext
 from lukou_geo.sitecheck.report.tables import HONESTY_EN, HONESTY_ZH, MAX_DETAIL_PROJECTS, labelled, project_zones
@@ -114,7 +115,7 @@ def _extent(result: CheckResult, ctx: CheckContext, project_no: int | None) -> t
     geoms = to_metric(all_geoms[i : i + 1])
     ids = set(project_zones(result, project_no)["zone_id"])
     zone_idx = np.flatnonzero(ctx.zones["id"].isin(ids).to_numpy())
-    return geoms, f"{project_no}. {result.summary.iloc[i]['name']}", zone_idx, tuple(shapely.total_bounds(geoms))
+    return geoms, f"{project_no}. {cut_text(str(result.summary.iloc[i]['name']), 60, '…')}", zone_idx, tuple(shapely.total_bounds(geoms))
 
 
 def map_png(result: CheckResult, ctx: CheckContext, project_no: int | None = None,

@@ -1,6 +1,9 @@
 """The tables of a site-check result: XLSX, CSV and GeoJSON.
 
-Cells that a spreadsheet would run as a formula (``= + - @`` first) are written as text. The
+Text goes through the spreadsheet sinks of :mod:`lukou_geo.output.sinks`: control characters a
+worksheet cannot hold are replaced; a text a spreadsheet would run as a formula (``= + - @`` first,
+after spaces, or full-width) is an XLSX text cell with the quote prefix (shown as written) and, in
+CSV, led by an invisible WORD JOINER. The title and the sheet names too. The
 documents (HTML, PDF) are in :mod:`lukou_geo.sitecheck.report.document`.
 """
 
@@ -15,6 +18,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from lukou_geo.output.sinks import FORMULA_RE, ILLEGAL_RE, REPLACEMENT, csv_column, sheet_text, xlsx_cell
 from lukou_geo.sitecheck.check import SUMMARY_COLUMNS, ZONE_COLUMNS, CheckResult
 
 #: Reports show per-project detail (sheets, sections, map images) for at most this many projects.
@@ -27,13 +31,13 @@ HONESTY_EN = (
     "Note: most zones are schematic (drawn from the plan's words) and township zones approximate; none is a legal "
     "boundary. Verdicts are a first screening; the statutory spatial plan prevails."
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _safe_cell(v: Any) -> Any:
-    """A value safe to write into a spreadsheet cell (no formula injection)."""
-    if isinstance(v, str) and v.startswith(_FORMULA_START):
-        return "'" + v
+    """A value a worksheet can hold: text cleaned of illegal characters, NaN empty, numpy numbers plain.
+    (Formula-like text is made a text cell by :func:`_cells`.)"""
+    if isinstance(v, str):
+        return sheet_text(v)
     if isinstance(v, float) and np.isnan(v):
         return None
     if isinstance(v, (np.integer,)):
@@ -56,7 +60,8 @@ def project_zones(result: CheckResult, no: int) -> pd.DataFrame:
 
 
 def _safe_frame(df: pd.DataFrame) -> pd.DataFrame:
-    return df.map(_safe_cell) if len(df) else df
+    """``df`` for CSV: every text column through :func:`lukou_geo.output.sinks.csv_column`."""
+    return df.apply(csv_column) if len(df) else df
 
 
 def export_csv(result: CheckResult, path: str | Path, which: str = "summary") -> Path:
@@ -81,7 +86,7 @@ def export_geojson(result: CheckResult, path: str | Path) -> Path:
 
 def _sheet_name(no: int, name: str, used: set[str]) -> str:
     bad = "[]:*?/\\"
-    base = f"{no} " + "".join("_" if ch in bad else ch for ch in str(name))
+    base = f"{no} " + "".join("_" if ch in bad else ch for ch in sheet_text(str(name)))
     base = base[:31].strip("'") or str(no)
     out, k = base, 1
     while out in used:
@@ -92,53 +97,82 @@ def _sheet_name(no: int, name: str, used: set[str]) -> str:
 
 
 def export_xlsx(result: CheckResult, path: str | Path, title: str = "选址核查报告") -> Path:
-    """Workbook: 汇总 (summary), 分区明细 (every zone row), then one sheet per project (first 50)."""
+    """Workbook: 汇总 (summary), 分区明细 (every zone row), then one sheet per project (first 50).
+
+    Written in openpyxl's write-only mode (rows streamed to the file, not kept as cell objects)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
-    wb = Workbook()
+    wb = Workbook(write_only=True)
     bold, top = Font(bold=True), Alignment(wrap_text=True, vertical="top")  # one style object for many cells
-    ws = wb.active
-    ws.title = "汇总"
-    ws.append([title])
-    ws["A1"].font = Font(bold=True, size=14)
+    ws = wb.create_sheet("汇总")
+    ws.append(_cells(ws, [title], Font(bold=True, size=14)))
     ws.append([f"生成时间 {dt.datetime.now():%Y-%m-%d %H:%M};项目 {len(result.summary)} 个"])
     ws.append([HONESTY_ZH])
     ws.append([])
     _append_table(ws, labelled(result.summary, SUMMARY_COLUMNS))
+    if len(result.summary) > MAX_DETAIL_PROJECTS:
+        ws.append([])
+        ws.append([f"逐项工作表只列前 {MAX_DETAIL_PROJECTS} 个项目;全部分区明细见“分区明细”表"])
     _append_table(wb.create_sheet("分区明细"), labelled(result.zones, ZONE_COLUMNS))
     used = {"汇总", "分区明细"}
     for _, r in result.summary.head(MAX_DETAIL_PROJECTS).iterrows():
         sh = wb.create_sheet(_sheet_name(int(r["project_no"]), r["name"], used))
-        for key, (zh, _en) in SUMMARY_COLUMNS.items():
-            if key in r:
-                sh.append([zh, _safe_cell(r[key])])
-        sh.append([])
-        sh.append(["涉及的规划分区"])
-        sh.cell(sh.max_row, 1).font = bold
-        pz = labelled(project_zones(result, int(r["project_no"])), ZONE_COLUMNS).drop(columns=["序号", "项目名称"])
-        _append_table(sh, pz, bold_header=False)
         sh.column_dimensions["A"].width = 22
         sh.column_dimensions["B"].width = 60
-        for row in sh.iter_rows():
-            for c in row:
-                c.alignment = top
-    if len(result.summary) > MAX_DETAIL_PROJECTS:
-        ws.append([])
-        ws.append([f"逐项工作表只列前 {MAX_DETAIL_PROJECTS} 个项目;全部分区明细见“分区明细”表"])
+        for key, (zh, _en) in SUMMARY_COLUMNS.items():
+            if key in r:
+                sh.append(_cells(sh, [zh, r[key]], alignment=top))
+        sh.append([])
+        sh.append(_cells(sh, ["涉及的规划分区"], bold, top))
+        pz = labelled(project_zones(result, int(r["project_no"])), ZONE_COLUMNS).drop(columns=["序号", "项目名称"])
+        _append_table(sh, pz, bold_header=False, alignment=top)
     p = Path(path)
     wb.save(p)
     return p
 
 
-def _append_table(sheet: Any, df: pd.DataFrame, bold_header: bool = True) -> None:
-    """Append ``df`` to an openpyxl sheet: a header row of its columns, then its rows (cells made safe)."""
+def _cells(sheet: Any, values: list[Any], font: Any = None, alignment: Any = None) -> list[Any]:
+    """A row for a write-only sheet: values made safe (:func:`_safe_cell`); a formula-like text a text cell
+    shown as written (:func:`lukou_geo.output.sinks.xlsx_cell`); ``font`` and ``alignment`` on every cell."""
+    from openpyxl.cell import WriteOnlyCell
+
+    out = []
+    for v in values:
+        c = WriteOnlyCell(sheet)
+        xlsx_cell(c, _safe_cell(v))
+        if font is not None:
+            c.font = font
+        if alignment is not None:
+            c.alignment = alignment
+        out.append(c)
+    return out
+
+
+def _sheet_frame(df: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """``df`` with text cleaned of illegal characters and NaN empty (whole columns at once), and which rows
+    hold a formula-like text (those go cell by cell through :func:`_cells`)."""
+    out = df.astype(object).where(df.notna(), None)
+    special = np.zeros(len(df), dtype=bool)
+    for j, col in enumerate(df.columns):
+        if df[col].dtype != object and not pd.api.types.is_string_dtype(df[col]):
+            continue
+        values = out.iloc[:, j]
+        is_text = values.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+        if not is_text.any():
+            continue
+        text = values[is_text].str.replace(ILLEGAL_RE, REPLACEMENT, regex=True)
+        out.iloc[np.flatnonzero(is_text), j] = text.to_numpy(dtype=object)
+        special[np.flatnonzero(is_text)[text.str.contains(FORMULA_RE).to_numpy(dtype=bool)]] = True
+    return out, special
+
+
+def _append_table(sheet: Any, df: pd.DataFrame, bold_header: bool = True, alignment: Any = None) -> None:
+    """Append ``df`` to a write-only sheet: a header row of its columns, then its rows (cells made safe)."""
     from openpyxl.styles import Font
 
-    sheet.append(list(df.columns))
-    if bold_header:
-        bold = Font(bold=True)
-        for c in sheet[sheet.max_row]:
-            c.font = bold
-    for row in df.itertuples(index=False):
-        sheet.append([_safe_cell(v) for v in row])
+    sheet.append(_cells(sheet, list(df.columns), Font(bold=True) if bold_header else None, alignment))
+    frame, special = _sheet_frame(df)
+    for row, odd in zip(frame.itertuples(index=False, name=None), special, strict=True):
+        sheet.append(_cells(sheet, list(row), alignment=alignment) if odd or alignment is not None else
+                     [v.item() if isinstance(v, np.generic) else v for v in row])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import streamlit as st
@@ -59,7 +60,10 @@ def _store_target(lg: str) -> tuple[Any, Any] | None:
 
     lid, fid = st.query_params.get("lk_layer"), st.query_params.get("lk_fid")
     s = store()
-    if not lid or not fid or s is None or not fid.isdigit():
+    if not lid or not fid or s is None:
+        return None
+    if not re.fullmatch(r"[0-9]{1,18}", fid):  # str.isdigit() takes "²"; an id fits SQLite's integers
+        messages.warning(t("atlas.feature_missing", lg, fid=f"{lid}/{fid[:40]}"))
         return None
     feats = s.read_features(lid, fids=[int(fid)])
     if len(feats) == 0:

@@ -9,7 +9,7 @@ from lukou_geo.map import assets
 from lukou_geo.meeting.compare import build_compare, compare_html
 from lukou_geo.text import t
 from lukou_geo.ui.i18n import lang
-from lukou_geo.ui.meeting import load_deck, view_store
+from lukou_geo.ui.meeting import load_deck, saved_views
 from lukou_geo.ui.state import load_catalog, load_data
 
 HEIGHT = 680
@@ -21,7 +21,7 @@ def _choices(lg: str) -> dict[str, tuple[str, frozenset[str] | None]]:
     deck = load_deck("default")
     for i, s in enumerate(deck.slides):
         out[f"slide:{i}"] = (f"{t('meeting.deck', lg)} {i + 1}. {s.title(lg)}", deck.visible(s))
-    for v in view_store().list():
+    for v in saved_views():
         out[f"view:{v.id}"] = (f"{t('page.views', lg)}: {v.title}", frozenset(v.layers))
     out["custom"] = (t("meeting.custom", lg), None)
     return out

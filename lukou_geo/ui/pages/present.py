@@ -6,6 +6,8 @@ clicker works with no delay; the app's chrome is hidden with CSS in presentation
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -14,6 +16,7 @@ from lukou_geo.meeting.offline import export_deck_html
 from lukou_geo.meeting.present import build_deck_map
 from lukou_geo.meeting.printing import spec_for_slide
 from lukou_geo.text import t
+from lukou_geo.ui import messages
 from lukou_geo.ui.i18n import lang
 from lukou_geo.ui.meeting import deck_choices, load_deck, print_controls
 from lukou_geo.ui.state import load_catalog, load_data
@@ -29,6 +32,18 @@ iframe[title="streamlit_folium.st_folium"] { height: calc(100vh - 3.2rem) !impor
 MAP_HEIGHT = 860
 
 
+def _slide_param(n: int, lg: str) -> int:
+    """The first slide (0-based) a ``?slide=k`` link asks for (1-based); a value that is not a number
+    1–n is a warning and the deck starts at its first slide (``str.isdigit`` would take "²")."""
+    raw = st.query_params.get("slide")
+    if not raw:
+        return 0
+    if re.fullmatch(r"[0-9]{1,6}", raw) and 1 <= int(raw) <= n:
+        return int(raw) - 1
+    messages.warning(t("meeting.slide_param", lg, value=raw[:40], n=n))
+    return 0
+
+
 def render() -> None:
     """Draw the page."""
     lg = lang()
@@ -38,8 +53,7 @@ def render() -> None:
     deck_id = top[0].selectbox(t("meeting.deck", lg), choices, key="present_deck", label_visibility="collapsed",
                                format_func=lambda d: t("meeting.deck_views", lg) if d == "views" else d)
     deck = load_deck(deck_id)  # a bad deck is the frame's error box, below the deck choice
-    qp_slide = st.query_params.get("slide")
-    default_start = int(qp_slide) - 1 if qp_slide and qp_slide.isdigit() else 0
+    default_start = _slide_param(len(deck.slides), lg)
     start = top[1].number_input(t("meeting.start", lg), 1, len(deck.slides), min(max(default_start, 0), len(deck.slides) - 1) + 1,
                                 key="present_start", label_visibility="collapsed") - 1
     hide = top[2].toggle(t("meeting.hide_chrome", lg), value=True, key="present_hide")

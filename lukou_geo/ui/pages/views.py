@@ -38,12 +38,17 @@ def _restore(known: set[str], lg: str) -> None:
     params = st.query_params.to_dict()
     qkey = repr(sorted(params.items()))
     if st.session_state.get("views_q") == qkey:
+        # the link's warning stays while the link does (the map's first events rerun the page within seconds)
+        if st.session_state.get("views_link_error"):
+            messages.warning(st.session_state["views_link_error"])
         return
     st.session_state["views_q"] = qkey
+    st.session_state["views_link_error"] = None
     try:
-        view = from_query(params, known, view_store())
+        view = from_query(params, known, view_store() if params.get("view") else None)
     except ViewError as exc:
-        messages.warning(t("meeting.link_error", lg, err=exc.message(lg)))
+        st.session_state["views_link_error"] = t("meeting.link_error", lg, err=exc.message(lg))
+        messages.warning(st.session_state["views_link_error"])
         return
     if view is None:
         return

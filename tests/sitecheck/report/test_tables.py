@@ -18,7 +18,7 @@ def test_all_formats_written(checked, tmp_path: Path) -> None:
     fc = json.loads((tmp_path / "report.geojson").read_text(encoding="utf-8"))
     assert len(fc["features"]) == 3 and fc["features"][2]["properties"]["verdict"] == "符合"
     csv_text = (tmp_path / "report.csv").read_text(encoding="utf-8-sig")
-    assert "核查结论" in csv_text and "'=HYPERLINK" in csv_text  # formula neutralised
+    assert "核查结论" in csv_text and "\u2060=HYPERLINK" in csv_text  # formula neutralised, text as written
 
 
 def test_xlsx_summary_and_project_sheets(checked, tmp_path: Path) -> None:
@@ -29,7 +29,7 @@ def test_xlsx_summary_and_project_sheets(checked, tmp_path: Path) -> None:
     wb = load_workbook(tmp_path / "r.xlsx")
     assert wb.sheetnames[:2] == ["汇总", "分区明细"] and len(wb.sheetnames) == 5
     values = [c.value for row in wb["汇总"].iter_rows() for c in row]
-    assert "南洲厂房" in values and "'=HYPERLINK(\"http://x\")" in values
+    assert "南洲厂房" in values and "=HYPERLINK(\"http://x\")" in values  # shown as written, a text cell
     assert all(c.data_type != "f" for row in wb["汇总"].iter_rows() for c in row)  # no formula cells
     sheet3 = wb[wb.sheetnames[4]]
     text = " ".join(str(c.value) for row in sheet3.iter_rows() for c in row if c.value)
