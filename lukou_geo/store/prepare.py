@@ -19,7 +19,7 @@ from pyproj import CRS
 
 from lukou_geo.crs import to_lonlat, to_metric
 from lukou_geo.errors import InputError
-from lukou_geo.store import kinds
+from lukou_geo.store import formats, kinds
 from lukou_geo.store._sitecheck import CrsSpec, to_wgs84_geoms
 from lukou_geo.store.base import STANDARD_FIELDS, FieldInfo
 
@@ -228,7 +228,7 @@ def standard_fields(df: pd.DataFrame, kind: str, layer_name: str, file: str, not
 
 
 def drop_kml_boilerplate(df: pd.DataFrame, driver: str) -> pd.DataFrame:
-    if driver not in ("LIBKML", "KML"):
+    if not formats.has_boilerplate(driver):
         return df
     drop = [c for c in _KML_BOILERPLATE if c in df.columns and (df[c].isna() | df[c].isin([-1, 0, ""])).all()]
     return df.drop(columns=drop)
