@@ -24,10 +24,13 @@ from lukou_geo.errors import StoreError
 from lukou_geo.store.base import Progress
 
 TILE_ATTRIBUTES = ("lk_fid", "lk_code", "lk_code1")
-#: tippecanoe's options per geometry family: how low zooms keep under the 500 KB a tile may hold
+#: tippecanoe's options per geometry family: how low zooms keep under the 500 KB a tile may hold. Below the
+#: maximum zoom a tile has 1024 units a side (``-D10``, against 4096 at the maximum zoom): still 4 units a
+#: screen pixel. Measured on 60,000 synthetic parcels (tippecanoe's CPU time): z8–z15 39 s, z8–z15 with -D10
+#: 17 s, z10–z14 with -D10 14 s (fewer and cheaper retries of the densest tiles).
 TUNING: dict[str, tuple[str, ...]] = {
-    "polygon": ("--coalesce-densest-as-needed",),
-    "other": ("--drop-densest-as-needed",),
+    "polygon": ("-D10", "--coalesce-densest-as-needed"),
+    "other": ("-D10", "--drop-densest-as-needed"),
 }
 
 
