@@ -3,7 +3,7 @@
 ``current_store()`` returns one store per process (or None when none is configured):
 
 - ``LUKOU_STORE_FACTORY=module:callable`` names a function that returns a
-  :class:`~lukou_geo.store.base.Store` (the tests give the Streamlit server their in-memory store so);
+  :class:`~lukou_geo.store.base.Store` (the AppTests give the pages a GeoPackage store that records its calls so);
 - otherwise ``lukou_geo.store.open_store()`` (the GeoPackage or PostGIS backend chosen by
   ``LUKOU_STORE``), when the store package provides it.
 

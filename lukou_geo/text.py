@@ -5,7 +5,7 @@ its ``{placeholders}``. Namespaces: ``app`` (the frame), ``page`` (page titles),
 ``reader``, ``indicators``, ``check``, ``meeting`` (present, views, compare, print), ``verdict``
 (indicator verdicts), ``map`` (the rendered map: popups, legend, controls), ``deck`` (the slide
 controller), ``precision`` (the precision flags), ``tiles`` (the store's layers on the map), ``layers``
-(the 图层管理 page) and ``table`` (the attribute table page). Chinese first.
+(the 图层管理 page), ``table`` (the attribute table page) and ``formats`` (the store's layer formats). Chinese first.
 
 This module imports nothing (no Streamlit, folium or pandas), so every part of the package, the
 UI and the exports can read it. The UI's current language is :func:`lukou_geo.ui.i18n.lang`.
@@ -250,6 +250,33 @@ TEXT: dict[str, dict[str, str]] = {
     "tiles.imported": {"zh": "已导入图层", "en": "Imported layers"},
     "tiles.hectare": {"zh": "公顷", "en": "ha"},
     "tiles.mu": {"zh": "亩", "en": "mu"},
+    # formats (the store's layer formats: lukou_geo/store/formats.py)
+    "formats.in_filegdb": {"zh": "FileGDB(.gdb 文件夹或其 zip)", "en": "FileGDB (a .gdb folder, or zipped)"},
+    "formats.in_zip": {"zh": "zip 压缩包(FileGDB、Shapefile)", "en": "zip archive (FileGDB, shapefile)"},
+    "formats.in_shapefile": {"zh": "Shapefile(上传时把 .shp/.shx/.dbf/.prj/.cpg 打包为 zip)",
+                             "en": "shapefile (zip .shp/.shx/.dbf/.prj/.cpg together to upload)"},
+    "formats.in_gpkg": {"zh": "GeoPackage", "en": "GeoPackage"},
+    "formats.in_geojson": {"zh": "GeoJSON", "en": "GeoJSON"},
+    "formats.in_flatgeobuf": {"zh": "FlatGeobuf", "en": "FlatGeobuf"},
+    "formats.in_kml": {"zh": "KML", "en": "KML"},
+    "formats.in_kmz": {"zh": "KMZ", "en": "KMZ"},
+    "formats.out_shp": {"zh": "Shapefile(zip,GBK,含 .cpg)", "en": "shapefile (zipped, GBK, with .cpg)"},
+    "formats.out_gpkg": {"zh": "GeoPackage", "en": "GeoPackage"},
+    "formats.out_kml": {"zh": "KML", "en": "KML"},
+    "formats.out_dxf": {"zh": "DXF(CGCS2000 3度带第38带)", "en": "DXF (CGCS2000 GK zone 38)"},
+    "formats.out_bubiao": {"zh": "部标界址点坐标 TXT(GBK)", "en": "部标 boundary-point TXT (GBK)"},
+    "formats.unsupported": {"zh": "不支持的文件类型「{suffix}」", "en": "unsupported file type {suffix}"},
+    "formats.no_suffix": {"zh": "无扩展名", "en": "(none)"},
+    "formats.supported": {"zh": "支持 {formats}", "en": "use {formats}"},
+    "formats.check_complete": {"zh": "检查文件是否完整、格式是否受支持({formats})",
+                               "en": "check the file is complete and of a supported format ({formats})"},
+    "formats.archive_empty": {"zh": "压缩包中没有可导入的数据({suffixes})", "en": "no importable data in the archive ({suffixes})"},
+    "formats.archive_fix": {"zh": "打包 FileGDB 文件夹或 Shapefile 的全部文件", "en": "zip the FileGDB folder or all the shapefile's files"},
+    "formats.export_unsupported": {"zh": "不支持的导出格式「{fmt}」,可选:{choices}",
+                                   "en": "unsupported export format {fmt!r}; choose one of {choices}"},
+    "formats.export_folder": {"zh": "{out} 是文件夹:请给出文件名(例如 {example})", "en": "{out} is a folder: give a file name (e.g. {example})"},
+    "formats.export_polygons": {"zh": "{label} 只能导出面要素,所选要素中没有面", "en": "{label} holds polygons only; the selection has none"},
+    "formats.export_help": {"zh": "导出格式:{choices}", "en": "export format: {choices}"},
     # layers (the 图层管理 page)
     "layers.intro": {
         "zh": "导入的权威图层(三调地类图斑、永久基本农田、生态保护红线、城镇开发边界、用地用海、控规)保存在图层库中,"
@@ -338,6 +365,10 @@ TEXT: dict[str, dict[str, str]] = {
     "table.rows": {"zh": "第 {a}–{b} 行,共 {n} 行", "en": "Rows {a}–{b} of {n}"},
     "table.zoom_pick": {"zh": "要素号(lk_fid)", "en": "Feature (lk_fid)"},
     "table.zoom": {"zh": "在规划地图上定位", "en": "Show on the plan map"},
+    "table.export_head": {"zh": "导出所选要素", "en": "Export the selected features"},
+    "table.export_format": {"zh": "格式", "en": "Format"},
+    "table.export_go": {"zh": "生成导出文件({n} 个要素)", "en": "Make the export file ({n} features)"},
+    "table.export_download": {"zh": "下载 {file}", "en": "Download {file}"},
     # data page: the store's layers
     "data.store_head": {"zh": "已导入的权威图层", "en": "Imported authoritative layers"},
     # deck

@@ -2,8 +2,8 @@
 
 ``python tools/measure_store.py [--import-n 150000] [--query-n 300000] [--backends gpkg,postgis]``
 
-1. A synthetic DLTB of ``--import-n`` parcels (:mod:`lukou_geo.store.synthetic`: Voronoi cells
-   tiling the district, 20–40 vertices each, real DLTB fields) is written as a FileGDB in EPSG:4490.
+1. A synthetic DLTB of ``--import-n`` parcels (:func:`lukou_geo.build.synthetic.dltb`: a tessellation
+   of the district, 10–30 vertices each, real DLTB fields) is written as a FileGDB in EPSG:4490.
    Baseline: ``pyogrio.read_dataframe`` of it + ``to_file(GPKG)``. Then ``import_layer`` of the
    same file into a new GeoPackage store, with and without vector tiles (phase times from the
    progress callback).
@@ -26,10 +26,11 @@ import pyogrio
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from lukou_geo.build.synthetic import dltb
+from lukou_geo.build.synthetic_write import write_delivery
 from lukou_geo.store import open_store
 from lukou_geo.store.base import TableFilter
 from lukou_geo.store.importer import import_layer
-from lukou_geo.store.synthetic import synthetic_dltb, write_synthetic
 
 
 class Phases:
@@ -53,7 +54,7 @@ def ms(xs: list[float]) -> str:
 
 
 def measure_import(n: int, tmp: Path) -> None:
-    gdb = write_synthetic(synthetic_dltb(n, seed=1), tmp / "DLTB.gdb", crs="EPSG:4490")
+    gdb = write_delivery(dltb(n, seed=1), tmp / "DLTB.gdb", crs="EPSG:4490")
     t = time.perf_counter()
     gdf = pyogrio.read_dataframe(gdb)
     gdf.to_file(tmp / "plain.gpkg", driver="GPKG")
@@ -70,7 +71,7 @@ def measure_import(n: int, tmp: Path) -> None:
 def measure_queries(url: str, n: int, tmp: Path, rng: np.random.Generator) -> None:
     gdb = tmp / f"q{n}.gdb"
     if not gdb.exists():
-        write_synthetic(synthetic_dltb(n, seed=2), gdb, crs="EPSG:4490")
+        write_delivery(dltb(n, seed=2), gdb, crs="EPSG:4490")
     with open_store(url) as st:
         rep = import_layer(st, gdb, layer_id="dltb", user="measure", tiles=False)
         print(f"[{st.backend}] {rep.layer.features} parcels imported in {rep.seconds:.1f} s (no tiles)")

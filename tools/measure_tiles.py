@@ -4,8 +4,9 @@ Usage::
 
     python tools/measure_tiles.py [--parcels 150000] [--maxzoom 14] [--skip-inline]
 
-A synthetic (合成) 三调-like layer of N square parcels over the district is tiled by tippecanoe
-(z8–maxzoom) into the in-memory test store; a local uvicorn server serves the atlas map page
+A synthetic (合成) 三调 DLTB of N parcels tiling the district (:func:`lukou_geo.build.synthetic.dltb`) is
+written as a GeoPackage and imported (tiles and all) into a GeoPackage store in a temporary folder, the
+way a planner imports it; a local uvicorn server serves the atlas map page
 (catalog layers plus the store layer as vector tiles), the vendored files and the real ``/lk/`` routes.
 Chromium (network blocked) opens it at the district view. Printed:
 
@@ -21,9 +22,9 @@ Not a test and not a benchmark of ``benchmarks/``: a measurement for the report 
 from __future__ import annotations
 
 import argparse
-import math
 import socket
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -74,7 +75,6 @@ def _open(browser, url: str, ready: str, timeout_ms: int = 600_000) -> tuple[flo
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--parcels", type=int, default=150_000)
-    parser.add_argument("--maxzoom", type=int, default=14)
     parser.add_argument("--skip-inline", action="store_true", help="do not open the inline page in Chromium")
     args = parser.parse_args(argv)
 
@@ -85,24 +85,26 @@ def main(argv: list[str] | None = None) -> int:
     from starlette.routing import Mount, Route
     from starlette.staticfiles import StaticFiles
 
+    from lukou_geo.build.synthetic import dltb
+    from lukou_geo.build.synthetic_write import write_delivery
     from lukou_geo.catalog import read_catalog, validate_data
     from lukou_geo.map import assets
     from lukou_geo.map.elements.vector_tiles import layer_spec
     from lukou_geo.map.render import MapOptions, build_map
     from lukou_geo.map.server import routes
-    from tests.fakes.store import FakeStore, parcels
+    from lukou_geo.store.gpkg import GpkgStore
+    from lukou_geo.store.importer import import_layer
 
-    side = math.ceil(math.sqrt(args.parcels))
-    step = 0.34 / side
+    tmp = Path(tempfile.mkdtemp(prefix="lukou-measure-tiles-"))
     t = time.perf_counter()
-    gdf = parcels(side, side, origin=(112.97, 27.30), step=step).iloc[: args.parcels]
-    print(f"synthetic layer: {len(gdf):,} parcels, {step * 1e5:.0f} m squares ({time.perf_counter() - t:.1f} s)")
-    store = FakeStore()
-    t = time.perf_counter()
-    info = store.add("dltb_big", "合成三调 (synthetic)", "dltb", gdf, minzoom=8, maxzoom=args.maxzoom)
-    tiles = store._layers["dltb_big"][2]
-    print(f"tippecanoe z8–{args.maxzoom}: {len(tiles):,} tiles, {sum(map(len, tiles.values())) / 1e6:.1f} MB "
-          f"({time.perf_counter() - t:.1f} s)")
+    gdf = dltb(args.parcels).to_crs("EPSG:4326")
+    src = write_delivery(gdf, tmp / "DLTB_合成.gpkg", crs="EPSG:4490")
+    print(f"synthetic layer: {len(gdf):,} parcels ({time.perf_counter() - t:.1f} s)")
+    store = GpkgStore(tmp / "store.gpkg")
+    rep = import_layer(store, src, layer_id="dltb_big", title="合成三调 (synthetic)", kind="dltb", user="measure")
+    info = rep.layer
+    print(f"import with tiles z{info.tiles['minzoom']}–{info.tiles['maxzoom']}: {info.tiles['count']:,} tiles, "
+          f"{info.tiles['bytes'] / 1e6:.1f} MB ({rep.seconds:.1f} s)")
 
     catalog = read_catalog()
     data = validate_data(catalog)

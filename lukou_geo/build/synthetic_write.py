@@ -231,6 +231,37 @@ def write_sample(
     return write_layers(layers, folder, seed, vertices)
 
 
+def in_crs(gdf: gpd.GeoDataFrame, crs: str) -> gpd.GeoDataFrame:
+    """``gdf`` in ``crs``; EPSG:4526 (zone 38 with its prefix) by :func:`zone38_prefixed`, the rest through pyproj."""
+    from pyproj import CRS
+
+    return zone38_prefixed(gdf) if CRS.from_user_input(crs).to_epsg() == 4526 else gdf.to_crs(crs)
+
+
+def write_delivery(gdf: gpd.GeoDataFrame, out: str | Path, layer: str = "DLTB", crs: str = "EPSG:4490") -> Path:
+    """Write one synthetic layer as one delivery, in ``crs``, in the import format ``out``'s suffix names
+    (:mod:`lukou_geo.store.formats`): a FileGDB folder, a zipped GBK shapefile (with ``.cpg``), or any
+    single-file format GDAL writes (GeoPackage, GeoJSON, FlatGeobuf, KML). ``out`` is replaced."""
+    from lukou_geo.store import formats
+
+    out = Path(out)
+    fmt = formats.kind_of(out.suffix)
+    if fmt is None or fmt.id == "kmz":
+        raise formats.unsupported(out.name, out.suffix)
+    if out.is_dir():
+        shutil.rmtree(out)
+    out.unlink(missing_ok=True)
+    frame = in_crs(gdf, crs)
+    if fmt.folder:
+        pyogrio.write_dataframe(frame, out, layer=layer, driver="OpenFileGDB", promote_to_multi=True,
+                                layer_options={"DOCUMENTATION": f"{SJLY} {SJLY_EN}"})
+    elif fmt.archive:
+        _zip_shapefile(frame, out, layer, str(frame.crs), cpg=True)
+    else:
+        pyogrio.write_dataframe(frame, out, layer=layer)
+    return out
+
+
 def layer_counts(paths: dict[str, Path]) -> dict[str, int]:
     """Features per written layer, read back through GDAL (for the script's summary)."""
     out: dict[str, int] = {}

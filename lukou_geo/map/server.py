@@ -135,9 +135,13 @@ def _tile_response(request: Request, data: bytes | None, etag: str, content_type
         return Response(status_code=304, headers=headers)
     if not data:
         return Response(status_code=204, headers=headers)
-    if data[:2] == b"\x1f\x8b":  # stored gzipped (MBTiles vector tiles usually are)
-        headers["Content-Encoding"] = "gzip"
-    elif content_type == MVT_TYPE and "gzip" in request.headers.get("accept-encoding", "") and len(data) > 200:
+    accepts_gzip = "gzip" in request.headers.get("accept-encoding", "")
+    if data[:2] == b"\x1f\x8b":  # stored gzipped (MBTiles vector tiles usually are): as stored, or unpacked for a
+        if accepts_gzip:  # client that takes no gzip
+            headers["Content-Encoding"] = "gzip"
+        else:
+            data = gzip.decompress(data)
+    elif content_type == MVT_TYPE and accepts_gzip and len(data) > 200:
         data = gzip.compress(data, compresslevel=5)
         headers["Content-Encoding"] = "gzip"
     return Response(data, media_type=content_type, headers=headers)

@@ -36,7 +36,7 @@ from __future__ import annotations
 import abc
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -152,6 +152,19 @@ class TableFilter:
 ALL_FEATURES = TableFilter()
 
 Progress = Callable[[float, str], None]
+TileRow = tuple[int, int, int, bytes]
+
+
+def settle_tiles(info: LayerInfo, tiles: Any) -> tuple[LayerInfo, Iterable[TileRow]]:
+    """The tiles a backend writes, and ``info`` with their description.
+
+    ``tiles`` is either the rows ``(z, x, y, data)`` or a build still running beside the feature
+    write (an object with ``result() -> (rows, description)``, :class:`lukou_geo.store.tiles.TileBuild`):
+    the backend calls this after writing the features, so the two overlap."""
+    if hasattr(tiles, "result"):
+        rows, meta = tiles.result()
+        return replace(info, tiles=meta), rows
+    return info, tiles
 
 
 class Store(abc.ABC):
@@ -179,7 +192,8 @@ class Store(abc.ABC):
                     progress: Progress | None = None) -> LayerInfo:
         """Store a prepared layer (``features``: a GeoDataFrame in EPSG:4326 with the standard and
         original fields, ``lk_fid`` 1…n) and its vector tiles (z, x, y in the XYZ scheme, data as
-        ``info.tiles["encoding"]`` says); replaces a layer of the same id. Atomic: until it
+        ``info.tiles["encoding"]`` says; or a tile build still running, settled by :func:`settle_tiles`
+        once the features are written); replaces a layer of the same id. Atomic: until it
         returns, readers see the old layer (or none); a killed writer leaves the old layer.
         Returns the stored info: ``version`` (old + 1) and ``imported_at`` are the store's."""
 

@@ -14,8 +14,12 @@ import sys
 import time
 from typing import Any
 
-KIND_CHOICES = ("dltb", "yjjbnt", "stbhhx", "czkfbj", "ghydyh", "ghfq", "kg", "other")
-FORMAT_CHOICES = ("shp", "gpkg", "kml", "dxf", "bubiao")
+from lukou_geo.store import formats
+from lukou_geo.store.base import KINDS
+from lukou_geo.text import t
+
+KIND_CHOICES = tuple(KINDS)
+FORMAT_CHOICES = formats.export_ids()
 
 
 def _default_user() -> str:
@@ -26,7 +30,7 @@ def add_layers_parser(sub: Any) -> None:
     """Add ``layers`` and its subcommands to the main parser's subparsers."""
     layers = sub.add_parser("layers", help="图层存储:导入、列出、删除、导出 / the layer store: import, list, remove, export")
     lsub = layers.add_subparsers(dest="layers_cmd", required=True)
-    imp = lsub.add_parser("import", help="导入图层(FileGDB、Shapefile zip、GeoPackage、GeoJSON、KML/KMZ)/ import a layer")
+    imp = lsub.add_parser("import", help=f"导入图层({formats.describe('zh')})/ import a layer ({formats.describe('en')})")
     imp.add_argument("path", help="文件或 .gdb 文件夹 / the file or .gdb folder")
     imp.add_argument("--id", dest="layer_id", help="图层编号(小写字母、数字、_)/ layer id (default: from the layer name)")
     imp.add_argument("--title", help="图层名称 / the layer's title")
@@ -45,7 +49,9 @@ def add_layers_parser(sub: Any) -> None:
     rem.set_defaults(run=run_remove)
     exp = lsub.add_parser("export", help="导出图层 / export a layer")
     exp.add_argument("layer_id")
-    exp.add_argument("--format", required=True, choices=FORMAT_CHOICES)
+    exp.add_argument("--format", required=True, choices=FORMAT_CHOICES,
+                     help=" / ".join(t("formats.export_help", lg, choices=("、" if lg == "zh" else ", ").join(
+                         f"{f.id} = {f.label(lg)}" for f in formats.EXPORT_FORMATS)) for lg in ("zh", "en")))
     exp.add_argument("--out", required=True, help="输出文件 / output file")
     exp.add_argument("--where", action="append", default=[], metavar="EXPR",
                      help="筛选(可重复):字段=值、lk_code^=前缀、text=文字、bbox=经,纬,经,纬、fid=1,2,3 / filter (repeatable)")

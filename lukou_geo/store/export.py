@@ -1,6 +1,6 @@
 """Data out: a stored layer (or a selection of it), or any GeoDataFrame such as a red line, as a file.
 
-Formats (:data:`EXPORT_FORMATS`):
+Formats (declared in :data:`lukou_geo.store.formats.EXPORT_FORMATS`, which the CLI and the pages read):
 
 ``shp``     zipped shapefile, GBK ``.dbf`` with its ``.cpg``; field names cut to the 10 bytes a
             ``.dbf`` allows (whole characters), the full names listed in ``字段对照.csv`` inside
@@ -33,11 +33,10 @@ import shapely
 
 from lukou_geo.crs import to_metric
 from lukou_geo.errors import ExportError
+from lukou_geo.store import formats
 from lukou_geo.store.base import Store, TableFilter
+from lukou_geo.text import t
 
-EXPORT_FORMATS: dict[str, str] = {
-    "shp": ".zip", "gpkg": ".gpkg", "kml": ".kml", "dxf": ".dxf", "bubiao": ".txt",
-}
 #: Standard fields whose names pass the 10 characters of a .dbf, shortened once for all.
 SHP_NAMES = {"lk_ref_name": "lk_refname", "lk_repaired": "lk_repair"}
 BUBIAO_ZONE = 38
@@ -54,27 +53,34 @@ def export_layer(store: Store, layer_id: str, fmt: str, out: str | Path, *, fids
     return export_frame(gdf, fmt, out, name=layer_id, crs=crs, title=info.title)
 
 
-def _check(fmt: str, out: Path) -> Path:
-    if fmt not in EXPORT_FORMATS:
-        raise ExportError(f"不支持的导出格式「{fmt}」,可选:{'、'.join(EXPORT_FORMATS)}",
-                          f"unsupported export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
+def _check(fmt: str, out: Path) -> formats.ExportFormat:
+    spec = formats.export_format(fmt)
+    if spec is None:
+        ids = formats.export_ids()
+        raise ExportError(t("formats.export_unsupported", "zh", fmt=fmt, choices="、".join(ids)),
+                          t("formats.export_unsupported", "en", fmt=fmt, choices=", ".join(ids)))
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.is_dir():
-        raise ExportError(f"{out} 是文件夹:请给出文件名(例如 {out / ('layer' + EXPORT_FORMATS[fmt])})",
-                          f"{out} is a folder: give a file name")
+        example = out / ("layer" + spec.suffix)
+        raise ExportError(t("formats.export_folder", "zh", out=out, example=example),
+                          t("formats.export_folder", "en", out=out, example=example))
     if out.exists():
         out.unlink()
-    return out
+    return spec
 
 
 def export_frame(gdf: gpd.GeoDataFrame, fmt: str, out: str | Path, *, name: str = "layer", crs: str | None = None,
                  title: str = "") -> Path:
     """Write ``gdf`` (any CRS; EPSG:4326 assumed when it has none) as ``fmt`` to ``out``; returns ``out``."""
-    out = _check(fmt, Path(out))
+    out = Path(out)
+    spec = _check(fmt, out)
     frame = gdf if gdf.crs is not None else gdf.set_crs("EPSG:4326")
+    if spec.polygons_only and not frame.geom_type.isin(["Polygon", "MultiPolygon"]).any():
+        raise ExportError(t("formats.export_polygons", "zh", label=spec.label("zh")),
+                          t("formats.export_polygons", "en", label=spec.label("en")))
     if fmt == "bubiao":
         return write_bubiao(frame, out, title=title or name)
-    target = "EPSG:4326" if fmt == "kml" else (crs or ("EPSG:4526" if fmt == "dxf" else "EPSG:4326"))
+    target = "EPSG:4326" if fmt == "kml" else (crs or spec.default_crs)
     frame = to_target(frame, target)
     if fmt == "shp":
         return _write_shp(frame, out, name)
@@ -187,7 +193,9 @@ def bubiao_text(gdf: gpd.GeoDataFrame, title: str = "", unit: str = "") -> str:
     """The 部标 TXT of the polygons of ``gdf`` (any CRS)."""
     polys = gdf[gdf.geom_type.isin(["Polygon", "MultiPolygon"])]
     if not len(polys):
-        raise ExportError("部标坐标 TXT 只能导出面要素,所选要素中没有面", "the 部标 TXT holds polygons only; the selection has none")
+        label = formats.export_format("bubiao")
+        raise ExportError(t("formats.export_polygons", "zh", label=label.label("zh") if label else "部标 TXT"),
+                          t("formats.export_polygons", "en", label=label.label("en") if label else "部标 TXT"))
     gk = to_target(polys, "EPSG:4547")
     areas_ha = shapely.area(to_metric(to_target(polys, "EPSG:4326").geometry.values)) / 10_000
     head = ["[属性描述]", "格式版本号=1.01版本", f"数据产生单位={_clean_text(unit) or '渌口规划一张图'}",

@@ -44,9 +44,8 @@ import shapely
 from lukou_geo.errors import StoreError
 from lukou_geo.store import _sql
 from lukou_geo.store._sql import SQLITE, quote
-from lukou_geo.store.base import ALL_FEATURES, LayerInfo, Progress, Store, TableFilter
+from lukou_geo.store.base import ALL_FEATURES, LayerInfo, Progress, Store, TableFilter, settle_tiles
 
-_BATCH = 50_000
 _PATH_LOCKS: dict[str, threading.RLock] = {}
 _PATH_LOCKS_GUARD = threading.Lock()
 
@@ -269,6 +268,7 @@ class GpkgStore(Store):
             with self._tx() as con:
                 con.execute(f"CREATE INDEX {quote(table + '_fid')} ON {quote(table)} (lk_fid)")  # narrow: pages skip rows on it
                 con.execute(f"CREATE INDEX {quote(table + '_std')} ON {quote(table)} ({', '.join(_sql.STD_INDEX)})")
+            info, tiles = settle_tiles(info, tiles)
             stored = replace(info, version=version, imported_at=_sql.now_iso(), imported_by=user)
             say(0.95, "写入瓦片与目录 / writing tiles and the catalogue")
             with self._tx() as con:
@@ -291,13 +291,13 @@ class GpkgStore(Store):
         if geometry == "point" and any(t == "MultiPoint" for t in gdf.geom_type.unique()):
             gtype = "MultiPoint"
         try:
-            for start in range(0, max(n, 1), _BATCH):
-                part = gdf.iloc[start:start + _BATCH]
-                opts: dict[str, Any] = {"append": start > 0, "promote_to_multi": gtype.startswith("Multi")}
-                if start == 0:
-                    opts.update(layer_options={"FID": "lk_fid", "GEOMETRY_NAME": "geom", "SPATIAL_INDEX": "YES"}, geometry_type=gtype)
-                pyogrio.write_dataframe(part, self.path, layer=table, driver="GPKG", use_arrow=True, **opts)
-                say(0.6 + 0.33 * min(start + _BATCH, n) / max(n, 1), f"写入要素 / writing features {min(start + _BATCH, n)}/{n}")
+            # one write: GDAL fills the R-tree in bulk when the layer is closed (appending batches would
+            # update it row by row through its triggers)
+            say(0.6, f"写入要素 / writing features {n}")
+            pyogrio.write_dataframe(gdf, self.path, layer=table, driver="GPKG", use_arrow=True, geometry_type=gtype,
+                                    promote_to_multi=gtype.startswith("Multi"),
+                                    layer_options={"FID": "lk_fid", "GEOMETRY_NAME": "geom", "SPATIAL_INDEX": "YES"})
+            say(0.9, f"写入要素 / writing features {n}/{n}")
         except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.FieldError, ValueError) as exc:
             raise StoreError(
                 f"写入图层存储 {self.path} 失败({exc}):存储未改变;检查磁盘空间与权限后重试",

@@ -10,10 +10,12 @@ store, so a failure anywhere (a bad file, a kill) leaves it as it was.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -28,7 +30,7 @@ from lukou_geo.store._sitecheck import parse_crs
 from lukou_geo.store._sql import check_layer_id, check_user
 from lukou_geo.store.base import KINDS, STANDARD_FIELDS, FieldInfo, ImportReport, LayerInfo, Progress, Store
 from lukou_geo.store.source import Source, open_source
-from lukou_geo.store.tiles import build_tiles
+from lukou_geo.store.tiles import start_tiles
 
 
 def _say(progress: Progress | None) -> Progress:
@@ -137,19 +139,13 @@ def import_layer(store: Store, path: str | Path, *, layer_id: str | None = None,
         gdf, counts, notes = _frame(src, raw, the_kind, spec, say)
         lid = layer_id or _default_id(src, the_kind)
         check_layer_id(lid)
-        tile_meta: dict = {}
-        tile_rows: list = []
-        if tiles and len(gdf):
-            with tempfile.TemporaryDirectory(prefix="lukou-tiles-") as tmp:
-                tile_rows, tile_meta = build_tiles(gdf, lid, kinds.TILE_ZOOMS.get(the_kind, kinds.TILE_ZOOMS["other"]),
-                                                   counts["family"], Path(tmp), say)
         years = gdf["lk_year"].dropna()
         info = LayerInfo(
             id=lid, title=title or _default_title(src, the_kind), kind=the_kind, geometry=counts["family"], features=len(gdf),
             bounds=tuple(float(v) for v in gdf.total_bounds), source_file=src.file, sha256=src.sha256,
             source_crs=counts["source_crs"], encoding=src.encoding, sublayer=src.sublayer, imported_at="",
             imported_by=user, version=0, fields=counts["fields"], data_year=int(years.mode().iloc[0]) if len(years) else None,
-            repaired=counts["repaired"], dropped=counts["dropped"], outside=counts["outside"], tiles=tile_meta,
+            repaired=counts["repaired"], dropped=counts["dropped"], outside=counts["outside"], tiles={},
         )
         if counts["dropped"]:
             notes.append(f"{src.file}:{counts['dropped']} 个要素几何为空或无法修复,未导入 / {counts['dropped']} empty or "
@@ -157,6 +153,13 @@ def import_layer(store: Store, path: str | Path, *, layer_id: str | None = None,
         if counts["outside"]:
             notes.append(f"{src.file}:{counts['outside']} 个要素在渌口区界 {prepare.OUTSIDE_TOLERANCE_M / 1000:g} 公里以外(已导入)/ "
                          f"{counts['outside']} features lie beyond {prepare.OUTSIDE_TOLERANCE_M / 1000:g} km of the district (imported)")
-        stored = store.write_layer(info, gdf, tile_rows, say)
+        with contextlib.ExitStack() as stack:
+            pending: Any = ()
+            if tiles and len(gdf):  # tippecanoe builds the tiles in its own process while the store writes the features
+                tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="lukou-tiles-")))
+                say(0.34, "准备矢量瓦片 / preparing the vector tiles")
+                pending = stack.enter_context(start_tiles(gdf, lid, kinds.TILE_ZOOMS.get(the_kind, kinds.TILE_ZOOMS["other"]),
+                                                          counts["family"], tmp, say))
+            stored = store.write_layer(info, gdf, pending, say)
     return ImportReport(layer=stored, read=counts["read"], repaired=counts["repaired"], dropped=counts["dropped"],
                         outside=counts["outside"], notes=tuple(notes), seconds=time.perf_counter() - t0)

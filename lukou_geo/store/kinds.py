@@ -64,9 +64,11 @@ FIELD_MAP: dict[str, dict[str, tuple[str, ...]]] = {
 }
 NUMERIC_FIELDS = ("lk_tbmj", "lk_kcxs", "lk_kcmj", "lk_tbdlmj")
 
-#: Tile zoom range per kind (parcels from z8; zones, being few and large, from z6).
+#: Tile zoom range per kind. Parcels from z10 (the district view; the map scales z10 tiles down to z8) to z14
+#: (0.5 m per tile unit: the map over-zooms them beyond), as tippecanoe's time grows with every zoom level;
+#: zones, being few and large, from z6.
 TILE_ZOOMS: dict[str, tuple[int, int]] = {
-    "dltb": (8, 15), "yjjbnt": (8, 15), "ghydyh": (8, 15), "kg": (10, 16),
+    "dltb": (10, 14), "yjjbnt": (10, 14), "ghydyh": (10, 14), "kg": (10, 16),
     "stbhhx": (6, 14), "czkfbj": (6, 14), "ghfq": (6, 14), "other": (6, 15),
 }
 

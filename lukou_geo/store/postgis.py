@@ -28,7 +28,7 @@ import shapely
 from lukou_geo.errors import StoreError
 from lukou_geo.store import _sql
 from lukou_geo.store._sql import POSTGRES
-from lukou_geo.store.base import ALL_FEATURES, LayerInfo, Progress, Store, TableFilter
+from lukou_geo.store.base import ALL_FEATURES, LayerInfo, Progress, Store, TableFilter, settle_tiles
 
 _MIGRATE_LOCK = 0x4C4B0001  # advisory lock keys ("LK")
 _CATALOGUE_LOCK = 0x4C4B0002
@@ -208,6 +208,7 @@ class PostgisStore(Store):
                 std = ", ".join('lk_code COLLATE "C"' if c == "lk_code" else c for c in _sql.STD_INDEX)
                 cur.execute(f"CREATE INDEX ON {q(table)} ({std})")
                 cur.execute(f"ANALYZE {q(table)}")
+                info, tiles = settle_tiles(info, tiles)
                 say(0.95, "写入瓦片与目录 / writing tiles and the catalogue")
                 with cur.copy("COPY lk_tiles (tileset, z, x, y, data) FROM STDIN") as cp:
                     for z, x, y, data in tiles:

@@ -19,7 +19,7 @@ from pyproj import CRS
 
 from lukou_geo.crs import to_lonlat, to_metric
 from lukou_geo.errors import InputError
-from lukou_geo.store import kinds
+from lukou_geo.store import formats, kinds
 from lukou_geo.store._sitecheck import CrsSpec, to_wgs84_geoms
 from lukou_geo.store.base import STANDARD_FIELDS, FieldInfo
 
@@ -69,7 +69,9 @@ def _only(geoms: np.ndarray, fam: str) -> np.ndarray:
 
 def clean(geoms: np.ndarray, file: str) -> Cleaned:
     """Drop empty geometries and those of another kind; repair invalid ones with ``make_valid``."""
-    g = np.asarray(shapely.force_2d(geoms), dtype=object)
+    g = np.asarray(geoms, dtype=object)
+    if shapely.has_z(g).any():
+        g = np.asarray(shapely.force_2d(g), dtype=object)
     notes: list[str] = []
     fam = family_of(g, file)
     g = _only(g, fam)
@@ -196,7 +198,7 @@ def _safe_names(columns: list[str]) -> dict[str, str]:
 def _strings(s: pd.Series) -> pd.Series:
     """Text as ``str`` or ``None`` in an object column (one type per column for GDAL and COPY)."""
     arr = s.to_numpy(dtype=object, na_value=None)
-    if not all(v is None or type(v) is str for v in arr):
+    if pd.api.types.infer_dtype(arr, skipna=True) not in ("string", "empty"):  # C speed; the loop only for mixed columns
         arr = np.array([None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v) for v in arr], dtype=object)
     return pd.Series(arr, index=s.index, dtype=object)
 
@@ -228,7 +230,7 @@ def standard_fields(df: pd.DataFrame, kind: str, layer_name: str, file: str, not
 
 
 def drop_kml_boilerplate(df: pd.DataFrame, driver: str) -> pd.DataFrame:
-    if driver not in ("LIBKML", "KML"):
+    if not formats.has_boilerplate(driver):
         return df
     drop = [c for c in _KML_BOILERPLATE if c in df.columns and (df[c].isna() | df[c].isin([-1, 0, ""])).all()]
     return df.drop(columns=drop)

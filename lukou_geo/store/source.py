@@ -1,7 +1,8 @@
 """Opening a delivered file for import: which dataset and layer, its encoding, its hash.
 
-Formats: FileGDB (a ``.gdb`` folder, or zipped), zipped shapefiles (GBK or UTF-8 ``.dbf``, with or
-without ``.cpg``), a ``.shp`` with its siblings, GeoPackage, GeoJSON, KML and KMZ, FlatGeobuf.
+Formats (declared once, in :mod:`.formats`): FileGDB (a ``.gdb`` folder, or zipped), zipped
+shapefiles (GBK or UTF-8 ``.dbf``, with or without ``.cpg``), a ``.shp`` with its siblings,
+GeoPackage, GeoJSON, KML and KMZ, FlatGeobuf.
 Archives are checked (paths, entry count, declared and real expanded size) before anything is
 written and extracted into a temporary folder that goes when the import ends.
 
@@ -26,9 +27,9 @@ import pyogrio
 
 from lukou_geo.errors import InputError
 from lukou_geo.settings import Settings, get_settings
+from lukou_geo.store import formats
+from lukou_geo.text import t
 
-SUFFIXES = (".gdb", ".zip", ".shp", ".gpkg", ".geojson", ".json", ".kml", ".kmz", ".fgb")
-_DATA_SUFFIXES = (".shp", ".gpkg", ".geojson", ".json", ".kml", ".fgb")
 _CPG = {"936": "GBK", "cp936": "GBK", "gbk": "GBK", "gb2312": "GBK", "gb18030": "GB18030", "65001": "UTF-8",
         "utf-8": "UTF-8", "utf8": "UTF-8", "ansi 936": "GBK"}
 
@@ -141,8 +142,9 @@ def extract(archive: Path, file: str, dest: Path, s: Settings) -> None:
 
 def _datasets(folder: Path) -> list[Path]:
     """The datasets inside an extracted archive: ``.gdb`` folders, then data files outside them."""
-    gdbs = sorted(p for p in folder.rglob("*.gdb") if p.is_dir() and "__MACOSX" not in p.parts)
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in _DATA_SUFFIXES
+    folders, data = formats.folder_suffixes(), formats.data_suffixes()
+    gdbs = sorted(p for p in folder.rglob("*") if p.is_dir() and p.suffix.lower() in folders and "__MACOSX" not in p.parts)
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in data
                    and "__MACOSX" not in p.parts and not any(g in p.parents for g in gdbs))
     if not gdbs and not files:
         for parent in sorted({p.parent for p in folder.rglob("*.gdbtable")}):  # a FileGDB zipped without its folder:
@@ -162,8 +164,8 @@ def _candidates(datasets: list[Path], file: str) -> list[Candidate]:
             layers = pyogrio.list_layers(ds)
         except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
             raise InputError(file, f"{ds.name} 无法读取({_short(exc)})", f"{ds.name} cannot be read ({_short(exc)})",
-                             "检查文件是否完整、格式是否正确(FileGDB、Shapefile、GeoPackage、GeoJSON、KML)",
-                             "check the file is complete and of a supported format") from exc
+                             t("formats.check_complete", "zh", formats=formats.describe("zh")),
+                             t("formats.check_complete", "en", formats=formats.describe("en"))) from exc
         for name, gtype in layers:
             if gtype is None:
                 continue  # attribute tables (a FileGDB's, a GeoPackage's) are no layers to map
@@ -228,26 +230,25 @@ def dbf_encoding(shp: Path, file: str) -> tuple[str, str]:
 def _resolve(path: Path, file: str, tmp: Path, s: Settings) -> list[Path]:
     suffix = path.suffix.lower()
     if path.is_dir():
-        if suffix == ".gdb" or list(path.glob("*.gdbtable")):
+        if suffix in formats.folder_suffixes() or list(path.glob("*.gdbtable")):
             return [path]
         raise InputError(file, "是一个文件夹,但不是 FileGDB(.gdb)", "is a folder but not a FileGDB (.gdb)",
                          "选择 .gdb 文件夹,或把文件打包为 zip", "choose a .gdb folder or zip the files")
-    if suffix in (".zip", ".kmz"):
+    if suffix in formats.archive_suffixes():
         extract(path, file, tmp, s)
         found = _datasets(tmp)
         if not found and list(tmp.rglob("*.dbf")):
             raise InputError(file, "压缩包中的 Shapefile 缺少 .shp", "the shapefile in the archive lacks its .shp",
                              "把 .shp、.shx、.dbf、.prj 一起打包", "zip .shp, .shx, .dbf and .prj together")
         if not found:
-            raise InputError(file, "压缩包中没有可导入的数据(.gdb、.shp、.gpkg、.geojson、.kml)",
-                             "no importable data in the archive (.gdb, .shp, .gpkg, .geojson, .kml)",
-                             "打包 FileGDB 文件夹或 Shapefile 的全部文件", "zip the FileGDB folder or all the shapefile's files")
+            inside = "、".join(formats.folder_suffixes() + formats.data_suffixes())
+            raise InputError(file, t("formats.archive_empty", "zh", suffixes=inside),
+                             t("formats.archive_empty", "en", suffixes=inside.replace("、", ", ")),
+                             t("formats.archive_fix", "zh"), t("formats.archive_fix", "en"))
         return found
-    if suffix in _DATA_SUFFIXES:
+    if suffix in formats.data_suffixes():
         return [path]
-    raise InputError(file, f"不支持的文件类型「{suffix or '无扩展名'}」", f"unsupported file type {suffix or '(none)'!r}",
-                     "支持 FileGDB(.gdb 或 zip)、zip 打包的 Shapefile、GeoPackage、GeoJSON、KML/KMZ",
-                     "use a FileGDB (.gdb or zipped), a zipped shapefile, GeoPackage, GeoJSON or KML/KMZ")
+    raise formats.unsupported(file, suffix)
 
 
 @contextlib.contextmanager
@@ -281,7 +282,8 @@ def _source(p: Path, file: str, digest: str, cand: Candidate, encoding: str | No
                          f"layer {cand.layer} has {n} features, over the limit of {s.store_max_features}",
                          "拆分图层,或调高 LUKOU_STORE_MAX_FEATURES", "split the layer, or raise LUKOU_STORE_MAX_FEATURES")
     driver = str(info.get("driver") or "")
-    if driver == "ESRI Shapefile":
+    fmt = formats.by_driver(driver)
+    if fmt is not None and fmt.id == "shapefile":
         enc, note = dbf_encoding(cand.dataset, file)
         if encoding:
             enc, note = encoding.upper(), f"{file}:按指定编码 {encoding} 读取 / read as {encoding} (as chosen)"
@@ -293,5 +295,5 @@ def _source(p: Path, file: str, digest: str, cand: Candidate, encoding: str | No
             notes.append(f"{file}:{driver} 文件的文字总是 UTF-8,忽略 --encoding {encoding} / {driver} text is UTF-8: --encoding ignored")
     own_name = cand.layer.lower() in (p.stem.lower(), cand.dataset.stem.lower())
     return Source(file=file, path=p, sha256=digest, dataset=cand.dataset, layer=cand.layer,
-                  sublayer="" if own_name and driver != "OpenFileGDB" else cand.layer, driver=driver,
+                  sublayer="" if own_name and not (fmt is not None and fmt.folder) else cand.layer, driver=driver,
                   encoding=enc, read_encoding=read_enc, features=n, notes=notes)

@@ -226,9 +226,13 @@ def app_url() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def store_app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """app.py again, with the in-memory layer store of ``tests.fakes.store.demo_store`` and an empty data dir."""
+    """app.py again, with a GeoPackage store of the synthetic demo layers (``tests.demo_store``, imported by the
+    importer) and an empty data dir."""
+    from tests.demo_store import demo_store_path
+
     data_dir = tmp_path_factory.mktemp("store-app-var")
-    proc, url, fh = _start_app({"LUKOU_STORE_FACTORY": "tests.fakes.store:demo_store", "LUKOU_DATA_DIR": str(data_dir),
+    path = demo_store_path(tmp_path_factory.mktemp("store-app-store"))
+    proc, url, fh = _start_app({"LUKOU_STORE": str(path), "LUKOU_DATA_DIR": str(data_dir),
                                 "LUKOU_USER": "测试管理员"}, "streamlit_store.log")
     try:
         _wait_healthy(url, proc)

@@ -1,8 +1,8 @@
-"""The atlas app (``streamlit run app.py``) with the in-memory layer store, in Chromium, network blocked.
+"""The atlas app (``streamlit run app.py``) with a GeoPackage layer store, in Chromium, network blocked.
 
-The Streamlit server runs app.py as ``make run`` does, with ``LUKOU_STORE_FACTORY`` naming the fake store
-(``tests.fakes.store.demo_store``): the map in the st_folium iframe fetches the real ``/lk/`` routes of
-that server.
+The Streamlit server runs app.py as ``make run`` does, with ``LUKOU_STORE`` naming a GeoPackage store of the
+synthetic demo layers (:mod:`tests.demo_store`, imported by the importer): the map in the st_folium iframe
+fetches the real ``/lk/`` routes of that server.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from PIL import Image
 from lukou_geo import classes
 from tests.browser.conftest import FRAME
 from tests.browser.test_app_browser import shot
-from tests.fakes.store import DEMO_CODES, DEMO_ORIGIN, DEMO_STEP
+from tests.demo_store import DEMO_CODES, DEMO_ORIGIN, DEMO_STEP
 
 X0, Y0 = DEMO_ORIGIN
 

@@ -1,7 +1,7 @@
 """The store's layers as vector tiles in Chromium (every outside request blocked), outside Streamlit.
 
 A uvicorn server on 127.0.0.1 serves the atlas map page, the vendored files and the real ``/lk/``
-routes over the in-memory store (real MVT tiles from tippecanoe). The tests read back what the
+routes over a GeoPackage store of the synthetic demo layers (imported, tiles built by tippecanoe). The tests read back what the
 browser drew: canvas pixels, screenshot pixels, the legend, the identify popup, the cursor read-out.
 """
 
@@ -27,7 +27,7 @@ from lukou_geo.map import assets
 from lukou_geo.map.elements.vector_tiles import layer_spec
 from lukou_geo.map.render import MapOptions, build_map
 from lukou_geo.map.server import routes
-from tests.fakes.store import DEMO_CODES, DEMO_ORIGIN, DEMO_STEP, FakeStore, parcels, redline
+from tests.demo_store import DEMO_CODES, DEMO_ORIGIN, DEMO_STEP, RecordingStore, demo_store_path
 
 HOSTILE = '<img src=x onerror="window.__pwned=1">'
 X0, Y0 = DEMO_ORIGIN
@@ -43,16 +43,13 @@ def parcel_code(i: int, j: int) -> str:
 
 
 @pytest.fixture(scope="module")
-def store() -> FakeStore:
-    s = FakeStore()
-    gdf = parcels(12, 12)
-    gdf.loc[5 * 12 + 5, "BZ"] = HOSTILE  # parcel (5, 5): mid-map, clear of the controls
-    s.add("dltb_t", "合成三调 " + HOSTILE, "dltb", gdf, source_file="DLTB_合成.gdb", sha256="ef" * 32)
-    s.add("hx_t", "合成红线", "stbhhx", redline(), source_file="HX_合成.shp")
-    return s
+def store(tmp_path_factory) -> RecordingStore:
+    """The demo layers imported into a GeoPackage store; parcel (5, 5) (mid-map, clear of the controls) and the
+    DLTB's title carry hostile HTML."""
+    return RecordingStore(demo_store_path(tmp_path_factory.mktemp("store"), hostile_bz=HOSTILE))
 
 
-def _page(store: FakeStore, **opts) -> str:
+def _page(store: RecordingStore, **opts) -> str:
     catalog = read_catalog()
     data = validate_data(catalog)
     specs = tuple(layer_spec(info, store.class_stats(info.id), "zh", fill_opacity=1.0) for info in store.layers())
@@ -63,7 +60,7 @@ def _page(store: FakeStore, **opts) -> str:
 
 @pytest.fixture(scope="module")
 def site(store, vendored):
-    pages = {"plain": _page(store), "swipe": _page(store, swipe=("dltb_t", "hx_t"))}
+    pages = {"plain": _page(store), "swipe": _page(store, swipe=("dltb_demo", "hx_demo"))}
     app = Starlette(routes=[
         *routes(lambda: store),
         Route("/map/{name}", lambda request: HTMLResponse(pages[request.path_params["name"]])),
@@ -143,21 +140,21 @@ def test_parcels_draw_in_their_class_colours(page, site):
     for i, j in [(0, 0), (1, 0), (2, 0), (3, 0), (4, 0), (5, 0), (6, 0), (7, 0), (3, 5)]:
         code = parcel_code(i, j)
         want = hex_rgb(classes.colour(code, table))
-        got = canvas_pixel(page, "dltb_t", *parcel_centre(i, j))
+        got = canvas_pixel(page, "dltb_demo", *parcel_centre(i, j))
         assert got is not None and got[3] == 255 and close(got[:3], want), (i, j, code, got, want)
         seen.add(code)
     assert len(seen) == len(DEMO_CODES)  # every class of the layer, each in its own national colour
     assert len({classes.colour(c, table) for c in seen}) >= 7
     # between the parcels (4 % gaps) nothing is painted
-    gap = canvas_pixel(page, "dltb_t", Y0 + 0.98 * DEMO_STEP, X0 + 0.5 * DEMO_STEP)
+    gap = canvas_pixel(page, "dltb_demo", Y0 + 0.98 * DEMO_STEP, X0 + 0.5 * DEMO_STEP)
     assert gap is None or gap[3] < 255
 
 
 def test_legend_lists_the_classes_present_in_their_colours(page, site, store):
     open_page(page, site)
-    rows = page.evaluate("""() => Array.from(document.querySelectorAll('.lk-store-class[data-store-layer="dltb_t"]'))
+    rows = page.evaluate("""() => Array.from(document.querySelectorAll('.lk-store-class[data-store-layer="dltb_demo"]'))
         .map(r => [r.dataset.code, r.dataset.colour, r.textContent, r.querySelector('rect').getAttribute('fill')])""")
-    stats = store.class_stats("dltb_t")
+    stats = store.class_stats("dltb_demo")
     table = classes.load_table("sandiao")
     assert [r[0] for r in rows] == list(stats["lk_code"])  # the classes present, largest first
     for code, colour, text, fill in rows:
@@ -168,10 +165,10 @@ def test_legend_lists_the_classes_present_in_their_colours(page, site, store):
     assert HOSTILE in legend and page.locator(".lk-legend img").count() == 0
     # switching the layer off in the layer control hides its legend rows and stops drawing it
     page.locator(".leaflet-control-layers label", has_text="合成三调").locator("input").click()
-    page.wait_for_function("() => !window.lkTiles.map.hasLayer(window.lkTiles.layers.dltb_t)")
+    page.wait_for_function("() => !window.lkTiles.map.hasLayer(window.lkTiles.layers.dltb_demo)")
     page.wait_for_timeout(100)
-    assert not page.locator('.lk-store-class[data-store-layer="dltb_t"]').first.is_visible()
-    assert page.locator('.lk-store-class[data-store-layer="hx_t"]').first.is_visible()
+    assert not page.locator('.lk-store-class[data-store-layer="dltb_demo"]').first.is_visible()
+    assert page.locator('.lk-store-class[data-store-layer="hx_demo"]').first.is_visible()
 
 
 def test_click_identifies_every_layer_under_the_point(page, site, store):
@@ -181,7 +178,7 @@ def test_click_identifies_every_layer_under_the_point(page, site, store):
     popup = page.locator(".lk-identify")
     popup.wait_for(timeout=10000)
     text = popup.inner_text()
-    (_info, attrs), = store.identify(lon, lat, ["dltb_t"])
+    (_info, attrs), = store.identify(lon, lat, ["dltb_demo"])
     code, name = next(c for c in DEMO_CODES if c[0] == parcel_code(5, 5))
     assert "TB00066" in text and f"{code} {name}" in text and "DLTB_合成.gdb" in text
     ha = attrs["lk_area_m2"] / 1e4
@@ -194,8 +191,8 @@ def test_click_identifies_every_layer_under_the_point(page, site, store):
     page.mouse.click(*screen_point(page, lat, lon))
     page.wait_for_function("() => window.lkTiles.lastIdentify && window.lkTiles.lastIdentify.lat > 27.69")
     titles = page.locator(".lk-identify .lk-title").all_inner_texts()
-    assert titles == ["合成三调 " + HOSTILE, "合成红线"]
-    assert any(n == "identify" and v[2] == ("dltb_t", "hx_t") for n, v in store.calls)  # the shown layers only
+    assert titles == ["合成三调 " + HOSTILE, "合成生态保护红线"]
+    assert any(n == "identify" and v[2] == ("dltb_demo", "hx_demo") for n, v in store.calls)  # the shown layers only
 
 
 def test_opacity_slider_fades_a_layer(page, site):
@@ -204,11 +201,11 @@ def test_opacity_slider_fades_a_layer(page, site):
     x, y = screen_point(page, lat, lon)
     want = hex_rgb(classes.colour(parcel_code(4, 6), classes.load_table("sandiao")))
     assert close(screen_pixel(page, x, y), want, 4)
-    page.evaluate("""() => { const s = document.querySelector('input[data-lk-opacity="dltb_t"]');
+    page.evaluate("""() => { const s = document.querySelector('input[data-lk-opacity="dltb_demo"]');
         s.value = '0.3'; s.dispatchEvent(new Event('input')); }""")
-    assert page.evaluate("() => window.lkTiles.layers.dltb_t.getContainer().style.opacity") == "0.3"
+    assert page.evaluate("() => window.lkTiles.layers.dltb_demo.getContainer().style.opacity") == "0.3"
     faded = screen_pixel(page, x, y)
-    page.evaluate("() => window.lkTiles.layers.dltb_t.setOpacity(0)")
+    page.evaluate("() => window.lkTiles.layers.dltb_demo.setOpacity(0)")
     background = screen_pixel(page, x, y)
     blend = tuple(round(0.3 * w + 0.7 * b) for w, b in zip(want, background, strict=True))
     assert close(faded, blend, 4) and not close(faded, want, 10), (faded, blend)

@@ -17,7 +17,7 @@ import shapely
 
 from lukou_geo.build import synthetic as syn
 from lukou_geo.build.geodata import default_sources
-from lukou_geo.build.synthetic_write import FILES, write_bubiao_txt, write_layers, zone38_prefixed
+from lukou_geo.build.synthetic_write import FILES, write_bubiao_txt, write_delivery, write_layers, zone38_prefixed
 from lukou_geo.settings import get_settings
 
 N = 1200  # parcels of the module's sample: small, so the tests stay fast
@@ -253,3 +253,19 @@ def test_written_bytes_deterministic(tmp_path) -> None:
         za, zb = zipfile.ZipFile(io.BytesIO(a[key].read_bytes())), zipfile.ZipFile(io.BytesIO(b[key].read_bytes()))
         shp = next(n for n in za.namelist() if n.endswith(".shp"))
         assert za.read(shp) == zb.read(shp), key
+
+
+@pytest.mark.parametrize(("name", "crs", "driver"), [("DLTB.gdb", "EPSG:4526", "OpenFileGDB"), ("DLTB.zip", "EPSG:4490", "ESRI Shapefile"),
+                                                     ("DLTB.gpkg", "EPSG:4547", "GPKG"), ("DLTB.fgb", "EPSG:4490", "FlatGeobuf")])
+def test_write_delivery_in_the_format_and_crs_asked(layers, tmp_path, name, crs, driver) -> None:
+    d = layers["dltb"].head(50)
+    out = write_delivery(d, tmp_path / name, crs=crs)
+    info = pyogrio.read_info(out)
+    assert info["driver"] == driver and info["features"] == 50 and info["crs"] == crs
+    back = pyogrio.read_dataframe(out)
+    back = back.set_index("BSM").loc[list(d["BSM"])]  # a FlatGeobuf's spatial index reorders the features
+    assert (back["SJLY"] == syn.SJLY).all() and list(back["DLMC"]) == list(d["DLMC"])  # GBK text reads back
+    if crs == "EPSG:4526":
+        assert back.total_bounds[0] > 38_000_000
+    assert write_delivery(d, out, crs=crs) == out  # replaced, not appended
+    assert pyogrio.read_info(out)["features"] == 50

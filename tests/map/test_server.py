@@ -1,4 +1,5 @@
-"""The /lk/ routes through Starlette's TestClient, over the in-memory store with real MVT tiles."""
+"""The /lk/ routes through Starlette's TestClient, over a real GeoPackage store of synthetic (合成) layers with
+the tiles its import built (:mod:`tests.demo_store`)."""
 
 from __future__ import annotations
 
@@ -11,12 +12,12 @@ from starlette.testclient import TestClient
 
 from lukou_geo.map import basemaps
 from lukou_geo.map.server import routes, tile_url
-from tests.fakes.store import DEMO_ORIGIN, DEMO_STEP, demo_store
+from tests.demo_store import DEMO_ORIGIN, DEMO_STEP, RecordingStore, demo_store_path, tile_keys
 
 
 @pytest.fixture(scope="module")
-def store():
-    return demo_store()
+def store(tmp_path_factory):
+    return RecordingStore(demo_store_path(tmp_path_factory.mktemp("store")))
 
 
 @pytest.fixture
@@ -25,7 +26,7 @@ def client(store):
 
 
 def _a_tile(store, layer="dltb_demo", z=14):
-    return next(k for k in store._layers[layer][2] if k[0] == z)
+    return next(k for k in tile_keys(store, layer) if k[0] == z)
 
 
 def test_tile_is_the_store_tile_gzipped_with_mvt_type_and_cache_headers(client, store):
@@ -35,9 +36,11 @@ def test_tile_is_the_store_tile_gzipped_with_mvt_type_and_cache_headers(client, 
     assert r.headers["content-type"] == "application/vnd.mapbox-vector-tile"
     assert r.headers["content-encoding"] == "gzip"
     assert "max-age" in r.headers["cache-control"] and r.headers["etag"]
-    assert r.content == store.tile("dltb_demo", z, x, y)  # httpx undoes the gzip
+    stored = store.tile("dltb_demo", z, x, y)
+    assert stored[:2] == b"\x1f\x8b"  # stored as tippecanoe wrote it, gzipped, and sent as it is
+    assert r.content == gzip.decompress(stored)  # httpx undoes the gzip
     raw = client.get(f"/lk/tiles/dltb_demo/{z}/{x}/{y}.pbf", headers={"Accept-Encoding": "identity"})
-    assert "content-encoding" not in raw.headers and raw.content == store.tile("dltb_demo", z, x, y)
+    assert "content-encoding" not in raw.headers and raw.content == store.tile("dltb_demo", z, x, y, gzipped=False)
     again = client.get(f"/lk/tiles/dltb_demo/{z}/{x}/{y}.pbf", headers={"If-None-Match": r.headers["etag"]})
     assert again.status_code == 304 and again.content == b""
 

@@ -14,11 +14,10 @@ from pathlib import Path
 
 def main() -> int:
     url, path, layer_id, mode, marker = sys.argv[1:6]
-    from lukou_geo.store import gpkg, open_store, postgis
+    from lukou_geo.store import open_store, postgis
     from lukou_geo.store.importer import import_layer
 
-    gpkg._BATCH = 50  # many small GDAL writes: a kill lands inside one of them
-    postgis._PROGRESS_EVERY = 50
+    postgis._PROGRESS_EVERY = 50  # PostGIS copies in batches: a kill lands inside one of them (GeoPackage: one GDAL write)
 
     def progress(fraction: float, message: str) -> None:
         if "写入要素" not in message or fraction >= 0.93:

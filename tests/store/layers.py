@@ -17,7 +17,7 @@ import numpy as np
 import pyogrio
 import shapely
 
-from lukou_geo.store.synthetic import to_crs
+from lukou_geo.build.synthetic_write import in_crs
 
 #: The grid's south-west corner in EPSG:4547 (≈ 113.138°E, 27.695°N, by the 渌口镇 seat).
 ORIGIN = (415_000.0, 3_065_000.0)
@@ -62,7 +62,7 @@ def write(gdf: gpd.GeoDataFrame, fmt: str, folder: Path, crs: str = "EPSG:4490",
           encoding: str = "GBK", cpg: bool = True, prj: bool = True) -> Path:
     """Write ``gdf`` as ``fmt``: gdb, gdbzip, shpzip, gpkg, geojson, kml, kmz. Returns the file to import."""
     folder.mkdir(parents=True, exist_ok=True)
-    frame = to_crs(gdf, crs) if crs else gdf
+    frame = in_crs(gdf, crs) if crs else gdf
     if fmt == "gdb":
         out = folder / f"{layer}.gdb"
         pyogrio.write_dataframe(frame, out, layer=layer, driver="OpenFileGDB")

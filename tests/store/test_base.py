@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from lukou_geo.errors import StoreError
-from lukou_geo.store import open_store
+from lukou_geo.store import kinds, open_store
 from lukou_geo.store.base import TableFilter
 from lukou_geo.store.importer import import_layer
 from tests.store.layers import CODES, parcels, write
@@ -166,15 +166,15 @@ def test_tiles_stored_and_served(store, tmp_path):
     path = write(gdf, "gdb", tmp_path / "in", crs="EPSG:4490")
     info = import_layer(store, path, layer_id="tiled", user="a").layer
     meta = info.tiles
-    assert meta["encoding"] == "gzip" and meta["count"] > 0 and (meta["minzoom"], meta["maxzoom"]) == (8, 15)
+    assert meta["encoding"] == "gzip" and meta["count"] > 0 and (meta["minzoom"], meta["maxzoom"]) == kinds.TILE_ZOOMS["dltb"]
     assert meta["layer"] == "tiled" and meta["attributes"] == ["lk_fid", "lk_code", "lk_code1"]
     c = gdf.to_crs("EPSG:4326").geometry.iloc[0].centroid
     from tests.store.test_tiles import xyz
 
-    z, x, y = xyz(c.x, c.y, 15)
+    z, x, y = xyz(c.x, c.y, meta["maxzoom"])
     data = store.tile("tiled", z, x, y)
     assert data is not None and data[:2] == b"\x1f\x8b"
     assert store.tile("tiled", z, x, y, gzipped=False) == gzip.decompress(data)
-    assert store.tile("tiled", 15, 0, 0) is None
+    assert store.tile("tiled", meta["maxzoom"], 0, 0) is None
     with pytest.raises(StoreError):
         store.tile("nope", z, x, y)

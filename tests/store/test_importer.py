@@ -228,3 +228,33 @@ def test_a_write_that_fails_midway_leaves_the_old_layer(store, before, tmp_path,
     with pytest.raises(OSError, match="simulated"):
         import_layer(store, path, layer_id="dltb", user="t", tiles=False)
     _unchanged(store, before)
+
+
+def test_a_tile_build_that_fails_beside_the_write_leaves_the_old_layer(store, before, tmp_path, monkeypatch):
+    # tippecanoe runs in its own process while the store writes the features; its failure still aborts the write
+    path = write(parcels(3, 3), "gpkg", tmp_path / "new", crs="EPSG:4547")
+    monkeypatch.setattr("lukou_geo.store.tiles.tippecanoe_path", lambda: "/bin/false")
+    with pytest.raises(StoreError, match="tippecanoe") as err:
+        import_layer(store, path, layer_id="dltb", user="t")
+    assert "存储未改变" in err.value.message("zh") and "unchanged" in err.value.message("en")
+    _unchanged(store, before)
+
+
+def test_a_write_that_fails_stops_the_tile_build(gpkg_store, tmp_path, monkeypatch):
+    from lukou_geo.store import tiles
+
+    started = []
+    real_start = tiles.start_tiles
+
+    def spy(*a, **kw):
+        build = real_start(*a, **kw)
+        started.append(build)
+        return build
+
+    monkeypatch.setattr("lukou_geo.store.importer.start_tiles", spy)
+    monkeypatch.setattr(gpkg_store, "_write_features", lambda *a: (_ for _ in ()).throw(OSError("disk full (simulated)")))
+    with pytest.raises(OSError, match="simulated"):
+        import_layer(gpkg_store, write(parcels(3, 3), "gpkg", tmp_path, crs="EPSG:4547"), user="t")
+    (build,) = started
+    assert build.proc.poll() is not None  # no tippecanoe left running
+    assert gpkg_store.layers() == []

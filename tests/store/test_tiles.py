@@ -32,7 +32,7 @@ def test_tiles_hold_only_the_tile_attributes(tmp_path):
     seen = []
     tiles, meta = build_tiles(gdf, "t", (12, 14), "polygon", tmp_path, lambda f, m: seen.append(f))
     assert {t[0] for t in tiles} == {12, 13, 14} and meta["count"] == len(tiles)
-    assert all(0.35 <= f <= 0.6 for f in seen)
+    assert all(0.93 <= f <= 0.95 for f in seen)  # reported while waiting: after the features are written
     c = gdf.geometry.iloc[0].centroid
     z, x, y = xyz(c.x, c.y, 14)
     data = {(t[0], t[1], t[2]): t[3] for t in tiles}[(z, x, y)]  # XYZ rows, not TMS

@@ -1,31 +1,29 @@
-"""The store's pages under AppTest, over the in-memory store: 属性表, 图层管理, 数据与来源, the atlas."""
+"""The store's pages under AppTest, over a real GeoPackage store of synthetic (合成) layers imported by the
+importer (:mod:`tests.demo_store`): 属性表, 图层管理, 数据与来源, the atlas."""
 
 from __future__ import annotations
-
-import sys
-import types
 
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from lukou_geo import layer_store
-from lukou_geo.store.base import ImportReport
-from tests.fakes import store as fake
+from lukou_geo.build.synthetic_write import write_delivery
+from tests import demo_store as demo_data
 
 
 @pytest.fixture
 def demo(monkeypatch, tmp_path):
-    """A fresh demo store behind LUKOU_STORE_FACTORY, an empty data dir, no cached statistics."""
-    fake.demo_store.cache_clear()
-    monkeypatch.setenv("LUKOU_STORE_FACTORY", "tests.fakes.store:demo_store")
+    """A fresh copy of the demo GeoPackage store (LUKOU_STORE), recording its calls, an empty data dir."""
+    path = demo_data.demo_store_path(tmp_path / "store")
+    monkeypatch.setenv("LUKOU_STORE", str(path))
+    monkeypatch.setenv("LUKOU_STORE_FACTORY", "tests.demo_store:recording_store")
     monkeypatch.setenv("LUKOU_DATA_DIR", str(tmp_path / "var"))
     monkeypatch.setenv("LUKOU_USER", "测试管理员")
     layer_store.reset()
     st.cache_data.clear()
-    yield fake.demo_store()
+    yield layer_store.current_store()
     layer_store.reset()
-    fake.demo_store.cache_clear()
     st.cache_data.clear()
 
 
@@ -92,7 +90,8 @@ def test_table_page_stats_pages_and_filters(demo):
 
 
 def test_table_page_without_layers_says_so(monkeypatch, tmp_path):
-    monkeypatch.setenv("LUKOU_STORE_FACTORY", "tests.fakes.store:FakeStore")
+    monkeypatch.delenv("LUKOU_STORE_FACTORY", raising=False)
+    monkeypatch.setenv("LUKOU_STORE", str(tmp_path / "empty" / "store.gpkg"))  # a new, empty GeoPackage store
     layer_store.reset()
     try:
         at = AppTest.from_function(_table, default_timeout=60).run()
@@ -105,42 +104,44 @@ def test_layers_page_lists_provenance(demo):
     at = AppTest.from_function(_layers, default_timeout=60).run()
     assert not at.exception
     table = frame_with(at, "sha256")
+    info = demo.layer("dltb_demo")
     row = table[table["编号"] == "dltb_demo"].iloc[0]
-    assert row["来源文件"] == "DLTB_合成.gdb (DLTB)" and row["sha256"] == "ab" * 32
-    assert row["原坐标系"] == "EPSG:4526" and row["编码"] == "GBK" and row["导入人"] == "张工" and row["精度"] == "official"
-    assert row["时间(UTC)"].startswith("2026-11-30")
+    assert row["来源文件"] == "DLTB_合成.gdb (DLTB)" and row["sha256"] == info.sha256 and len(info.sha256) == 64
+    assert row["原坐标系"] == "EPSG:4526" and row["编码"] == "UTF-8" and row["导入人"] == "张工" and row["精度"] == "official"
+    assert row["时间(UTC)"] == info.imported_at and info.imported_at[:2] == "20"
+    hx = table[table["编号"] == "hx_demo"].iloc[0]
+    assert hx["来源文件"] == "STBHHX_合成.zip" and hx["编码"] == "GBK" and hx["原坐标系"] == "EPSG:4490"
     assert not any("lukou\\_geo" in w.value for w in at.warning)  # the importer is there: no "missing" warning
 
 
-def test_import_form_calls_import_layer_and_shows_the_report(demo, monkeypatch, tmp_path):
-    calls = []
-
-    def import_layer(store, path, *, layer_id=None, title=None, kind=None, sublayer=None, crs=None, encoding=None,
-                     user="", progress=None):
-        calls.append({"store": store, "path": path, "layer_id": layer_id, "title": title, "kind": kind, "sublayer": sublayer,
-                      "crs": crs, "encoding": encoding, "user": user})
-        progress(0.5, "写入瓦片 [1/2](http://x)")
-        info = store.add("yjjbnt_new", title or "永久基本农田", "yjjbnt", fake.parcels(3, 3))
-        return ImportReport(layer=info, read=10, repaired=2, dropped=1, outside=0, notes=("3 个图斑在区外",), seconds=1.5)
-
-    monkeypatch.setitem(sys.modules, "lukou_geo.store.importer", types.SimpleNamespace(import_layer=import_layer))
-    src = tmp_path / "jbnt.gpkg"
-    src.write_bytes(b"x")
-    at = AppTest.from_function(_layers, default_timeout=60).run()
+def test_import_form_imports_a_file_and_shows_the_report(demo, tmp_path):
+    jbnt = demo_data.parcels(3, 3).rename(columns={"TBBH": "YJJBNTTBBH"})
+    jbnt.loc[4, "geometry"] = jbnt.geometry[4].buffer(0.001).union(jbnt.geometry[4].buffer(0.001).exterior.buffer(1e-6))
+    src = write_delivery(jbnt, tmp_path / "YJJBNT_合成.zip", layer="YJJBNT", crs="EPSG:4490")
+    at = AppTest.from_function(_layers, default_timeout=120).run()
     at.text_input(key="import_path").set_value(str(src))
+    at.text_input(key="import_id").set_value("yjjbnt_new")
     at.text_input(key="import_title").set_value("永久基本农田 2023")
     at.selectbox(key="import_kind").set_value("yjjbnt")
-    at.text_input(key="import_crs").set_value("EPSG:4526")
     at.text_input(key="import_encoding").set_value("GBK")
     at.button[0].click().run()
     assert not at.exception
-    (call,) = calls
-    assert call["store"] is demo and str(call["path"]) == str(src) and call["kind"] == "yjjbnt"
-    assert (call["crs"], call["encoding"], call["user"], call["layer_id"]) == ("EPSG:4526", "GBK", "测试管理员", None)
+    info = demo.layer("yjjbnt_new")
+    assert (info.title, info.kind, info.features, info.imported_by) == ("永久基本农田 2023", "yjjbnt", 9, "测试管理员")
+    assert info.source_file == src.name and info.encoding == "GBK" and info.source_crs == "EPSG:4490"
     report = frame_with(at, "读取").iloc[0].tolist()
-    assert report == [10, 2, 1, 0]
+    assert report == [9, info.repaired, 0, 0]
     assert any("yjjbnt\\_new" in s.value for s in at.success)  # shown as written (Markdown-escaped)
-    assert any("3 个图斑在区外" in i.value for i in at.info)
+    rows, total = demo.table("yjjbnt_new")
+    assert total == 9 and sorted(rows["lk_ref_id"]) == [f"TB{k:05d}" for k in range(1, 10)]
+    # a file that cannot be imported: the page says why (file, problem, fix) and the store is unchanged
+    bad = tmp_path / "broken.zip"
+    bad.write_bytes(src.read_bytes()[: src.stat().st_size // 2])
+    at.text_input(key="import_path").set_value(str(bad))
+    at.text_input(key="import_id").set_value("broken")
+    at.button[0].click().run()
+    assert "broken" not in [i.id for i in demo.layers()]
+    assert any("broken\\.zip" in e.value and "不是完整的 zip 压缩包" in e.value for e in at.error), [e.value for e in at.error]
 
 
 def test_remove_needs_the_confirmation(demo):
@@ -173,6 +174,17 @@ def test_data_page_shows_imported_layers_provenance(demo):
     assert not at.exception
     table = frame_with(at, "sha256")
     assert set(table["编号"]) == {"dltb_demo", "hx_demo"} and set(table["精度"]) == {"official"}
+    assert set(table["sha256"]) == {demo.layer("dltb_demo").sha256, demo.layer("hx_demo").sha256}
+
+
+def test_table_page_exports_the_selection(demo):
+    at = AppTest.from_function(_table, default_timeout=120).run()
+    at.text_input(key="table_prefix").set_value("0101").run()
+    at.selectbox(key="table_export_format").set_value("gpkg").run()
+    at.button(key="table_export_go").click().run()
+    assert not at.exception
+    (dl,) = [e for e in at.get("download_button")]
+    assert "dltb_demo.gpkg" in dl.proto.label
 
 
 def test_atlas_page_with_the_store(demo):

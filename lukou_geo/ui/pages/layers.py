@@ -16,8 +16,8 @@ import streamlit as st
 
 from lukou_geo.map import basemaps
 from lukou_geo.settings import get_settings
+from lukou_geo.store import formats
 from lukou_geo.store.base import KINDS, ImportReport, LayerInfo
-from lukou_geo.store.formats import UPLOAD_TYPES
 from lukou_geo.text import t
 from lukou_geo.ui import admin, messages
 from lukou_geo.ui.i18n import lang
@@ -70,7 +70,8 @@ def _import_form(lg: str) -> None:
         messages.warning(t("layers.no_importer", lg))
         return
     with st.form("import_form", clear_on_submit=False):
-        upload = st.file_uploader(t("layers.file", lg), type=UPLOAD_TYPES, key="import_file")
+        upload = st.file_uploader(t("layers.file", lg), type=formats.upload_types(), key="import_file",
+                                  help=t("formats.supported", lg, formats=formats.describe(lg)))
         server_path = st.text_input(t("layers.server_path", lg), key="import_path")
         c1, c2, c3 = st.columns(3)
         layer_id = c1.text_input(t("layers.layer_id", lg), key="import_id")

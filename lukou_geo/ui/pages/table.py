@@ -2,18 +2,22 @@
 
 The store answers every question (``Store.table`` one page of 100 rows, ``Store.class_stats`` the
 statistics): the page never holds the whole layer. A row's feature opens on the atlas map
-(``atlas?lk_layer=<id>&lk_fid=<n>``).
+(``atlas?lk_layer=<id>&lk_fid=<n>``). The selection (the filter's features) exports, on request, in
+the formats of :mod:`lukou_geo.store.formats`.
 """
 
 from __future__ import annotations
 
 import math
+import tempfile
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from lukou_geo import classes
 from lukou_geo.map.elements.vector_tiles import stats_table
+from lukou_geo.store import formats
 from lukou_geo.store.base import KINDS, TableFilter
 from lukou_geo.text import t
 from lukou_geo.ui import messages
@@ -78,3 +82,24 @@ def render() -> None:
         fids = [int(v) for v in rows["lk_fid"]]
         fid = st.selectbox(t("table.zoom_pick", lg), fids, key="table_fid")
         st.link_button(t("table.zoom", lg), f"atlas?lk_layer={layer_id}&lk_fid={fid}&lang={lg}")
+    _export(layer_id, flt, total, lg)
+
+
+def _export(layer_id: str, flt: TableFilter, total: int, lg: str) -> None:
+    """Export the filter's features (read from the store when asked, not on every run)."""
+    if not total:
+        return
+    from lukou_geo.store.export import export_layer
+
+    with st.expander(t("table.export_head", lg)):
+        ids = formats.export_ids()
+        fmt = st.selectbox(t("table.export_format", lg), ids, key="table_export_format",
+                           format_func=lambda i: formats.export_format(i).label(lg))  # type: ignore[union-attr]
+        if st.button(t("table.export_go", lg, n=f"{total:,}"), key="table_export_go"):
+            spec = formats.export_format(fmt)
+            assert spec is not None
+            with tempfile.TemporaryDirectory(prefix="lukou-table-export-") as tmp:
+                out = export_layer(store(), layer_id, fmt, Path(tmp) / f"{layer_id}{spec.suffix}", flt=flt)  # type: ignore[arg-type]
+                data = out.read_bytes()
+            st.download_button(t("table.export_download", lg, file=out.name), data, file_name=out.name, mime=spec.mime,
+                               key="table_export_file")
