@@ -9,7 +9,7 @@ vectorised ``shapely.intersection`` and measured with ``shapely.area``. Areas ar
 Per piece (a project × feature overlap) the engine keeps the gross area, the area **net of 田坎**
 (gross × (1 − KCXS); KCXS from ``lk_kcxs``, else ``lk_kcmj / lk_tbmj``, else 0) and the delivery's
 own area fields (TBMJ, TBDLMJ) scaled to the part taken (× gross / feature area). Pieces smaller
-than the rules' sliver bounds (``[sliver]`` of ``layers/occupancy_rules.toml``: < 1 m² or
+than the rules' sliver bounds (``[sliver]`` of ``layers/rules/occupancy.toml``: < 1 m² or
 < 0.01 % of the project) are listed apart and counted nowhere else.
 
 :func:`occupancy` returns per project × layer × class tables (level-2 and level-1 codes, the 三大类 of
@@ -510,7 +510,7 @@ def _findings(counted: pd.DataFrame, classes: pd.DataFrame, layers: Sequence[Occ
                 continue
             if rule.codes and len(sub):
                 sub = sub[sub["code"].astype(str).str.startswith(tuple(rule.codes))]
-            area = _sum_by_project(sub, n)
+            area = _sum_by_project(sub, n, "net_m2" if rule.kind == "dltb" else "gross_m2")  # 耕地: net of 田坎
             if rule.kind == "czkfbj":  # what lies outside the boundary
                 area = np.maximum(parea - np.minimum(area, parea), 0)
             bound = np.maximum(rules.sliver_m2, rules.sliver_share * parea) if rule.kind == "czkfbj" else np.zeros(n)
@@ -604,3 +604,41 @@ def attach(result: Any, occ: Occupancy) -> Any:
     result.occupancy = occ
     result.notes.extend(occ.notes)
     return result
+
+
+# ------------------------------------------------------------------------------ choosing the layers
+
+
+def open_existing_store(url: str | None = None) -> Any:
+    """The store ``url`` (default ``LUKOU_STORE``) when there is one, else None (a check must not create
+    an empty GeoPackage in the data dir)."""
+    from pathlib import Path
+
+    from lukou_geo.settings import get_settings
+    from lukou_geo.store import open_store
+
+    target = url or get_settings().store_url
+    if not target.startswith(("postgresql://", "postgres://")) and not Path(target).exists():
+        return None
+    return open_store(target)
+
+
+def resolve_layers(spec: str | None, catalog: Any, store: Any) -> tuple[frozenset[str] | None, list[str]]:
+    """``--layers ID,ID,…`` → (the plan's zone layers to check, the store layers to check).
+
+    None/"" → every plan zone layer (None) and :func:`default_layer_ids`. An id neither a zone
+    layer of the catalog nor a store layer raises :class:`~lukou_geo.errors.InputError` listing both.
+    """
+    from lukou_geo.errors import InputError
+
+    zone_ids = [lyr.id for lyr in catalog.layers if lyr.check == "zone"]
+    store_ids = [i.id for i in store.layers()] if store is not None else []
+    if not spec:
+        return None, default_layer_ids(store) if store is not None else []
+    want = [s.strip() for s in spec.split(",") if s.strip()]
+    bad = [w for w in want if w not in zone_ids and w not in store_ids]
+    if bad:
+        raise InputError("--layers", f"没有图层 {bad[0]}", f"no layer {bad[0]!r}",
+                         f"可选:规划分区 {', '.join(zone_ids)};导入图层 {', '.join(store_ids) or '(无)'}",
+                         f"choose from the plan's zones {', '.join(zone_ids)} and the imported {', '.join(store_ids) or '(none)'}")
+    return frozenset(w for w in want if w in zone_ids), [w for w in want if w in store_ids]

@@ -1,4 +1,4 @@
-"""The 压占 rules as data: ``layers/occupancy_rules.toml`` (each rule with the text of its basis).
+"""The 压占 rules as data: ``layers/rules/occupancy.toml`` (each rule with the text of its basis).
 
 A rule names a layer kind (``yjjbnt``, ``stbhhx``, ``czkfbj``, ``dltb``, ``ghydyh``, ``ghfq``), the
 project types it applies to (ids or categories of ``layers/project_types.toml``; ``*`` for all), its
@@ -65,17 +65,17 @@ class Rules:
 
 
 def rules_path() -> Path:
-    return get_settings().layers_dir / "occupancy_rules.toml"
+    return get_settings().layers_dir / "rules" / "occupancy.toml"
 
 
 def read_rules(path: Path | None = None) -> Rules:
-    """Read and validate the rules file (default ``layers/occupancy_rules.toml``), cached per modification."""
+    """Read and validate the rules file (default ``layers/rules/occupancy.toml``), cached per modification."""
     p = Path(path or rules_path())
     try:
         mtime = p.stat().st_mtime_ns
     except OSError as exc:
-        raise CatalogError(f"压占规则文件 {p} 无法读取:{exc.strerror};恢复 layers/occupancy_rules.toml",
-                           f"the occupancy rules file {p} cannot be read: {exc.strerror}; restore layers/occupancy_rules.toml") from exc
+        raise CatalogError(f"压占规则文件 {p} 无法读取:{exc.strerror};恢复 layers/rules/occupancy.toml",
+                           f"the occupancy rules file {p} cannot be read: {exc.strerror}; restore layers/rules/occupancy.toml") from exc
     return _read(str(p), mtime)
 
 

@@ -123,6 +123,9 @@ def export_xlsx(result: CheckResult, path: str | Path, title: str = "选址核�
         for row in sh.iter_rows():
             for c in row:
                 c.alignment = top
+    from lukou_geo.sitecheck.report.occupancy_tables import add_sheets
+
+    add_sheets(wb, result)  # the 压占 sheets, when the check ran against imported layers
     if len(result.summary) > MAX_DETAIL_PROJECTS:
         ws.append([])
         ws.append([f"逐项工作表只列前 {MAX_DETAIL_PROJECTS} 个项目;全部分区明细见“分区明细”表"])
