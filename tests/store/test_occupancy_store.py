@@ -84,10 +84,10 @@ def test_cli_check_against_imported_layers(env, store, tmp_path, capsys):
     assert list(rows[0])[:10] == ["序号", "项目名称", "图层", "图层类型", "分类级别", "分类代码", "分类名称", "毛面积(平方米)",
                                   "净面积(平方米)", "面积(公顷)"]
     assert rows[0]["项目名称"].startswith("'=")  # formula neutralised
-    jb = [r for r in rows if r["图层类型"] == "yjjbnt" and r["分类级别"] == "二级"][0]
+    jb = next(r for r in rows if r["图层类型"] == "yjjbnt" and r["分类级别"] == "二级")
     assert float(jb["毛面积(平方米)"]) == pytest.approx(7_500, abs=1e-2)
     with open(out.parent / "report.csv", encoding="utf-8-sig") as f:
-        summ = list(csv.DictReader(f))[0]
+        summ = next(csv.DictReader(f))
     assert float(summ["占用永久基本农田(亩)"]) == pytest.approx(11.25, abs=1e-3)
     assert float(summ["占用生态保护红线(亩)"]) == pytest.approx(3.75, abs=1e-3)
     assert float(summ["城镇开发边界外(亩)"]) == pytest.approx(45, abs=1e-3)
@@ -104,8 +104,8 @@ def _check_opinion(store, folder) -> None:
     d = docx.Document(str(folder / "report_opinion.docx"))
     paras = "\n".join(p.text for p in d.paragraphs)
     cells = "\n".join(c.text for t in d.tables for row in t.rows for c in row.cells)
-    text = paras + "\n" + cells
-    for h in ("一、项目基本情况", "二、三线协调", "三、城镇开发边界", "四、三调地类", "五、规划符合性", "六、界址点坐标表", "七、图件", "八、审查意见"):
+    heads = ("一、项目基本情况", "二、三线协调", "三、城镇开发边界", "四、三调地类", "五、规划符合性", "六、界址点坐标表", "七、图件", "八、审查意见")
+    for h in heads:
         assert h in paras
     assert "湘江生态红线" in cells and "JB01" in cells
     assert "J1" in cells and "J4" in cells and "EPSG:4526" in paras
@@ -115,7 +115,7 @@ def _check_opinion(store, folder) -> None:
     assert "比例尺 1:" in paras
     assert d.inline_shapes  # the map
     # 界址点: 38-prefixed easting, clockwise from the NW corner
-    pts = [t for t in d.tables if t.rows[0].cells[0].text == "点号"][0]
+    pts = next(t for t in d.tables if t.rows[0].cells[0].text == "点号")
     first = [c.text for c in pts.rows[1].cells]
     assert first[0] == "J1" and first[3].startswith("38") and float(first[2]) == pytest.approx(Y0 + 350, abs=0.01)
     assert float(first[3]) == pytest.approx(38_000_000 + X0 + 50, abs=0.01)
@@ -136,7 +136,7 @@ def test_cli_layers_option_and_errors(env, store, tmp_path, capsys):
     assert main(["check", _red_geojson(tmp_path, "乙"), "--out", str(out), "--formats", "csv", "--layers", "dltb,yjjbnt",
                  "--exception", "national_major"]) == 0
     with open(out.parent / "report.csv", encoding="utf-8-sig") as f:
-        summ = list(csv.DictReader(f))[0]
+        summ = next(csv.DictReader(f))
     assert summ["占用生态保护红线(亩)"] == ""  # not chosen: not checked
     assert summ["压占结论"] == "需关注"  # the recorded exception
     with open(out.parent / "report_classes.csv", encoding="utf-8-sig") as f:
