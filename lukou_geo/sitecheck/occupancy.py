@@ -20,6 +20,7 @@ basis. :func:`check_with_layers` runs the plan's own check and adds all of it to
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -78,8 +79,36 @@ class OccLayer:
     version: int = 0
     has_kcxs: bool = False
 
+    _index: dict[str, Any] = field(default_factory=dict, repr=False)
+
     def __len__(self) -> int:
         return len(self.geoms)
+
+    def class_index(self, level: str = "code") -> tuple[np.ndarray, np.ndarray]:
+        """(distinct codes, the index of each feature's code in them) of ``code`` or ``code1``, computed once per layer."""
+        if level not in self._index:
+            u, inv = np.unique(getattr(self, level).astype(str), return_inverse=True)
+            self._index[level] = (u.astype(object), inv.astype(np.int64))
+        return self._index[level]
+
+    def category_of_code(self) -> np.ndarray:
+        """三大类 index (0 农用地, 1 建设用地, 2 未利用地, 3 未识别) of each distinct code (:meth:`class_index`)."""
+        if "cat" not in self._index:
+            from lukou_geo.classes import sandiao_category
+
+            cats = {"农用地": 0, "建设用地": 1, "未利用地": 2}
+            self._index["cat"] = np.array([cats.get(sandiao_category(c), 3) for c in self.class_index()[0]], dtype=np.int64)
+        return self._index["cat"]
+
+    def class_names(self) -> np.ndarray:
+        """A name for each distinct code: the delivery's (first feature's), else the national table's."""
+        if "names" not in self._index:
+            u, inv = self.class_index()
+            first = np.full(len(u), -1, dtype=np.int64)
+            first[inv[::-1]] = np.arange(len(inv))[::-1]
+            nm = self.name[first] if len(first) else np.zeros(0, dtype=object)
+            self._index["names"] = np.array([x or _class_name(str(c), self.kind) for c, x in zip(u, nm, strict=True)], dtype=object)
+        return self._index["names"]
 
     def meta(self) -> dict[str, Any]:
         """Name, kind, year, sha256 … (the report's data versions)."""
@@ -287,6 +316,7 @@ FINDING_COLUMNS: dict[str, tuple[str, str]] = {
 _LEVELS = ("二级", "一级", "三大类", "边界")
 
 
+@functools.lru_cache(maxsize=4096)
 def _class_name(code: str, kind: str) -> str:
     from lukou_geo.classes import KIND_TABLE, load_table, lookup
 
@@ -333,34 +363,76 @@ def occupancy(projects_m: np.ndarray, layers: Sequence[OccLayer], *, names: Sequ
     dims = shapely.get_dimensions(pm) if n else np.zeros(0, int)
     parea = np.where(dims == 2, shapely.area(pm), 0.0) if n else np.zeros(0)
     tol = np.maximum(rules.sliver_m2, rules.sliver_share * parea)
-    piece_frames, geom_parts = [], []
+    parts, geom_parts = [], []
     for lyr in layers:
         pi, fi, gross, geoms = overlay_pieces(pm, lyr, keep_geoms)
-        kc = lyr.kcxs[fi]
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.where(lyr.area[fi] > 0, gross / lyr.area[fi], 0.0)
-        piece_frames.append(pd.DataFrame({
-            "project_no": nos[pi], "pi": pi, "layer_id": lyr.id, "layer": lyr.title, "layer_kind": lyr.kind,
-            "fid": lyr.fid[fi], "code": lyr.code[fi], "name": lyr.name[fi], "code1": lyr.code1[fi],
-            "ref_id": lyr.ref_id[fi], "ref_name": lyr.ref_name[fi], "gross_m2": gross, "net_m2": gross * (1 - kc),
-            "kcxs": kc, "tbmj_m2": lyr.tbmj[fi] * ratio, "tbdlmj_m2": lyr.tbdlmj[fi] * ratio, "sliver": gross < tol[pi],
-        }))
+        parts.append(_Part(lyr, pi, fi, gross, gross * (1 - lyr.kcxs[fi]), lyr.tbmj[fi] * ratio, lyr.tbdlmj[fi] * ratio,
+                           gross < tol[pi]))
         if keep_geoms:
             geom_parts.append(geoms)
-    cols = ["project_no", "pi", "layer_id", "layer", "layer_kind", "fid", "code", "name", "code1", "ref_id", "ref_name",
-            "gross_m2", "net_m2", "kcxs", "tbmj_m2", "tbdlmj_m2", "sliver"]
-    pieces = pd.concat(piece_frames, ignore_index=True) if piece_frames else pd.DataFrame(columns=cols)
-    pieces["project"] = names_a[pieces["pi"].to_numpy(dtype=np.int64)] if len(pieces) else pd.Series(dtype=object)
+    pieces = _pieces(parts, nos, names_a)
     piece_geoms = np.concatenate(geom_parts) if keep_geoms and geom_parts else (np.zeros(0, dtype=object) if keep_geoms else None)
-    counted = pieces[~pieces["sliver"].astype(bool)] if len(pieces) else pieces
-    classes = _classes(counted, layers, parea, nos, names_a, types_a, vocab, rules)
-    features = _features(counted, layers)
-    summary, findings = _summary_and_findings(counted, classes, layers, parea, nos, names_a, types_a, vocab, rules,
-                                              _exceptions_for(n, nos, exceptions))
+    counted = [p.counted() for p in parts]
+    classes = _classes(counted, parea, nos, names_a, types_a, vocab, rules)
+    features = _features(pieces[~pieces["sliver"].to_numpy(dtype=bool)] if len(pieces) else pieces, layers)
+    cols = _summary_columns(counted, parea)
+    findings = _findings(counted, classes, parea, nos, names_a, types_a, vocab, rules, _exceptions_for(n, nos, exceptions))
+    verdict, reason = _verdicts(findings, n)
+    summary = pd.DataFrame({"project_no": nos, **cols, "occ_verdict": verdict, "occ_reason": reason})
     notes = []
     if n and (dims < 2).any():
         notes.append(f"{int((dims < 2).sum())} 个点/线项目未作压占量算(只量算面)/ points and lines are not measured for occupancy")
     return Occupancy([lyr.meta() for lyr in layers], parea, pieces, classes, features, summary, findings, piece_geoms, notes)
+
+
+@dataclass
+class _Part:
+    """The pieces of one layer: project and feature indexes with their areas (numpy, aligned)."""
+
+    lyr: OccLayer
+    pi: np.ndarray
+    fi: np.ndarray
+    gross: np.ndarray
+    net: np.ndarray
+    tb: np.ndarray
+    td: np.ndarray
+    sliver: np.ndarray
+
+    def counted(self) -> _Part:
+        k = ~self.sliver
+        return _Part(self.lyr, self.pi[k], self.fi[k], self.gross[k], self.net[k], self.tb[k], self.td[k], self.sliver[k])
+
+
+def _obj(a: Any) -> pd.Series:
+    """A text column kept as a numpy object array (pandas' Arrow strings cost more than the overlay)."""
+    return pd.Series(np.asarray(a, dtype=object), dtype=object)
+
+
+_PIECE_COLS = ["project_no", "project", "pi", "layer_id", "layer", "layer_kind", "fid", "code", "name", "code1", "ref_id",
+               "ref_name", "gross_m2", "net_m2", "kcxs", "tbmj_m2", "tbdlmj_m2", "sliver"]
+
+
+def _pieces(parts: list[_Part], nos: np.ndarray, names: np.ndarray) -> pd.DataFrame:
+    if not parts or not sum(len(p.pi) for p in parts):
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in _PIECE_COLS})
+
+    def cat(f: Any) -> np.ndarray:
+        return np.concatenate([np.asarray(f(p)) for p in parts])
+
+    def rep(attr: str) -> np.ndarray:
+        return np.concatenate([np.full(len(p.pi), getattr(p.lyr, attr), dtype=object) for p in parts])
+
+    pi = cat(lambda p: p.pi).astype(np.int64)
+    return pd.DataFrame({
+        "project_no": nos[pi], "project": _obj(names[pi]), "pi": pi, "layer_id": _obj(rep("id")), "layer": _obj(rep("title")),
+        "layer_kind": _obj(rep("kind")), "fid": cat(lambda p: p.lyr.fid[p.fi]), "code": _obj(cat(lambda p: p.lyr.code[p.fi])),
+        "name": _obj(cat(lambda p: p.lyr.name[p.fi])), "code1": _obj(cat(lambda p: p.lyr.code1[p.fi])),
+        "ref_id": _obj(cat(lambda p: p.lyr.ref_id[p.fi])), "ref_name": _obj(cat(lambda p: p.lyr.ref_name[p.fi])),
+        "gross_m2": cat(lambda p: p.gross), "net_m2": cat(lambda p: p.net), "kcxs": cat(lambda p: p.lyr.kcxs[p.fi]),
+        "tbmj_m2": cat(lambda p: p.tb), "tbdlmj_m2": cat(lambda p: p.td), "sliver": cat(lambda p: p.sliver).astype(bool),
+    })
 
 
 def _area_cols(df: pd.DataFrame) -> pd.DataFrame:
@@ -374,64 +446,79 @@ def _area_cols(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def _classes(counted: pd.DataFrame, layers: Sequence[OccLayer], parea: np.ndarray, nos: np.ndarray, names: np.ndarray,
-             types: list[str], vocab: Any, rules: Rules) -> pd.DataFrame:
+_CATS = np.array(["农用地", "建设用地", "未利用地", "未识别"], dtype=object)
+_CAT_INDEX = {c: i for i, c in enumerate(_CATS)}
+
+
+def _group(p: _Part, key: np.ndarray, labels_code: np.ndarray, labels_name: np.ndarray, level: str) -> dict[str, Any]:
+    """Sum a part's pieces by (project, class index ``key``): numpy only (``np.unique`` + ``bincount``)."""
+    k = int(key.max()) + 1 if len(key) else 1
+    uniq, inv = np.unique(p.pi.astype(np.int64) * k + key, return_inverse=True)
+    m = len(uniq)
+
+    def total(w: np.ndarray) -> np.ndarray:
+        return np.bincount(inv, weights=np.nan_to_num(w), minlength=m)
+
+    def count(w: np.ndarray) -> np.ndarray:
+        return np.bincount(inv, weights=np.isfinite(w).astype(float), minlength=m)
+
+    tb, td = total(p.tb), total(p.td)
+    cls = uniq % k
+    return {"pi": uniq // k, "code": labels_code[cls], "name": labels_name[cls], "level": level,
+            "gross_m2": total(p.gross), "net_m2": total(p.net), "tbmj_m2": np.where(count(p.tb) > 0, tb, np.nan),
+            "tbdlmj_m2": np.where(count(p.td) > 0, td, np.nan)}
+
+
+def _classes(counted: list[_Part], parea: np.ndarray, nos: np.ndarray, names: np.ndarray, types: list[str], vocab: Any,
+             rules: Rules) -> pd.DataFrame:
     """Per project × layer × class: level-2 codes, level-1 codes, 三大类 (三调 kinds), inside/outside (城镇开发边界)."""
-    from lukou_geo.classes import sandiao_category
 
     out_cols = ["project_no", "project", "layer_id", "layer", "layer_kind", "level", "code", "name", "gross_m2", "net_m2",
                 "tbmj_m2", "tbdlmj_m2", "compatible"]
-    frames = []
-    if len(counted):
-        keys = ["project_no", "pi", "layer_id", "layer", "layer_kind"]
-        agg = {"gross_m2": "sum", "net_m2": "sum", "tbmj_m2": lambda s: s.sum(min_count=1), "tbdlmj_m2": lambda s: s.sum(min_count=1)}
-        lvl2 = counted.groupby([*keys, "code"], sort=False, dropna=False).agg({**agg, "name": "first"}).reset_index()
-        lvl2["level"] = "二级"
-        frames.append(lvl2)
-        coded = counted[counted["layer_kind"].isin([*SANDIAO_KINDS, "ghydyh", "kg"]) & (counted["code"] != "")]
-        if len(coded):
-            lvl1 = coded.groupby([*keys, "code1"], sort=False).agg(agg).reset_index().rename(columns={"code1": "code"})
-            lvl1["level"] = "一级"
-            lvl1["name"] = [_class_name(c, k) for c, k in zip(lvl1["code"], lvl1["layer_kind"], strict=True)]
-            frames.append(lvl1)
-        sd = counted[counted["layer_kind"] == "dltb"]
-        if len(sd):
-            cat = sd["code"].map(lambda c: sandiao_category(str(c)) or "未识别")
-            big = sd.assign(cat=cat).groupby([*keys, "cat"], sort=False).agg(agg).reset_index().rename(columns={"cat": "name"})
-            big["level"], big["code"] = "三大类", ""
-            frames.append(big)
-    # 城镇开发边界: the part outside, one row per project and layer
-    for lyr in layers:
-        if lyr.kind != "czkfbj":
-            continue
-        inside = np.zeros(len(parea))
-        sub = counted[counted["layer_id"] == lyr.id] if len(counted) else counted
-        if len(sub):
-            np.add.at(inside, sub["pi"].to_numpy(dtype=np.int64), sub["gross_m2"].to_numpy())
-        for label, val in (("城镇开发边界内", inside), ("城镇开发边界外", np.maximum(parea - inside, 0.0))):
+    recs: list[tuple[OccLayer, dict[str, Any]]] = []
+    for p in counted:
+        lyr = p.lyr
+        if len(p.pi):
+            codes_u, inv = lyr.class_index()
+            recs.append((lyr, _group(p, inv[p.fi], codes_u, lyr.class_names(), "二级")))
+            if lyr.kind in (*SANDIAO_KINDS, "ghydyh", "kg"):
+                c1_u, inv1 = lyr.class_index("code1")
+                coded = lyr.code[p.fi] != ""
+                sub = _Part(lyr, p.pi[coded], p.fi[coded], p.gross[coded], p.net[coded], p.tb[coded], p.td[coded], p.sliver[coded])
+                if len(sub.pi):
+                    nm1 = np.array([_class_name(str(c), lyr.kind) for c in c1_u], dtype=object)
+                    recs.append((lyr, _group(sub, inv1[sub.fi], c1_u, nm1, "一级")))
+            if lyr.kind == "dltb":
+                recs.append((lyr, _group(p, lyr.category_of_code()[inv[p.fi]], np.full(4, "", dtype=object), _CATS, "三大类")))
+        if lyr.kind == "czkfbj":  # the part inside and outside, one row each per polygon project
+            inside = np.minimum(np.bincount(p.pi, weights=p.gross, minlength=len(parea)), parea)
             rows = np.flatnonzero(parea > 0)
-            frames.append(pd.DataFrame({"project_no": nos[rows], "pi": rows, "layer_id": lyr.id, "layer": lyr.title,
-                                        "layer_kind": lyr.kind, "level": "边界", "code": "", "name": label,
-                                        "gross_m2": val[rows], "net_m2": val[rows], "tbmj_m2": np.nan, "tbdlmj_m2": np.nan}))
-    if not frames:
-        return pd.DataFrame(columns=[*out_cols, "ha", "mu"])
+            for label, val in (("城镇开发边界内", inside), ("城镇开发边界外", np.maximum(parea - inside, 0.0))):
+                recs.append((lyr, {"pi": rows, "code": np.full(len(rows), "", dtype=object), "name": np.full(len(rows), label, dtype=object),
+                                   "level": "边界", "gross_m2": val[rows], "net_m2": val[rows], "tbmj_m2": np.nan, "tbdlmj_m2": np.nan}))
+    if not recs:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in [*out_cols, "pi", "ha", "mu"]})
+    order = {lyr.id: i for i, lyr in enumerate(p.lyr for p in counted)}
+    frames = []
+    for lyr, r in recs:
+        m = len(r["pi"])
+        f = pd.DataFrame({"pi": r["pi"], "layer_id": _obj(np.full(m, lyr.id, dtype=object)), "layer": _obj(np.full(m, lyr.title, dtype=object)),
+                          "layer_kind": _obj(np.full(m, lyr.kind, dtype=object)), "level": _obj(np.full(m, r["level"], dtype=object)),
+                          "code": _obj(r["code"]), "name": _obj(r["name"]), "gross_m2": r["gross_m2"], "net_m2": r["net_m2"],
+                          "tbmj_m2": r["tbmj_m2"], "tbdlmj_m2": r["tbdlmj_m2"], "_o": order[lyr.id], "_l": _LEVELS.index(r["level"])})
+        frames.append(f)
     df = pd.concat(frames, ignore_index=True)
-    empty_name = df["name"].fillna("") == ""
-    if empty_name.any():
-        fill = df.loc[empty_name]
-        df.loc[empty_name, "name"] = [_class_name(str(c), k) for c, k in zip(fill["code"], fill["layer_kind"], strict=True)]
-    df["project"] = names[df["pi"].to_numpy(dtype=np.int64)]
-    # compatibility of the project type with each planned class (用地用海, 规划分区)
+    df["pi"] = df["pi"].astype(np.int64)
+    df["project_no"] = nos[df["pi"].to_numpy()]
+    df["project"] = _obj(names[df["pi"].to_numpy()])
     comp = np.full(len(df), "", dtype=object)
-    for i, (pi, kind, level, code, name) in enumerate(zip(df["pi"], df["layer_kind"], df["level"], df["code"], df["name"], strict=True)):
-        if kind in ("ghydyh", "ghfq", "kg") and level == "二级":
-            ok = compatible(rules, "ghydyh" if kind == "kg" else kind, type_keys(types[int(pi)], vocab), str(code), str(name))
-            comp[i] = "" if ok is None else ("是" if ok else "否")
-    df["compatible"] = comp
-    order = df["layer_id"].map({lyr.id: i for i, lyr in enumerate(layers)}).fillna(99)
-    lvl = df["level"].map({k: i for i, k in enumerate(_LEVELS)})
-    df = df.assign(_o=order, _l=lvl).sort_values(["project_no", "_o", "_l", "code", "name"], kind="stable")
-    df = df.drop(columns=["_o", "_l"]).reset_index(drop=True)
+    planned = np.flatnonzero(df["layer_kind"].isin(["ghydyh", "ghfq", "kg"]).to_numpy() & (df["level"] == "二级").to_numpy())
+    for i in planned:
+        pi, kind, code, name = df["pi"].iat[i], df["layer_kind"].iat[i], df["code"].iat[i], df["name"].iat[i]
+        ok = compatible(rules, "ghydyh" if kind == "kg" else kind, type_keys(types[int(pi)], vocab), str(code), str(name))
+        comp[i] = "" if ok is None else ("是" if ok else "否")
+    df["compatible"] = _obj(comp)
+    df = df.sort_values(["project_no", "_o", "_l", "code", "name"], kind="stable").drop(columns=["_o", "_l"]).reset_index(drop=True)
     return _area_cols(df[[*out_cols, "pi"]])
 
 
@@ -448,78 +535,73 @@ def _features(counted: pd.DataFrame, layers: Sequence[OccLayer]) -> pd.DataFrame
     return df.reset_index(drop=True)
 
 
-def _sum_by_project(df: pd.DataFrame, n: int, col: str = "gross_m2") -> np.ndarray:
-    out = np.zeros(n)
-    if len(df):
-        np.add.at(out, df["pi"].to_numpy(dtype=np.int64), df[col].to_numpy(dtype=float))
-    return out
+def _by_project(p: _Part, n: int, w: np.ndarray, prefix: tuple[str, ...] | None = None) -> np.ndarray:
+    if prefix is not None and len(p.pi):
+        keep = np.char.startswith(p.lyr.code[p.fi].astype(str), prefix[0])
+        for more in prefix[1:]:
+            keep |= np.char.startswith(p.lyr.code[p.fi].astype(str), more)
+        return np.bincount(p.pi[keep], weights=w[keep], minlength=n)
+    return np.bincount(p.pi, weights=w, minlength=n)
 
 
-def _summary_and_findings(counted: pd.DataFrame, classes: pd.DataFrame, layers: Sequence[OccLayer], parea: np.ndarray,
-                          nos: np.ndarray, names: np.ndarray, types: list[str], vocab: Any, rules: Rules,
-                          excs: list[set[str]]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    cols = _summary_columns(counted, classes, {lyr.kind for lyr in layers}, parea)
-    findings = _findings(counted, classes, layers, parea, nos, names, types, vocab, rules, excs)
-    verdict, reason = _verdicts(findings, len(parea))
-    summary = pd.DataFrame({"project_no": nos, **cols, "occ_verdict": verdict, "occ_reason": reason})
-    return summary, findings
-
-
-def _summary_columns(counted: pd.DataFrame, classes: pd.DataFrame, kinds: set[str], parea: np.ndarray) -> dict[str, np.ndarray]:
+def _summary_columns(counted: list[_Part], parea: np.ndarray) -> dict[str, np.ndarray]:
     n = len(parea)
     cols: dict[str, np.ndarray] = {k: np.full(n, np.nan) for k in SUMMARY_COLUMNS if k not in ("occ_verdict", "occ_reason")}
     poly = parea > 0
 
-    def taken(kind: str, col: str = "gross_m2", prefix: str | None = None) -> np.ndarray:
-        sub = counted[counted["layer_kind"] == kind] if len(counted) else counted
-        if prefix is not None and len(sub):
-            sub = sub[sub["code"].astype(str).str.startswith(prefix)]
-        return _sum_by_project(sub, n, col)
+    def put(key: str, m2: np.ndarray, unit: str = "mu") -> None:
+        cols[key] = np.where(poly, (m2 if unit == "m2" else mu(m2)).round(4 if unit == "mu" else 2), np.nan)
 
     for kind in ("yjjbnt", "stbhhx"):
-        if kind in kinds:
-            a = taken(kind)
-            cols[f"occ_{kind}_m2"] = np.where(poly, a.round(2), np.nan)
-            cols[f"occ_{kind}_mu"] = np.where(poly, mu(a).round(4), np.nan)
-    if "czkfbj" in kinds:
-        inside = np.minimum(taken("czkfbj"), parea)  # overlapping boundary parts must not count twice
-        cols["occ_czkfbj_in_mu"] = np.where(poly, mu(inside).round(4), np.nan)
-        cols["occ_czkfbj_out_mu"] = np.where(poly, mu(np.maximum(parea - inside, 0)).round(4), np.nan)
-    if "dltb" in kinds:
-        cols["occ_gengdi_mu"] = np.where(poly, mu(taken("dltb", "net_m2", "01")).round(4), np.nan)
-        cols["occ_gengdi_gross_mu"] = np.where(poly, mu(taken("dltb", "gross_m2", "01")).round(4), np.nan)
-        big = classes[(classes["layer_kind"] == "dltb") & (classes["level"] == "三大类")] if len(classes) else classes
+        ps = [p for p in counted if p.lyr.kind == kind]
+        if ps:
+            a = sum(_by_project(p, n, p.gross) for p in ps)
+            put(f"occ_{kind}_m2", a, "m2")
+            put(f"occ_{kind}_mu", a)
+    ps = [p for p in counted if p.lyr.kind == "czkfbj"]
+    if ps:
+        inside = np.minimum(sum(_by_project(p, n, p.gross) for p in ps), parea)  # overlapping parts must not count twice
+        put("occ_czkfbj_in_mu", inside)
+        put("occ_czkfbj_out_mu", np.maximum(parea - inside, 0))
+    ps = [p for p in counted if p.lyr.kind == "dltb"]
+    if ps:
+        put("occ_gengdi_mu", sum(_by_project(p, n, p.net, ("01",)) for p in ps))
+        put("occ_gengdi_gross_mu", sum(_by_project(p, n, p.gross, ("01",)) for p in ps))
         for key, label in (("occ_agri_mu", "农用地"), ("occ_built_mu", "建设用地"), ("occ_unused_mu", "未利用地")):
-            sub = big[big["name"] == label] if len(big) else big
-            cols[key] = np.where(poly, mu(_sum_by_project(sub, n, "net_m2")).round(4), np.nan)
+            tot = np.zeros(n)
+            for p in ps:
+                k = p.lyr.category_of_code()[p.lyr.class_index()[1][p.fi]] == _CAT_INDEX[label]
+                tot += np.bincount(p.pi[k], weights=p.net[k], minlength=n)
+            put(key, tot)
     return cols
 
 
-def _findings(counted: pd.DataFrame, classes: pd.DataFrame, layers: Sequence[OccLayer], parea: np.ndarray, nos: np.ndarray,
-              names: np.ndarray, types: list[str], vocab: Any, rules: Rules, excs: list[set[str]]) -> pd.DataFrame:
+def _findings(counted: list[_Part], classes: pd.DataFrame, parea: np.ndarray, nos: np.ndarray, names: np.ndarray,
+              types: list[str], vocab: Any, rules: Rules, excs: list[set[str]]) -> pd.DataFrame:
     """One row per project × rule that applies: fired (its verdict) or passed (符合), with the basis."""
     n = len(parea)
-    poly = parea > 0
+    poly = np.flatnonzero(parea > 0)
     finds: list[dict[str, Any]] = []
     keys = [type_keys(t, vocab) for t in types]
+    key_memo: dict[tuple[str, tuple[str, ...]], bool] = {}
     for rule in rules.rules:
-        for lyr in [lyr for lyr in layers if lyr.kind == rule.kind]:
-            sub = counted[counted["layer_id"] == lyr.id] if len(counted) else counted
+        for p in [p for p in counted if p.lyr.kind == rule.kind]:
             if rule.kind in ("ghydyh", "ghfq", "kg"):
-                finds += _class_findings(rule, lyr, classes, keys, nos, names, excs, rules)
+                finds += _class_findings(rule, p.lyr, classes, keys, nos, names, excs, rules)
                 continue
-            if rule.codes and len(sub):
-                sub = sub[sub["code"].astype(str).str.startswith(tuple(rule.codes))]
-            area = _sum_by_project(sub, n, "net_m2" if rule.kind == "dltb" else "gross_m2")  # 耕地: net of 田坎
+            w = p.net if rule.kind == "dltb" else p.gross  # 耕地: net of 田坎
+            area = _by_project(p, n, w, rule.codes or None)
             if rule.kind == "czkfbj":  # what lies outside the boundary
                 area = np.maximum(parea - np.minimum(area, parea), 0)
             bound = np.maximum(rules.sliver_m2, rules.sliver_share * parea) if rule.kind == "czkfbj" else np.zeros(n)
-            for i in np.flatnonzero(poly):
-                if applies(rule, keys[i]):
-                    finds.append(_finding(rule, lyr, i, nos, names, area[i], excs[i], rules, area[i] > bound[i]))
+            for i in poly:
+                ok = key_memo.setdefault((rule.id, keys[i]), applies(rule, keys[i]))
+                if ok:
+                    finds.append(_finding(rule, p.lyr, i, nos, names, area[i], excs[i], rules, area[i] > bound[i]))
     fcols = ["project_no", "project", "pi", "layer_id", "layer", "rule_id", "rule", "verdict", "area_m2", "area_mu",
              "exception", "basis", "fired"]
-    return pd.DataFrame(finds, columns=fcols)
+    numeric = {"project_no", "pi", "area_m2", "area_mu", "fired"}
+    return pd.DataFrame({c: ([f[c] for f in finds] if c in numeric else _obj([f[c] for f in finds])) for c in fcols})
 
 
 def _class_findings(rule: Any, lyr: OccLayer, classes: pd.DataFrame, keys: list[tuple[str, ...]], nos: np.ndarray,
@@ -547,15 +629,16 @@ def _verdicts(findings: pd.DataFrame, n: int) -> tuple[np.ndarray, np.ndarray]:
         return verdict, reason
     pis = findings["pi"].to_numpy(dtype=np.int64)
     worst = np.zeros(n, dtype=int)
-    np.maximum.at(worst, pis, findings["verdict"].map(SEVERITY).to_numpy())
+    np.maximum.at(worst, pis, np.array([SEVERITY[v] for v in findings["verdict"]], dtype=int))
     has = np.zeros(n, bool)
     has[pis] = True
     verdict[has] = np.array(["符合", "需关注", "冲突"], dtype=object)[worst[has]]
-    fired = findings[findings["fired"]]
-    if len(fired):
-        text = fired["rule"] + "(" + fired["area_mu"].map(lambda v: f"{v:.4f}") + " 亩," + fired["verdict"] + ")"
-        joined = text.groupby(fired["pi"]).agg(";".join)
-        reason[joined.index.to_numpy(dtype=np.int64)] = joined.to_numpy()
+    texts: dict[int, list[str]] = {}
+    for pi, rule, a, v, fired in zip(pis, findings["rule"], findings["area_mu"], findings["verdict"], findings["fired"], strict=True):
+        if fired:
+            texts.setdefault(int(pi), []).append(f"{rule}({a:.4f} 亩,{v})")
+    for pi, parts in texts.items():
+        reason[pi] = ";".join(parts)
     return verdict, reason
 
 
