@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from lukou_geo.errors import StoreError
 from lukou_geo.settings import MU_PER_HECTARE
 from lukou_geo.sitecheck.rules_occupancy import SEVERITY, Rules, applies, compatible, read_rules, type_keys
 
@@ -176,7 +177,10 @@ def load_layer(store: Any, layer_id: str) -> OccLayer:
         if hit is not None:
             _CACHE.move_to_end(key)
             return hit
-    gdf = store.read_features(layer_id, columns=_COLUMNS)
+    try:
+        gdf = store.read_features(layer_id, columns=_COLUMNS)
+    except (KeyError, StoreError):  # a store without some standard column: take what it has
+        gdf = store.read_features(layer_id)
     lyr = layer_from_frame(gdf, info.id, info.title, info.kind, year=info.data_year, sha256=info.sha256,
                            source_file=info.source_file, source_crs=info.source_crs, version=info.version)
     with _CACHE_LOCK:
