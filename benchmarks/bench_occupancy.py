@@ -92,6 +92,62 @@ def big_memory(t: Targets, n: int) -> None:
     t.check(f"peak memory at {n:,} parcels (MB)", res["peak_mb"], "<=", 2048)
 
 
+def postgis(reds: np.ndarray, gdf: gpd.GeoDataFrame, t_occ: float) -> None:
+    """The same 1,000 red lines in PostGIS (``ST_Intersection`` with its GiST index, areas in EPSG:4547), on a
+    throw-away cluster; reported beside the in-process check, not a target (skipped without PostgreSQL + PostGIS)."""
+    try:
+        from tests.store.pgcluster import start_cluster
+
+        cluster = start_cluster()
+    except (ImportError, RuntimeError, OSError) as exc:  # optional measurement: say why it was skipped
+        print(f"  PostGIS: skipped ({exc})")
+        return
+    try:
+        from lukou_geo.crs import to_lonlat
+        from lukou_geo.sitecheck.occupancy import load_layer
+        from lukou_geo.store import LayerInfo, open_store
+
+        st = open_store(cluster.url)
+        ll = gdf.to_crs("EPSG:4326")
+        ll["lk_area_m2"] = shapely.area(gdf.geometry.values)  # the standard fields the store keeps
+        ll["lk_code1"] = ll["lk_code"].str[:2]
+        ll["lk_year"], ll["lk_repaired"] = 2022, 0
+        from lukou_geo.store import STANDARD_FIELDS
+
+        for c in STANDARD_FIELDS:
+            if c not in ll:
+                ll[c] = None
+        info = LayerInfo(id="dltb", title="DLTB 合成", kind="dltb", geometry="polygon", features=len(ll),
+                         bounds=tuple(float(v) for v in ll.total_bounds), source_file="synthetic", sha256="0" * 64,
+                         source_crs="EPSG:4547", encoding="", sublayer="", imported_at="", imported_by="bench", version=0)
+        t0 = time.perf_counter()
+        st.write_layer(info, ll)
+        t_write = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        load_layer(st, "dltb")
+        t_load = time.perf_counter() - t0
+        with st._con.cursor() as cur:  # the layer's table, from the catalogue
+            cur.execute("SELECT data_table FROM lk_layers WHERE id = 'dltb'")
+            table = cur.fetchone()[0]
+        wkb = shapely.to_wkb(to_lonlat(reds), hex=True)
+        sql = (f'WITH r AS (SELECT i, ST_SetSRID(ST_GeomFromWKB(decode(w, \'hex\')), 4326) g FROM unnest(%s::int[], %s::text[]) AS u(i, w)) '
+               f'SELECT r.i, f.lk_fid, ST_Area(ST_Transform(ST_Intersection(f.geom, r.g), 4547)) FROM r JOIN "{table}" f '
+               'ON ST_Intersects(f.geom, r.g)')
+
+        def run() -> list:
+            with st._con.cursor() as cur:
+                cur.execute(sql, (list(range(len(reds))), list(wkb)))
+                return cur.fetchall()
+
+        run()
+        t_db = best(run, 3)
+        print(f"  PostGIS ({len(ll):,} parcels): write {t_write:.1f} s, load into the check {t_load:.1f} s; "
+              f"1,000 red lines in the database {t_db:.2f} s vs in the check {t_occ:.2f} s (DLTB only, warm)")
+        st.close()
+    finally:
+        cluster.stop()
+
+
 def main() -> int:
     quick = "--quick" in sys.argv
     n = 20_000 if quick else 150_000
@@ -130,6 +186,8 @@ def main() -> int:
         joined = ref.to_frame("ref").join(mine.rename("mine"), how="outer")
         worst = max(worst, float((abs(joined["mine"].fillna(0) - joined["ref"].fillna(0)) / joined["ref"].fillna(joined["mine"])).max()))
     t.check("areas vs geopandas.overlay (max relative difference)", worst, "<=", 1e-6)
+    t_dltb = best(lambda: occupancy(reds, layers[:1], ptypes=types), 3)
+    postgis(reds, frames["dltb"], t_dltb)
     big_memory(t, 30_000 if quick else 300_000)
     return t.exit_code()
 

@@ -1,10 +1,11 @@
 """压占分析: how much of each imported layer (三区三线, 三调 DLTB, 用地用海, 规划分区) each project takes, by class.
 
 The engine is the plain Shapely 2 / GEOS form, nothing hand-written: an ``STRtree`` over a layer's
-features (EPSG:4547) gives the (project, feature) pairs that intersect (``predicate="intersects"``,
-the tree prepares the project); a parcel lying wholly inside its project
+features (EPSG:4547) gives the (project, feature) pairs whose boxes meet; where the features are
+smaller than the projects (DLTB parcels), a parcel lying wholly inside its project
 (``contains_properly``, prepared project) counts with its own area; the other pairs are cut by one
-vectorised ``shapely.intersection`` and measured with ``shapely.area``. Areas are m² in EPSG:4547.
+vectorised ``shapely.intersection`` and measured with ``shapely.area`` (pairs of area 0 dropped).
+Areas are m² in EPSG:4547.
 
 Per piece (a project × feature overlap) the engine keeps the gross area, the area **net of 田坎**
 (gross × (1 − KCXS); KCXS from ``lk_kcxs``, else ``lk_kcmj / lk_tbmj``, else 0) and the delivery's
@@ -217,12 +218,17 @@ def overlay_pieces(pm: np.ndarray, layer: OccLayer, keep_geoms: bool = False) ->
     if not poly.any() or not len(layer):
         return empty
     sel = np.flatnonzero(poly)
-    qi, fi = layer.tree.query(pm[sel], predicate="intersects")
+    qi, fi = layer.tree.query(pm[sel])  # boxes that meet; pairs that do not overlap measure 0 and are dropped
     if not len(qi):
         return empty
     pi = sel[qi]
-    shapely.prepare(pm[sel])
-    whole = shapely.contains_properly(pm[pi], layer.geoms[fi])
+    # parcels wholly inside a red line count with their own area (a prepared test is cheaper than an
+    # overlay); worth it when the features are smaller than the projects (DLTB), not for big polygons
+    if np.median(layer.area[fi]) < np.median(shapely.area(pm[sel])):
+        shapely.prepare(pm[sel])
+        whole = shapely.contains_properly(pm[pi], layer.geoms[fi])
+    else:
+        whole = np.zeros(len(pi), dtype=bool)
     area = np.empty(len(pi))
     area[whole] = layer.area[fi[whole]]
     part = np.flatnonzero(~whole)
@@ -586,6 +592,7 @@ def _findings(counted: list[_Part], classes: pd.DataFrame, parea: np.ndarray, no
     n = len(parea)
     poly = np.flatnonzero(parea > 0)
     finds: list[dict[str, Any]] = []
+    frames: list[pd.DataFrame] = []
     keys = [type_keys(t, vocab) for t in types]
     key_memo: dict[tuple[str, tuple[str, ...]], bool] = {}
     for rule in rules.rules:
@@ -598,14 +605,40 @@ def _findings(counted: list[_Part], classes: pd.DataFrame, parea: np.ndarray, no
             if rule.kind == "czkfbj":  # what lies outside the boundary
                 area = np.maximum(parea - np.minimum(area, parea), 0)
             bound = np.maximum(rules.sliver_m2, rules.sliver_share * parea) if rule.kind == "czkfbj" else np.zeros(n)
-            for i in poly:
-                ok = key_memo.setdefault((rule.id, keys[i]), applies(rule, keys[i]))
-                if ok:
-                    finds.append(_finding(rule, p.lyr, i, nos, names, area[i], excs[i], rules, area[i] > bound[i]))
-    fcols = ["project_no", "project", "pi", "layer_id", "layer", "rule_id", "rule", "verdict", "area_m2", "area_mu",
-             "exception", "basis", "fired"]
+            idx = np.array([i for i in poly if key_memo.setdefault((rule.id, keys[i]), applies(rule, keys[i]))], dtype=np.int64)
+            if len(idx):
+                frames.append(_rule_findings(rule, p.lyr, idx, nos, names, area[idx], area[idx] > bound[idx], excs, rules))
     numeric = {"project_no", "pi", "area_m2", "area_mu", "fired"}
-    return pd.DataFrame({c: ([f[c] for f in finds] if c in numeric else _obj([f[c] for f in finds])) for c in fcols})
+    if finds:
+        frames.append(pd.DataFrame({c: ([f[c] for f in finds] if c in numeric else _obj([f[c] for f in finds])) for c in _FCOLS}))
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in _FCOLS})
+    return pd.concat(frames, ignore_index=True)
+
+
+_FCOLS = ["project_no", "project", "pi", "layer_id", "layer", "rule_id", "rule", "verdict", "area_m2", "area_mu",
+          "exception", "basis", "fired"]
+
+
+def _rule_findings(rule: Any, lyr: OccLayer, idx: np.ndarray, nos: np.ndarray, names: np.ndarray, area: np.ndarray,
+                   fired: np.ndarray, excs: list[set[str]], rules: Rules) -> pd.DataFrame:
+    """The findings of one area rule for the projects ``idx`` (vectorised; texts built once per exception set)."""
+    used = [tuple(e for e in rule.exceptions if e in excs[i]) if f else () for i, f in zip(idx, fired, strict=True)]
+    memo: dict[tuple[str, ...], tuple[str, str]] = {}
+    for u in set(used):
+        extra = (" 例外依据:" + ";".join(f"{rules.exceptions[e].source}:{rules.exceptions[e].basis}" for e in u)) if u else ""
+        memo[u] = (rule.basis_text() + extra, "、".join(rules.exceptions[e].title_zh for e in u))
+    passed = f"未{rule.title_zh}" if not rule.title_zh.startswith("项目类型") else "项目类型与规划相符"
+    has = np.array([bool(u) for u in used], dtype=bool)
+    m = len(idx)
+    return pd.DataFrame({
+        "project_no": nos[idx], "project": _obj(names[idx]), "pi": idx, "layer_id": _obj(np.full(m, lyr.id, dtype=object)),
+        "layer": _obj(np.full(m, lyr.title, dtype=object)), "rule_id": _obj(np.full(m, rule.id, dtype=object)),
+        "rule": _obj(np.where(fired, rule.title_zh, passed).astype(object)),
+        "verdict": _obj(np.where(fired, np.where(has, rule.verdict_with_exception, rule.verdict), "符合").astype(object)),
+        "area_m2": np.round(area, 4), "area_mu": np.round(area / SQM_PER_MU, 4),
+        "exception": _obj([memo[u][1] for u in used]), "basis": _obj([memo[u][0] for u in used]), "fired": fired.astype(bool),
+    })
 
 
 def _class_findings(rule: Any, lyr: OccLayer, classes: pd.DataFrame, keys: list[tuple[str, ...]], nos: np.ndarray,
