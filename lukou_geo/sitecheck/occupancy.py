@@ -89,9 +89,17 @@ class OccLayer:
     def class_index(self, level: str = "code") -> tuple[np.ndarray, np.ndarray]:
         """(distinct codes, the index of each feature's code in them) of ``code`` or ``code1``, computed once per layer."""
         if level not in self._index:
-            u, inv = np.unique(getattr(self, level).astype(str), return_inverse=True)
+            codes = getattr(self, level).astype(str)
+            if level == "code":  # features without a code are classed by their name (规划分区 by GHFQMC …)
+                codes = np.where(codes != "", codes, np.char.add("\x00", self.name.astype(str)))
+            u, inv = np.unique(codes, return_inverse=True)
             self._index[level] = (u.astype(object), inv.astype(np.int64))
         return self._index[level]
+
+    def class_codes(self) -> np.ndarray:
+        """The code shown for each distinct class of :meth:`class_index` ("" for classes keyed by name)."""
+        u = self.class_index()[0]
+        return np.array(["" if str(c).startswith("\x00") else c for c in u], dtype=object)
 
     def category_of_code(self) -> np.ndarray:
         """三大类 index (0 农用地, 1 建设用地, 2 未利用地, 3 未识别) of each distinct code (:meth:`class_index`)."""
@@ -109,7 +117,8 @@ class OccLayer:
             first = np.full(len(u), -1, dtype=np.int64)
             first[inv[::-1]] = np.arange(len(inv))[::-1]
             nm = self.name[first] if len(first) else np.zeros(0, dtype=object)
-            self._index["names"] = np.array([x or _class_name(str(c), self.kind) for c, x in zip(u, nm, strict=True)], dtype=object)
+            self._index["names"] = np.array([x or _class_name(str(c), self.kind) for c, x in zip(self.class_codes(), nm, strict=True)],
+                                            dtype=object)
         return self._index["names"]
 
     def meta(self) -> dict[str, Any]:
@@ -489,8 +498,8 @@ def _classes(counted: list[_Part], parea: np.ndarray, nos: np.ndarray, names: np
     for p in counted:
         lyr = p.lyr
         if len(p.pi):
-            codes_u, inv = lyr.class_index()
-            recs.append((lyr, _group(p, inv[p.fi], codes_u, lyr.class_names(), "二级")))
+            inv = lyr.class_index()[1]
+            recs.append((lyr, _group(p, inv[p.fi], lyr.class_codes(), lyr.class_names(), "二级")))
             if lyr.kind in (*SANDIAO_KINDS, "ghydyh", "kg"):
                 c1_u, inv1 = lyr.class_index("code1")
                 coded = lyr.code[p.fi] != ""

@@ -207,3 +207,33 @@ def test_rules_file_has_basis_for_every_rule():
     for r in rules.rules:
         assert r.basis and r.source
     assert rules.sliver_m2 == 1.0
+
+
+def test_ghfq_compatibility_and_red_line_exception():
+    zones = gpd.GeoDataFrame({"lk_fid": [1, 2], "lk_code": ["", ""], "lk_name": ["农田保护区", "工业发展区"]},
+                             geometry=[red(0, 0, 100, 100), red(100, 0, 200, 100)], crs="EPSG:4547")
+    hx = gpd.GeoDataFrame({"lk_fid": [1], "lk_code": [""], "lk_ref_id": ["HX1"]}, geometry=[red(0, 0, 50, 50)], crs="EPSG:4547")
+    layers = [layer(zones, "ghfq", "fq", "规划分区"), layer(hx, "stbhhx", "hx", "生态保护红线")]
+    vocab = read_project_types()
+    geoms = np.array([red(0, 0, 200, 100), red(120, 10, 190, 90), red(0, 0, 200, 100)], dtype=object)
+    occ = occupancy(geoms, layers, ptypes=["新材料", "新材料", "交通设施"], vocab=vocab, exceptions={3: ["limited_activity"]})
+    v = occ.summary.set_index("project_no")["occ_verdict"]
+    assert v[1] == "冲突"  # industry in 生态保护红线, no exception
+    assert v[2] == "符合"  # wholly in 工业发展区, no red line
+    assert v[3] == "需关注"  # the recorded limited-activity exception (自然资发〔2022〕142号)
+    f3 = occ.findings[(occ.findings["project_no"] == 3) & (occ.findings["rule_id"] == "stbhhx_occupied")].iloc[0]
+    assert "142号" in f3["basis"] and f3["exception"]
+    comp = occ.classes[(occ.classes["project_no"] == 1) & (occ.classes["layer_kind"] == "ghfq")].set_index("name")["compatible"]
+    assert comp["农田保护区"] == "否" and comp["工业发展区"] == "是"
+    fq = occ.findings[(occ.findings["project_no"] == 1) & (occ.findings["rule_id"] == "ghfq_incompatible")].iloc[0]
+    assert fq["verdict"] == "需关注" and "农田保护区" in fq["rule"]
+
+
+def test_unknown_rule_file_errors_name_the_file(tmp_path):
+    from lukou_geo.errors import CatalogError
+
+    bad = tmp_path / "occupancy.toml"
+    bad.write_text('[[rule]]\nid = "x"\nkind = "yjjbnt"\nverdict = "禁止"\ntitle_zh = "a"\ntitle_en = "a"\nsource = "s"\nbasis = "b"\n',
+                   encoding="utf-8")
+    with pytest.raises(CatalogError, match=r"occupancy\.toml"):
+        read_rules(bad)
