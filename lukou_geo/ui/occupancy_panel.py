@@ -3,7 +3,7 @@ on the map, one click to the 审查意见 DOCX/PDF.
 
 The page (:mod:`lukou_geo.ui.pages.check`) calls :func:`choose` above the inputs, :func:`apply` after each
 check, :func:`highlight` when it draws the map and :func:`show` under the results. Texts are
-``occ.*`` of :mod:`lukou_geo.text`; names from data are shown by ``st.dataframe`` (text, not markup)
+``check.occ_*`` of :mod:`lukou_geo.text`; names from data are shown by ``st.dataframe`` (text, not markup)
 or escaped (:func:`lukou_geo.ui.messages.escape`).
 """
 
@@ -34,7 +34,7 @@ def choose(lg: str) -> None:
 
     infos = [i for i in store_layers() if i.geometry == "polygon"]
     if not infos:
-        st.caption(t("occ.no_layers", lg))
+        st.caption(t("check.occ_no_layers", lg))
         st.session_state["occ_layers"] = []
         return
     infos.sort(key=lambda i: KIND_ORDER.get(i.kind, 9))
@@ -42,9 +42,9 @@ def choose(lg: str) -> None:
     label = {i.id: f"{i.title} · {KINDS.get(i.kind, (i.kind, i.kind))[0 if lg == 'zh' else 1]} · {i.features:,}" for i in infos}
     default = [i.id for i in infos if i.kind in DEFAULT_KINDS]
     c1, c2 = st.columns([3, 2])
-    c1.multiselect(t("occ.layers", lg), ids, default=default, format_func=lambda i: label[i], key="occ_layers")
+    c1.multiselect(t("check.occ_layers", lg), ids, default=default, format_func=lambda i: label[i], key="occ_layers")
     rules = read_rules()
-    c2.multiselect(t("occ.exceptions", lg), list(rules.exceptions), format_func=lambda e: rules.exceptions[e].title_zh
+    c2.multiselect(t("check.occ_exceptions", lg), list(rules.exceptions), format_func=lambda e: rules.exceptions[e].title_zh
                    if lg == "zh" else rules.exceptions[e].title_en, key="occ_exceptions")
 
 
@@ -102,38 +102,38 @@ def show(run: dict[str, Any], lg: str) -> None:
     occ = getattr(result, "occupancy", None)
     if occ is None:
         return
-    st.markdown(f"#### {t('occ.title', lg)}")
+    st.markdown(f"#### {t('check.occ_title', lg)}")
     i = 0 if lg == "zh" else 1
     cols = [c for c in SUMMARY_COLUMNS if c in result.summary and result.summary[c].notna().any()]
     st.dataframe(labelled(result.summary[["project_no", "name", *cols]], {"project_no": ("序号", "No."), "name": ("项目名称", "Project"),
                                                                           **SUMMARY_COLUMNS}, lg).head(2000),
                  hide_index=True, width="stretch", key=f"occ_summary_{id(run)}")
     nos = result.summary["project_no"].head(50).tolist()
-    no = nos[0] if len(nos) == 1 else st.selectbox(t("occ.project", lg), nos, key=f"occ_pick_{id(run)}",
+    no = nos[0] if len(nos) == 1 else st.selectbox(t("check.occ_project", lg), nos, key=f"occ_pick_{id(run)}",
                                                      format_func=lambda n: f"{n}. {result.summary.set_index('project_no').loc[n, 'name']}")
     cl = occ.project(no, "classes")
     for meta in occ.layers:
         sub = cl[cl["layer_id"] == meta["id"]] if len(cl) else cl
-        st.caption(f"{messages.escape(meta['title'])} · {t('occ.layer_rows', lg, n=len(sub))}")
+        st.caption(f"{messages.escape(meta['title'])} · {t('check.occ_layer_rows', lg, n=len(sub))}")
         if len(sub):
             st.dataframe(labelled(sub, CLASS_COLUMNS, lg).drop(columns=[CLASS_COLUMNS["project_no"][i], CLASS_COLUMNS["project"][i]]),
                          hide_index=True, width="stretch", key=f"occ_cls_{id(run)}_{no}_{meta['id']}")
     feats = occ.project(no, "features")
     if len(feats):
-        st.caption(t("occ.features", lg))
+        st.caption(t("check.occ_features", lg))
         st.dataframe(labelled(feats, FEATURE_COLUMNS, lg), hide_index=True, width="stretch", key=f"occ_ft_{id(run)}_{no}")
     f = occ.project(no, "findings")
     if len(f):
-        st.caption(t("occ.findings", lg))
+        st.caption(t("check.occ_findings", lg))
         st.dataframe(labelled(f, FINDING_COLUMNS, lg), hide_index=True, width="stretch", key=f"occ_fd_{id(run)}_{no}")
     sl = occ.slivers
     if len(sl):
-        st.caption(t("occ.slivers", lg, n=len(sl)))
+        st.caption(t("check.occ_slivers", lg, n=len(sl)))
     files = run.setdefault("files", {})
     c = st.columns(3)
     if "opinion_docx" not in files:
-        if c[0].button(t("occ.make_opinion", lg), key=f"occ_mk_{id(run)}"):
-            with st.spinner(t("occ.making", lg)):
+        if c[0].button(t("check.occ_make_opinion", lg), key=f"occ_mk_{id(run)}"):
+            with st.spinner(t("check.occ_making", lg)):
                 files["opinion_docx"], files["opinion_pdf"] = _opinion_files(result, run)
             st.rerun()
     else:
