@@ -102,6 +102,13 @@ def test_cli_check_against_imported_layers(env, store, tmp_path):
     assert float(summ["占用生态保护红线(亩)"]) == pytest.approx(3.75, abs=1e-3)
     assert float(summ["城镇开发边界外(亩)"]) == pytest.approx(45, abs=1e-3)
     assert summ["压占结论"] == "冲突"
+    import openpyxl
+
+    wb = openpyxl.load_workbook(out)
+    assert {"压占分类", "三线协调", "压占规则", "细小图斑", "数据版本"} <= set(wb.sheetnames)
+    header = [c.value for c in wb["汇总"][5]]
+    assert "占用永久基本农田(亩)" in header and "压占结论" in header
+    assert [r[0].value for r in wb["三线协调"].iter_rows(min_row=2)][:1] == [1]
     manifest = json.loads((out.parent / "report.manifest.json").read_text(encoding="utf-8"))
     assert {"report_classes.csv", "report_opinion.docx", "report_opinion.pdf"} <= {e["file"] for e in manifest["files"]}
     _check_opinion(store, out.parent)
