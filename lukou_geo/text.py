@@ -431,6 +431,24 @@ TEXT: dict[str, dict[str, str]] = {
 }
 
 
+# check.occ_*: the check page's 压占 part (lukou_geo/ui/occupancy_panel.py)
+TEXT.update({
+    "check.occ_no_layers": {"zh": "尚未导入三区三线或三调图层:压占分析需先在“图层管理”中导入。",
+                      "en": "No 三区三线 or 三调 layer imported yet: import them on the Layers page for the occupancy analysis."},
+    "check.occ_layers": {"zh": "压占分析图层(已导入)", "en": "Imported layers to check (occupancy)"},
+    "check.occ_exceptions": {"zh": "已记录的例外情形", "en": "Recorded exceptions"},
+    "check.occ_title": {"zh": "压占分析", "en": "Occupancy of the imported layers"},
+    "check.occ_project": {"zh": "项目", "en": "Project"},
+    "check.occ_layer_rows": {"zh": "{n} 行(毛面积与扣除田坎后的净面积;公顷、亩为净面积)",
+                       "en": "{n} rows (gross and net of 田坎; ha and mu are net)"},
+    "check.occ_features": {"zh": "三线协调:涉及的图斑", "en": "Red-line features touched"},
+    "check.occ_findings": {"zh": "压占规则与依据", "en": "Rules and their basis"},
+    "check.occ_slivers": {"zh": "{n} 处细小重叠低于容差,单列不计(见 XLSX“细小图斑”)",
+                    "en": "{n} slivers below the tolerance, listed apart (XLSX sheet 细小图斑)"},
+    "check.occ_make_opinion": {"zh": "生成审查意见(DOCX/PDF)", "en": "Make the review opinion (DOCX/PDF)"},
+    "check.occ_making": {"zh": "正在生成审查意见…", "en": "Writing the review opinion…"},
+})
+
 def t(key: str, lang: str, **fmt: object) -> str:
     """The text ``key`` in ``lang`` ("zh" or "en"), its ``{placeholders}`` filled from ``fmt``.
 

@@ -20,6 +20,7 @@ import shapely
 
 from lukou_geo.settings import MU_PER_HECTARE
 from lukou_geo.sitecheck.context import CheckContext, to_metric
+from lukou_geo.sitecheck.occupancy import SUMMARY_COLUMNS as _OCC_SUMMARY_COLUMNS
 from lukou_geo.sitecheck.overlay import measure, overlaps
 from lukou_geo.sitecheck.verdict import ATTN, CODE_NAMES, FITS, decide
 
@@ -35,6 +36,8 @@ class CheckResult:
     zones: pd.DataFrame
     projects: gpd.GeoDataFrame
     notes: list[str] = field(default_factory=list)
+    #: the 压占 tables when the check ran against imported layers (:mod:`lukou_geo.sitecheck.occupancy`)
+    occupancy: Any = None
 
     def project_zones(self, no: int) -> pd.DataFrame:
         return self.zones[self.zones["project_no"] == no]
@@ -64,6 +67,8 @@ SUMMARY_COLUMNS = {
     "transport": ("附近交通项目", "Nearby transport"),
     "source": ("来源", "Source"),
 }
+# the 压占 columns (present when the check ran against imported layers: lukou_geo.sitecheck.occupancy)
+SUMMARY_COLUMNS.update(_OCC_SUMMARY_COLUMNS)
 ZONE_COLUMNS = {
     "project_no": ("序号", "No."),
     "project": ("项目名称", "Project"),

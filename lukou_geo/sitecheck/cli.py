@@ -22,7 +22,14 @@ def add_check_parser(sub: Any) -> None:
     p.add_argument("--crs", default="auto", help="CRS of inputs without one: " + ", ".join(CRS_CHOICES) + " or EPSG:nnnn (default auto)")
     p.add_argument("--encoding", default=None, help="text/attribute encoding, e.g. GBK or UTF-8 (default: detected)")
     p.add_argument("--type", dest="ptype", default="", help="project type for rows without one, e.g. 新材料, 住宅, 物流")
-    p.add_argument("--formats", default="xlsx,csv,geojson,html,pdf", help="comma-separated formats to write")
+    p.add_argument("--formats", default=None,
+                   help="comma-separated formats to write (default xlsx,csv,geojson,html,pdf, and opinion = the 审查意见 "
+                        "DOCX + PDF when imported layers are checked)")
+    p.add_argument("--layers", default=None,
+                   help="ID,ID,…: the plan's zone layers and imported layers to check against (default: the plan's zones "
+                        "and every imported 三区三线 / DLTB layer; `layers list` shows the ids)")
+    p.add_argument("--exception", dest="exceptions", default="",
+                   help="recorded exceptions for every project, e.g. national_major (layers/rules/occupancy.toml)")
     p.add_argument("--title", default="选址核查报告", help="report title")
 
 
@@ -32,7 +39,7 @@ def run_check(args: argparse.Namespace) -> int:
     from lukou_geo.sitecheck.report import DOCUMENTS
     from lukou_geo.sitecheck.report.worker import DocumentWorker
 
-    formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
+    formats = tuple(f.strip() for f in (args.formats or "xlsx,csv,geojson,html,pdf,opinion").split(",") if f.strip())
     if set(DOCUMENTS) & set(formats):
         with DocumentWorker() as documents:  # started first: it imports and waits while this process checks
             return _run(args, formats, documents)
@@ -49,6 +56,7 @@ def _run(args: argparse.Namespace, formats: tuple[str, ...], documents: Any) -> 
     from lukou_geo.sitecheck.report import ReportError, export_all
 
     frames, failed = [], 0
+    crs_note = "按输入文件声明" if args.crs == "auto" else f"--crs {args.crs}"
     for path in args.inputs:
         try:
             ing = read_path(path, args.crs, args.encoding, args.ptype)
@@ -60,6 +68,8 @@ def _run(args: argparse.Namespace, formats: tuple[str, ...], documents: Any) -> 
             print(f"跳过 skipped: {e}", file=sys.stderr)
         for n in ing.notes:
             print(f"说明 note: {n}", file=sys.stderr)
+            if "坐标" in n or "CRS" in n:
+                crs_note += f";{n}"
         frames.append(ing.projects)
         print(f"{path}: {len(ing.projects)} 个项目 projects, {len(ing.errors)} 个问题 problems", file=sys.stderr)
     projects = [f for f in frames if len(f)]
@@ -67,14 +77,34 @@ def _run(args: argparse.Namespace, formats: tuple[str, ...], documents: Any) -> 
         print("没有可核查的项目 / nothing to check", file=sys.stderr)
         return 2
     gdf = gpd.GeoDataFrame(pd.concat(projects, ignore_index=True), geometry="geometry", crs="EPSG:4326")
-    ctx = get_context()
+    from lukou_geo.sitecheck import occupancy as occ
+
+    store = occ.open_existing_store()
+    try:
+        zone_ids, store_ids = occ.resolve_layers(args.layers, get_context().catalog, store)
+        layers = occ.load_layers(store, store_ids) if store_ids else []
+    except InputError as exc:
+        print(f"错误 error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        if store is not None:
+            store.close()
+    ctx = get_context(layers=zone_ids)
     big = len(gdf) > 20_000
 
     def progress(f: float) -> None:
         if big:
             print(f"核查中 checking… {f:.0%}", file=sys.stderr)
 
-    result = check_projects(gdf, ctx, args.ptype, progress=progress, chunk=20_000)
+    if layers:
+        exc_ids = [e.strip() for e in args.exceptions.split(",") if e.strip()]
+        result = occ.check_with_layers(gdf, ctx, layers, args.ptype, exceptions=exc_ids, progress=progress, chunk=20_000)
+        result.crs_note = crs_note
+        print("压占图层 layers: " + ", ".join(f"{m['id']} ({m['kind']}, {m['features']})" for m in result.occupancy.layers),
+              file=sys.stderr)
+    else:
+        result = check_projects(gdf, ctx, args.ptype, progress=progress, chunk=20_000)
+        formats = tuple(f for f in formats if f != "opinion" or args.formats)
     try:
         written = export_all(result, ctx, args.out, formats, args.title, documents=documents)
     except ReportError as exc:

@@ -25,6 +25,8 @@ from lukou_geo.errors import LukouError
 
 FORMATS = ("xlsx", "csv", "geojson", "html", "pdf")
 DOCUMENTS = ("html", "pdf")
+#: written on request: the 审查意见 (DOCX + PDF, :mod:`.opinion`) of a check against imported layers
+EXTRA_FORMATS = ("opinion",)
 
 
 class ReportError(LukouError, OSError):
@@ -33,14 +35,16 @@ class ReportError(LukouError, OSError):
 
 def report_files(out: str | Path, formats: tuple[str, ...]) -> dict[str, list[Path]]:
     """The files each format writes next to ``out`` (its stem names them)."""
-    unknown = [f for f in formats if f not in FORMATS]
+    unknown = [f for f in formats if f not in FORMATS + EXTRA_FORMATS]
     if unknown:
-        raise ValueError(f"unknown format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
+        raise ValueError(f"unknown format {unknown[0]!r}; choose from {', '.join(FORMATS + EXTRA_FORMATS)}")
     out = Path(out)
     stem = out.with_suffix("") if out.suffix else out
     files = {f: [stem.with_suffix(f".{f}")] for f in formats}
     if "csv" in files:
         files["csv"].append(stem.parent / (stem.name + "_zones.csv"))
+    if "opinion" in files:
+        files["opinion"] = [stem.parent / (stem.name + "_opinion.docx"), stem.parent / (stem.name + "_opinion.pdf")]
     return files
 
 
@@ -58,6 +62,10 @@ def write_tables(result: Any, fmt: str, paths: list[Path], title: str) -> None:
     elif fmt == "csv":
         export_csv(result, paths[0])
         export_csv(result, paths[1], "zones")
+        if len(paths) > 2:
+            from lukou_geo.sitecheck.report.occupancy_tables import export_classes_csv
+
+            export_classes_csv(result, paths[2])
     else:
         export_geojson(result, paths[0])
 
@@ -101,6 +109,8 @@ def export_all(result: Any, ctx: Any, out: str | Path, formats: tuple[str, ...] 
     be written; nothing of an earlier report is lost then.
     """
     files = report_files(out, formats)
+    if "csv" in files and getattr(result, "occupancy", None) is not None:
+        files["csv"].append(files["csv"][0].parent / (files["csv"][0].stem + "_classes.csv"))
     finals = [p for f in formats for p in files[f]]
     target = finals[0].parent
     try:
@@ -113,7 +123,11 @@ def export_all(result: Any, ctx: Any, out: str | Path, formats: tuple[str, ...] 
         docs = {f: _staged(stage, files[f][0]) for f in DOCUMENTS if f in files}
         pending = documents.submit(result, ctx, docs, title) if documents is not None and docs else None
         for f in formats:
-            if f not in DOCUMENTS:
+            if f in EXTRA_FORMATS:
+                from lukou_geo.sitecheck.report.opinion import export_opinion
+
+                export_opinion(result, ctx, *[_staged(stage, p) for p in files[f]], title=title)
+            elif f not in DOCUMENTS:
                 write_tables(result, f, [_staged(stage, p) for p in files[f]], title)
         if pending is not None:
             pending.wait()

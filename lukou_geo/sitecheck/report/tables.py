@@ -127,6 +127,9 @@ def export_xlsx(result: CheckResult, path: str | Path, title: str = "选址核�
         sh.append(_cells(sh, ["涉及的规划分区"], bold, top))
         pz = labelled(project_zones(result, int(r["project_no"])), ZONE_COLUMNS).drop(columns=["序号", "项目名称"])
         _append_table(sh, pz, bold_header=False, alignment=top)
+    from lukou_geo.sitecheck.report.occupancy_tables import add_sheets
+
+    add_sheets(wb, result)  # the 压占 sheets, when the check ran against imported layers
     p = Path(path)
     wb.save(p)
     return p

@@ -27,7 +27,7 @@ from lukou_geo.sitecheck.report.document import export_html, export_pdf, report_
 from lukou_geo.sitecheck.report.tables import HONESTY_EN, HONESTY_ZH, export_csv, export_geojson, export_xlsx
 from lukou_geo.sitecheck.vocab import read_project_types
 from lukou_geo.text import t
-from lukou_geo.ui import messages
+from lukou_geo.ui import messages, occupancy_panel
 from lukou_geo.ui.i18n import lang
 from lukou_geo.ui.state import load_catalog, load_data
 
@@ -50,6 +50,7 @@ def _run(ing: Ingested, label: str, ptype: str) -> None:
         return
     bar = st.progress(0.0, text=t("check.progress", lg))
     result = check_projects(ing.projects, _context(), ptype, progress=lambda f: bar.progress(f, text=t("check.progress", lg)), chunk=5000)
+    result = occupancy_panel.apply(result, ptype)  # 压占 of the chosen imported layers
     bar.empty()
     run = {"label": label, "result": result, "errors": errors, "notes": list(ing.notes), "files": {}}
     _runs().append(run)
@@ -110,6 +111,7 @@ def _map(lg: str, result: CheckResult | None) -> dict[str, Any] | None:
     ).add_to(m)
     assets.localize(m, assets.LOCAL_BASE_APP)
     fg = _highlight(result) if result is not None and len(result.summary) <= 2000 else None
+    fg = occupancy_panel.highlight(fg, result)
     return st_folium(
         m,
         key=f"check-map-{lg}",
@@ -157,6 +159,7 @@ def _show(run: dict[str, Any]) -> None:
             zt.columns = [ZONE_COLUMNS[c][0 if lg == "zh" else 1] for c in zt.columns]
             st.caption(t("check.zones_of", lg))
             st.dataframe(zt, hide_index=True, width="stretch")
+    occupancy_panel.show(run, lg)
     st.caption(HONESTY_ZH if lg == "zh" else HONESTY_EN)
     st.markdown(f"**{t('check.downloads', lg)}**")
     c = st.columns(5)
@@ -209,6 +212,7 @@ def render() -> None:
         t("check.ptype", lg), types, key="check_ptype",
         format_func=lambda v: (v if lg == "zh" else vocab.label(v, "en")) if v else t("check.ptype_none", lg),
     )
+    occupancy_panel.choose(lg)
     _inputs(crs, enc_choice or None, ptype)
 
     runs = _runs()

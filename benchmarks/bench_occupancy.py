@@ -1,0 +1,196 @@
+"""`make bench`: the 压占 check against big imported layers (issue 12's targets, as ratios in one run).
+
+Layers (synthetic, 合成: :func:`lukou_geo.store.synthetic.synthetic_dltb`, tiling the district): a
+150,000-parcel DLTB, a 30,000-polygon 永久基本农田 and a 500-polygon 生态保护红线, as the check
+holds them after :func:`lukou_geo.sitecheck.occupancy.load_layer` (EPSG:4547 with their trees).
+The red lines are ``bench_check.red_lines`` (rectangles, rotated rectangles, concave polygons,
+50–400 m across). Every output is on: the pieces, the class tables (level-2, level-1, 三大类), the
+features, the summary columns and the rule findings.
+
+Targets:
+- 1 red line, warm (layers loaded): ≤ 1 s;
+- 1,000 red lines: ≤ 1.5 × the bare ``STRtree.query`` + ``shapely.intersection`` + ``area`` of the
+  same pairs, and ≤ 1 × ``geopandas.overlay`` of the same; areas equal to ``overlay`` within 1e-6
+  relative (per project × feature);
+- peak memory ≤ 2 GB at 300,000 parcels (a fresh process: generate, index, check 1,000 red lines).
+
+``--quick`` uses 20,000 parcels (a smoke run of the code path, not the targets' scale).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from _targets import Targets
+from _timing import best
+from bench_check import red_lines
+
+from lukou_geo.sitecheck.occupancy import layer_from_frame, occupancy
+from lukou_geo.store.synthetic import district_boundary_metric, synthetic_dltb
+
+STD = {  # the delivery's fields → the store's standard fields (as the importer maps them)
+    "DLBM": "lk_code", "DLMC": "lk_name", "BSM": "lk_bsm", "TBBH": "lk_ref_id", "TBMJ": "lk_tbmj", "KCXS": "lk_kcxs",
+       "KCMJ": "lk_kcmj", "TBDLMJ": "lk_tbdlmj"}
+
+
+def frame(n: int, seed: int) -> gpd.GeoDataFrame:
+    gdf = synthetic_dltb(n, seed=seed).rename(columns=STD)
+    gdf["lk_fid"] = np.arange(1, len(gdf) + 1)
+    return gdf
+
+
+def bare(reds: np.ndarray, layers) -> tuple[float, dict]:
+    """The bare GEOS form: query, intersection, area (no classes, no texts)."""
+    out = {}
+    for lyr in layers:
+        pi, fi = lyr.tree.query(reds)
+        a = shapely.area(shapely.intersection(reds[pi], lyr.geoms[fi]))
+        out[lyr.id] = (pi, fi, a)
+    return 0.0, out
+
+
+def overlay(reds: np.ndarray, frames: dict) -> dict:
+    red_gdf = gpd.GeoDataFrame({"p": np.arange(len(reds))}, geometry=reds, crs="EPSG:4547")
+    out = {}
+    for lid, gdf in frames.items():
+        ov = gpd.overlay(red_gdf, gdf[["lk_fid", "geometry"]], keep_geom_type=True)
+        out[lid] = ov.assign(a=ov.area).groupby(["p", "lk_fid"])["a"].sum()
+    return out
+
+
+def big_memory(t: Targets, n: int) -> None:
+    code = (
+        "import json, resource, sys, time\n"
+        f"sys.path.insert(0, {str(ROOT)!r}); sys.path.insert(0, {str(ROOT / 'benchmarks')!r})\n"
+        "import numpy as np, shapely\n"
+        "from bench_check import red_lines\n"
+        "from bench_occupancy import frame\n"
+        "from lukou_geo.sitecheck.occupancy import layer_from_frame, occupancy\n"
+        f"gdf = frame({n}, 7)\n"
+        "bounds = tuple(gdf.total_bounds)\n"
+        "lyr = layer_from_frame(gdf, 'dltb', 'DLTB', 'dltb')\n"
+        "del gdf\n"
+        "reds = red_lines(np.random.default_rng(5), 1000, bounds)\n"
+        "t0 = time.perf_counter(); occ = occupancy(reds, [lyr], ptypes=['新材料'] * 1000); s = time.perf_counter() - t0\n"
+        "print(json.dumps({'s': s, 'rows': len(occ.classes), 'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    res = json.loads(out.stdout.strip().splitlines()[-1])
+    print(f"  {n:,} parcels: 1,000 red lines in {res['s']:.2f} s, {res['rows']:,} class rows")
+    t.check(f"peak memory at {n:,} parcels (MB)", res["peak_mb"], "<=", 2048)
+
+
+def postgis(reds: np.ndarray, gdf: gpd.GeoDataFrame, t_occ: float) -> None:
+    """The same 1,000 red lines in PostGIS (``ST_Intersection`` with its GiST index, areas in EPSG:4547), on a
+    throw-away cluster; reported beside the in-process check, not a target (skipped without PostgreSQL + PostGIS)."""
+    try:
+        from tests.store.pgcluster import start_cluster
+
+        cluster = start_cluster()
+    except (ImportError, RuntimeError, OSError) as exc:  # optional measurement: say why it was skipped
+        print(f"  PostGIS: skipped ({exc})")
+        return
+    try:
+        from lukou_geo.crs import to_lonlat
+        from lukou_geo.sitecheck.occupancy import load_layer
+        from lukou_geo.store import LayerInfo, open_store
+
+        st = open_store(cluster.url)
+        ll = gdf.to_crs("EPSG:4326")
+        ll["lk_area_m2"] = shapely.area(gdf.geometry.values)  # the standard fields the store keeps
+        ll["lk_code1"] = ll["lk_code"].str[:2]
+        ll["lk_year"], ll["lk_repaired"] = 2022, 0
+        from lukou_geo.store import STANDARD_FIELDS
+
+        for c in STANDARD_FIELDS:
+            if c not in ll:
+                ll[c] = None
+        info = LayerInfo(id="dltb", title="DLTB 合成", kind="dltb", geometry="polygon", features=len(ll),
+                         bounds=tuple(float(v) for v in ll.total_bounds), source_file="synthetic", sha256="0" * 64,
+                         source_crs="EPSG:4547", encoding="", sublayer="", imported_at="", imported_by="bench", version=0)
+        t0 = time.perf_counter()
+        st.write_layer(info, ll)
+        t_write = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        load_layer(st, "dltb")
+        t_load = time.perf_counter() - t0
+        with st._con.cursor() as cur:  # the layer's table, from the catalogue
+            cur.execute("SELECT data_table FROM lk_layers WHERE id = 'dltb'")
+            table = cur.fetchone()[0]
+        wkb = shapely.to_wkb(to_lonlat(reds), hex=True)
+        sql = (f'WITH r AS (SELECT i, ST_SetSRID(ST_GeomFromWKB(decode(w, \'hex\')), 4326) g FROM unnest(%s::int[], %s::text[]) AS u(i, w)) '
+               f'SELECT r.i, f.lk_fid, ST_Area(ST_Transform(ST_Intersection(f.geom, r.g), 4547)) FROM r JOIN "{table}" f '
+               'ON ST_Intersects(f.geom, r.g)')
+
+        def run() -> list:
+            with st._con.cursor() as cur:
+                cur.execute(sql, (list(range(len(reds))), list(wkb)))
+                return cur.fetchall()
+
+        run()
+        t_db = best(run, 3)
+        print(f"  PostGIS ({len(ll):,} parcels): write {t_write:.1f} s, load into the check {t_load:.1f} s; "
+              f"1,000 red lines in the database {t_db:.2f} s vs in the check {t_occ:.2f} s (DLTB only, warm)")
+        st.close()
+    finally:
+        cluster.stop()
+
+
+def main() -> int:
+    quick = "--quick" in sys.argv
+    n = 20_000 if quick else 150_000
+    t = Targets("bench_occupancy")
+    t0 = time.perf_counter()
+    frames = {"dltb": frame(n, 0), "yjjbnt": frame(n // 5, 1), "stbhhx": frame(500, 2)}
+    frames["yjjbnt"]["lk_code"] = "0101"  # a 永久基本农田 layer of 30,000 polygons (the issue's size)
+    kinds = {"dltb": "dltb", "yjjbnt": "yjjbnt", "stbhhx": "stbhhx"}
+    layers = [layer_from_frame(f, lid, lid, kinds[lid]) for lid, f in frames.items()]
+    print(f"layers: {', '.join(f'{lyr.id} {len(lyr):,}' for lyr in layers)} (合成) in {time.perf_counter() - t0:.1f} s")
+    bounds = district_boundary_metric().bounds
+    rng = np.random.default_rng(11)
+
+    one = red_lines(rng, 1, bounds)
+    occupancy(one, layers, ptypes=["新材料"])  # warm: rules, vocabulary, class tables read
+    t_one = best(lambda: occupancy(one, layers, ptypes=["新材料"]), 5)
+    t.check("1 red line, warm (s)", t_one, "<=", 1.0)
+
+    reds = red_lines(rng, 1000, bounds)
+    types = ["新材料"] * len(reds)
+    t_occ = best(lambda: occupancy(reds, layers, ptypes=types), 3)
+    t_bare = best(lambda: bare(reds, layers), 3)
+    t_ov0 = time.perf_counter()
+    ov = overlay(reds, frames)
+    t_ov = time.perf_counter() - t_ov0
+    print(f"  1,000 red lines: occupancy {t_occ:.2f} s, bare query+intersection+area {t_bare:.2f} s, geopandas.overlay {t_ov:.2f} s")
+    t.check("1,000 red lines: occupancy / bare GEOS", t_occ / t_bare, "<=", 1.5)
+    t.check("1,000 red lines: occupancy / geopandas.overlay", t_occ / t_ov, "<=", 1.0)
+    occ = occupancy(reds, layers, ptypes=types)
+    worst = 0.0
+    for lid, ref in ov.items():
+        mine = occ.pieces[occ.pieces["layer_id"] == lid].set_index(["pi", "fid"])["gross_m2"]
+        mine = mine.groupby(level=[0, 1]).sum()
+        ref = ref[ref > 0]
+        ref.index.names = ["pi", "fid"]
+        joined = ref.to_frame("ref").join(mine.rename("mine"), how="outer")
+        worst = max(worst, float((abs(joined["mine"].fillna(0) - joined["ref"].fillna(0)) / joined["ref"].fillna(joined["mine"])).max()))
+    t.check("areas vs geopandas.overlay (max relative difference)", worst, "<=", 1e-6)
+    t_dltb = best(lambda: occupancy(reds, layers[:1], ptypes=types), 3)
+    postgis(reds, frames["dltb"], t_dltb)
+    big_memory(t, 30_000 if quick else 300_000)
+    return t.exit_code()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
