@@ -55,8 +55,8 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from lukou_geo.sitecheck.cli import add_check_parser
     from lukou_geo.registry.cli import add_record_parsers
+    from lukou_geo.sitecheck.cli import add_check_parser
     from lukou_geo.store.cli import add_layers_parser
 
     parser = argparse.ArgumentParser(prog="python -m lukou_geo", description="Lukou Planning Atlas tools")

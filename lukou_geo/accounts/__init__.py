@@ -147,7 +147,8 @@ def authorize(tx: Any, d: Any, user: str | None, action: str, owner: str | None 
     row = _get(tx, d, str(user))
     if row is None or not row[3]:
         state = "不存在" if row is None else "已停用"
-        raise _refuse(f"账户「{user}」{state},不能{what_zh}", f"the account {user!r} {'does not exist' if row is None else 'is deactivated'}, so it cannot {what_en}")
+        state_en = "does not exist" if row is None else "is deactivated"
+        raise _refuse(f"账户「{user}」{state},不能{what_zh}", f"the account {user!r} {state_en}, so it cannot {what_en}")
     acc = _account(row)
     if ROLES.index(acc.role) < ROLES.index(need):
         zh_need, en_need = ROLE_NAMES[need]

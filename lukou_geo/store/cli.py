@@ -69,11 +69,10 @@ class _Printer:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from lukou_geo.store import open_store
-    from lukou_geo.store.importer import import_layer
-
     from lukou_geo.accounts import guarded
     from lukou_geo.registry import audit
+    from lukou_geo.store import open_store
+    from lukou_geo.store.importer import import_layer
 
     with open_store() as store:
         who = guarded(store, args.user or _default_user(), "layers.import", local=True, target=f"layer:{args.layer_id or args.path}").name
@@ -111,10 +110,9 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_remove(args: argparse.Namespace) -> int:
-    from lukou_geo.store import open_store
-
     from lukou_geo.accounts import guarded
     from lukou_geo.registry import audit
+    from lukou_geo.store import open_store
 
     with open_store() as store:
         who = guarded(store, args.user or _default_user(), "layers.remove", local=True, target=f"layer:{args.layer_id}").name

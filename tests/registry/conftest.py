@@ -3,9 +3,9 @@ temporary folder, a fresh schema in a throw-away PostgreSQL cluster)."""
 
 from __future__ import annotations
 
-from tests.store.conftest import pg_cluster, store, store_url  # noqa: F401  (fixtures)
+import pytest
 
-import pytest  # noqa: E402
+from tests.store.conftest import pg_cluster, store, store_url  # noqa: F401  (fixtures)
 
 
 @pytest.fixture(autouse=True)
