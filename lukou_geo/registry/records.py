@@ -107,6 +107,10 @@ def register_check(store: Any, user: str | None, result: Any, *, source_file: st
     geoms = result.projects.geometry.to_numpy()
     rows = _records(summary)
     zones = result.zones
+    by_project: dict[Any, list[dict[str, Any]]] = {}
+    if len(zones) and "project_no" in zones:
+        for rec in _records(zones):
+            by_project.setdefault(rec["project_no"], []).append(rec)
     now = now_iso()
     d = store.dialect
     p = d.param
@@ -116,7 +120,7 @@ def register_check(store: Any, user: str | None, result: Any, *, source_file: st
             who = require(store, tx, user, "project.register", local=local, target="project:new").name
             for i, row in enumerate(rows):
                 no = row.get("project_no", i + 1)
-                zrows = _records(zones[zones["project_no"] == no]) if len(zones) and "project_no" in zones else []
+                zrows = by_project.get(no, [])
                 snap = {"checked_at": now, "checked_by": who, "summary": row, "zones": zrows, "versions": versions or {},
                         "reports": [f[0] for f in files]}
                 area = row.get("area_ha")
