@@ -131,3 +131,24 @@ def test_layers_import_replayed_by_a_checker_is_refused(reg, monkeypatch, tmp_pa
     next(b for b in at.button if "import_form" in b.id).click().run()
     assert any("未作任何更改" in e.value for e in at.error) and calls == []
     assert audit.entries(s, limit=1)[0]["detail"]["action"] == "layers.import"
+
+
+def _views():
+    from lukou_geo.ui.frame import guard
+    from lukou_geo.ui.pages.views import render
+
+    guard(render)()
+
+
+def test_saving_a_view_needs_an_account_once_the_store_has_accounts(reg):
+    from lukou_geo.meeting.views import ViewStore
+
+    at = AppTest.from_function(_views, default_timeout=60).run()  # not signed in
+    at.text_input(key="views_title").input("交通骨架")
+    next(b for b in at.button if "views_save" in b.id).click().run()
+    assert any("sign in" in e.value or "请先登录" in e.value for e in at.error)
+    assert ViewStore().list() == []
+    at = _as(AppTest.from_function(_views, default_timeout=60), "vic", "viewer").run()
+    at.text_input(key="views_title").input("交通骨架")
+    next(b for b in at.button if "views_save" in b.id).click().run()
+    assert [v.title for v in ViewStore().list()] == ["交通骨架"]
