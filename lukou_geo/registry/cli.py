@@ -46,6 +46,11 @@ def add_record_parsers(sub: Any) -> None:
     stat.add_argument("--comment", required=True, help="理由 / why")
     stat.add_argument("--user", default=None, help=_USER_HELP)
     stat.set_defaults(run=run_status)
+    rc = rsub.add_parser("recheck", help="按今天的图层重新核查并列出变化 / re-check against today's layers, show what changed")
+    rc.add_argument("project_id", type=int)
+    rc.add_argument("--user", default=None, help=_USER_HELP)
+    rc.add_argument("--json", action="store_true")
+    rc.set_defaults(run=run_recheck)
     rep = rsub.add_parser("report", help="导出项目的报告文件 / export a stored report file")
     rep.add_argument("project_id", type=int)
     rep.add_argument("name", help="文件名,见 registry show / the file's name (see registry show)")
@@ -144,6 +149,34 @@ def run_status(args: argparse.Namespace) -> int:
     with _open() as store:
         h = set_status(store, _user(args), args.project_id, args.to_status, args.comment, local=True)
     print(f"项目 {args.project_id}:{h['from']} → {h['to']}({h['user']},{h['at']})/ project {args.project_id}: {h['from']} → {h['to']}")
+    return 0
+
+
+def run_recheck(args: argparse.Namespace) -> int:
+    import geopandas as gpd
+    import shapely
+
+    from lukou_geo.accounts import guarded
+    from lukou_geo.registry.records import layer_versions, recheck, show_project
+    from lukou_geo.sitecheck.check import check_projects
+    from lukou_geo.sitecheck.context import get_context
+
+    with _open() as store:
+        proj = show_project(store, args.project_id)
+        guarded(store, _user(args), "project.recheck", owner=proj["by"], local=True, target=f"project:{args.project_id}")
+        geom = shapely.from_geojson(json.dumps(proj["geometry"]))
+        gdf = gpd.GeoDataFrame({"name": [proj["name"]], "ptype": [proj["type"]], "source": [proj["source_file"]]},
+                               geometry=[geom], crs="EPSG:4326")
+        ctx = get_context()
+        result = check_projects(gdf, ctx, proj["type"])
+        changed = recheck(store, _user(args), args.project_id, result, versions=layer_versions(ctx, store), local=True)
+    if args.json:
+        print(json.dumps(changed, ensure_ascii=False, indent=1))
+    elif not changed:
+        print(f"项目 {args.project_id}:与上次核查相比没有变化 / project {args.project_id}: nothing changed since its last check")
+    else:
+        for key, value in changed.items():
+            print(f"{key}: {json.dumps(value, ensure_ascii=False)}")
     return 0
 
 

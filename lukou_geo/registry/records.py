@@ -281,3 +281,79 @@ def report_file(store: Any, user: str | None, pid: int, name: str, check_no: int
         raise RegistryError(f"项目 {pid} 没有报告文件「{name}」", f"project {pid} has no report file {name!r}")
     audit.log(store, str(user or "(anonymous)"), "report.export", f"project:{pid}", {"file": name, "check": int(row[1])})
     return bytes(row[0])
+
+
+def _zone_set(snapshot: dict[str, Any]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for z in snapshot.get("zones", []):
+        key = f"{z.get('layer', '')}/{z.get('zone', '')}"
+        share = z.get("share")
+        out[key] = round(float(share), 3) if isinstance(share, (int, float)) else 0.0
+    return out
+
+
+def changes_between(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """What changed from one check's snapshot to the next: verdict, town, zones (added, removed, share
+    changed) and the versions of the data checked against."""
+    o, n = old.get("summary", {}), new.get("summary", {})
+    out: dict[str, Any] = {}
+    for key in ("verdict", "township", "deciding_zone", "zone_count"):
+        if o.get(key) != n.get(key):
+            out[key] = {"from": o.get(key), "to": n.get(key)}
+    oz, nz = _zone_set(old), _zone_set(new)
+    zones = {"added": sorted(set(nz) - set(oz)), "removed": sorted(set(oz) - set(nz)),
+             "share": {k: {"from": oz[k], "to": nz[k]} for k in sorted(set(oz) & set(nz)) if oz[k] != nz[k]}}
+    if any(zones.values()):
+        out["zones"] = zones
+    ov, nv = old.get("versions", {}), new.get("versions", {})
+    vers = {}
+    for part in sorted(set(ov) | set(nv)):
+        a, b = ov.get(part, {}) or {}, nv.get(part, {}) or {}
+        diff = {k: {"from": a.get(k), "to": b.get(k)} for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)}
+        if diff:
+            vers[part] = diff
+    if vers:
+        out["versions"] = vers
+    return out
+
+
+def recheck(store: Any, user: str | None, pid: int, result: Any, *, versions: dict[str, Any] | None = None,
+            reports: list[str | Path] | tuple = (), local: bool = False) -> dict[str, Any]:
+    """Record a new check of a registered project (``result``: the check of its geometry against today's
+    layers): the snapshot, verdict and town are replaced, the previous stay in the history with what
+    changed (:func:`changes_between`); returns those changes. Authorised as ``project.recheck``."""
+    files = []
+    for p in reports:
+        data = Path(p).read_bytes()
+        files.append((Path(p).name, hashlib.sha256(data).hexdigest(), data))
+    row = _records(result.summary.reset_index(drop=True).iloc[:1])[0]
+    zones = _records(result.zones)
+    d = store.dialect
+    p = d.param
+    lock = " FOR UPDATE" if d.name == "postgres" else ""
+    try:
+        with store.transaction(write=True) as tx:
+            cur = tx.execute(f"SELECT snapshot, created_by, checks, status FROM lk_projects WHERE id = {p}{lock}", (int(pid),)).fetchone()
+            if cur is None:
+                raise _no_project(pid)
+            who = require(store, tx, user, "project.recheck", owner=cur[1], local=local, target=f"project:{pid}").name
+            now = now_iso()
+            old = json.loads(cur[0])
+            new = {"checked_at": now, "checked_by": who, "summary": row, "zones": zones, "versions": versions or {},
+                   "reports": [f[0] for f in files]}
+            changed = changes_between(old, new)
+            check_no = int(cur[2]) + 1
+            tx.execute(f"UPDATE lk_projects SET verdict = {p}, town = {p}, snapshot = {p}, checks = {p}, updated = {p}, updated_by = {p} "
+                       f"WHERE id = {p}", (str(row.get("verdict") or ""), str(row.get("township") or ""),
+                                           json.dumps(new, ensure_ascii=False, default=str), check_no, now, who, int(pid)))
+            tx.execute("INSERT INTO lk_project_history (project_id, at, user_name, action, from_status, to_status, comment, detail) "
+                       f"VALUES ({p}, {p}, {p}, 'recheck', {p}, {p}, {p}, {p})",
+                       (int(pid), now, who, cur[3], cur[3], f"第 {check_no} 次核查 / check {check_no}",
+                        json.dumps({"changes": changed, "previous": old}, ensure_ascii=False, default=str)))
+            for name, fsha, data in files:
+                tx.execute(f"INSERT INTO lk_project_files VALUES ({p}, {p}, {p}, {p}, {p})", (int(pid), check_no, name, fsha, data))
+            audit.record(tx, d, who, "project.recheck", f"project:{pid}", {"check": check_no, "changes": changed})
+    except AccessError as exc:
+        log_denial(store, exc)
+        raise
+    return changed

@@ -71,6 +71,10 @@ def test_check_register_list_show_status_audit(env, capsys, monkeypatch):
     assert rc == 0, err
     rc, out, _ = _run(capsys, "registry", "show", "1")
     assert "拟选址 → 核查中  资料齐全" in out
+    rc, out, err = _run(capsys, "registry", "recheck", "1", "--user", "cho", "--json")
+    assert rc == 0 and json.loads(out) == {}, err  # the same data as at registration: nothing changed
+    rc, _, err = _run(capsys, "registry", "recheck", "1", "--user", "vic")
+    assert rc == 2
     rc, _, _ = _run(capsys, "registry", "report", "1", "r.csv", "--out", str(env / "copy.csv"), "--user", "vic")
     assert rc == 0 and (env / "copy.csv").read_bytes() == (env / "out" / "r.csv").read_bytes()
     # the audit log: admin only; CSV formula-safe
@@ -78,7 +82,7 @@ def test_check_register_list_show_status_audit(env, capsys, monkeypatch):
     assert rc == 2
     rc, out, _ = _run(capsys, "audit", "list", "--json", "--target", "project:1")
     acts = [e["action"] for e in json.loads(out)]
-    assert acts == ["report.export", "project.status", "denied", "denied", "project.register"]
+    assert acts == ["report.export", "denied", "project.recheck", "project.status", "denied", "denied", "project.register"]
     rc, _, _ = _run(capsys, "audit", "export", "--out", str(env / "audit.csv"))
     rows = list(csv.reader(io.StringIO((env / "audit.csv").read_text(encoding="utf-8-sig"))))
     assert rows[0][0] == "编号 id" and len(rows) > 8

@@ -131,3 +131,21 @@ def test_other_users_see_each_others_projects(store_url):
             records.set_status(b, "chen", pid, "核查中", "not mine")
         records.set_status(b, "ada", pid, "核查中", "admin takes it")
         assert records.show_project(a, pid)["status"] == "核查中"
+
+
+def test_recheck_keeps_the_previous_check_and_says_what_changed(store):
+    team(store)
+    (pid,) = _register(store)
+    assert records.recheck(store, "cho", pid, result(1), versions={"plan": {"zones": "abc"}, "store": {}}) == {}
+    new = result(1, verdict="不符合", town="南洲镇")
+    new.zones.loc[0, "share"] = 0.75
+    changed = records.recheck(store, "cho", pid, new, versions={"plan": {"zones": "def"}, "store": {}})
+    assert changed["verdict"] == {"from": "符合", "to": "不符合"} and changed["township"] == {"from": "渌口镇", "to": "南洲镇"}
+    assert changed["zones"]["share"] == {"/城镇发展区": {"from": 0.5, "to": 0.75}}
+    assert changed["versions"] == {"plan": {"zones": {"from": "abc", "to": "def"}}}
+    p = records.show_project(store, pid)
+    assert (p["verdict"], p["town"], p["checks"], p["status"]) == ("不符合", "南洲镇", 3, "拟选址")
+    assert p["history"][-1]["action"] == "recheck" and p["history"][-1]["detail"]["previous"]["summary"]["verdict"] == "符合"
+    with pytest.raises(AccessError):
+        records.recheck(store, "chen", pid, new)
+    assert records.show_project(store, pid)["checks"] == 3
