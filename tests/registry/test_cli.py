@@ -131,3 +131,12 @@ def test_first_admin_and_single_user_mode(env, capsys, monkeypatch):
     assert rc == 0, err
     rc, out, _ = _run(capsys, "users", "list", "--json")
     assert json.loads(out) == [{"name": "ada", "display": "ada", "role": "admin", "active": True, "oidc": False}]
+
+
+def test_a_corrupted_store_is_a_clear_message(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("LUKOU_STORE", "")
+    monkeypatch.setenv("LUKOU_DATA_DIR", str(tmp_path))
+    (tmp_path / "store.gpkg").write_bytes(b"not a database" * 400)
+    for argv in (("registry", "list"), ("users", "list"), ("registry", "status", "1", "核查中", "--comment", "x")):
+        rc, _, err = _run(capsys, *argv)
+        assert rc == 2 and "无法打开图层存储" in err and "Traceback" not in err
