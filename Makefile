@@ -38,7 +38,7 @@ test: setup
 test-fast: setup
 	$(BIN)/python -m pytest -q -m "not browser"
 
-BENCHES := bench_check bench_check_page bench_report bench_atlas bench_export bench_cli_limit bench_layers bench_occupancy
+BENCHES := bench_check bench_check_page bench_report bench_atlas bench_export bench_cli_limit bench_layers bench_occupancy bench_registry
 
 # every benchmark runs; the target fails when any missed a target
 bench: setup

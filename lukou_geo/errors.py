@@ -98,3 +98,13 @@ class StoreError(LukouError, RuntimeError):
 
 class BasemapError(LukouError, ValueError):
     """A basemap file cannot be registered or read; the message names the file and the fix."""
+
+
+class AccessError(LukouError, PermissionError):
+    """The signed-in account (or the named user) may not do what was asked, or the sign-in failed;
+    the message names the account, the action, the role it needs and what to do. Nothing was changed."""
+
+
+class RegistryError(LukouError, ValueError):
+    """A request to the project register is invalid (no such project, a status change the workflow
+    does not allow, a missing comment); the message names the project and the fix. Nothing was changed."""

@@ -31,6 +31,9 @@ def add_check_parser(sub: Any) -> None:
     p.add_argument("--exception", dest="exceptions", default="",
                    help="recorded exceptions for every project, e.g. national_major (layers/rules/occupancy.toml)")
     p.add_argument("--title", default="选址核查报告", help="report title")
+    from lukou_geo.registry.cli import add_register_options
+
+    add_register_options(p)
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -40,6 +43,10 @@ def run_check(args: argparse.Namespace) -> int:
     from lukou_geo.sitecheck.report.worker import DocumentWorker
 
     formats = tuple(f.strip() for f in (args.formats or "xlsx,csv,geojson,html,pdf,opinion").split(",") if f.strip())
+    if getattr(args, "register", False):  # refused before the check, not after it
+        from lukou_geo.registry.cli import may_register
+
+        may_register(args)
     if set(DOCUMENTS) & set(formats):
         with DocumentWorker() as documents:  # started first: it imports and waits while this process checks
             return _run(args, formats, documents)
@@ -112,6 +119,10 @@ def _run(args: argparse.Namespace, formats: tuple[str, ...], documents: Any) -> 
         return 1
     for p in written:
         print(p)
+    if getattr(args, "register", False):
+        from lukou_geo.registry.cli import register_checked
+
+        register_checked(args, result, ctx, written)
     counts = result.summary["verdict"].value_counts().to_dict()
     print("结论 verdicts: " + ", ".join(f"{k} {v}" for k, v in counts.items()), file=sys.stderr)
     return 1 if failed else 0

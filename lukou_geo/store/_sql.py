@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from lukou_geo.errors import StoreError
+from lukou_geo.store._records import migration_2
 from lukou_geo.store.base import LAYER_ID_RE, FieldInfo, LayerInfo, TableFilter
 
 #: Columns of ``lk_layers``, in order (``fields`` and ``tiles`` hold JSON).
@@ -78,6 +79,7 @@ def _migration_1(d: Dialect) -> list[str]:
 #: (version, name, statements for a dialect). Append new migrations; never change an applied one.
 MIGRATIONS: tuple[tuple[int, str, Callable[[Dialect], list[str]]], ...] = (
     (1, "layer catalogue, vector tiles, write log", _migration_1),
+    (2, "project register, accounts, audit log", migration_2),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

@@ -34,6 +34,7 @@ values; :meth:`Store.read_features` takes a filter; :meth:`Store.history` and
 from __future__ import annotations
 
 import abc
+import contextlib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -235,6 +236,22 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def schema_version(self) -> int:
         """The schema version of the opened store (after its migrations)."""
+
+    # -------------------------------------------------------------- the store's own records
+    def transaction(self, write: bool = False) -> contextlib.AbstractContextManager[Any]:
+        """One transaction on the store's record tables (register, accounts, audit: :mod:`lukou_geo.store._records`).
+
+        Yields an object whose ``execute(sql, params)`` returns a cursor (``fetchone``, ``fetchall``);
+        placeholders as :attr:`dialect` says. Committed when the block ends, rolled back when it raises;
+        ``write=True`` takes the write lock at once (SQLite ``BEGIN IMMEDIATE``), so writers queue.
+        Backends without record tables raise :class:`~lukou_geo.errors.StoreError`."""
+        from lukou_geo.errors import StoreError
+
+        raise StoreError(f"存储 {self!r} 不能保存项目库与账户:请使用 GeoPackage 或 PostGIS 存储",
+                         f"the store {self!r} cannot keep the register and accounts: use a GeoPackage or PostGIS store")
+
+    #: the SQL dialect of :meth:`transaction` (``lukou_geo.store._sql.SQLITE`` or ``POSTGRES``)
+    dialect: Any = None
 
     # -------------------------------------------------------------- housekeeping
     @abc.abstractmethod

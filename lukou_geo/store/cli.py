@@ -75,12 +75,17 @@ class _Printer:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from lukou_geo.accounts import guarded
+    from lukou_geo.registry import audit
     from lukou_geo.store import open_store
     from lukou_geo.store.importer import import_layer
 
     with open_store() as store:
+        who = guarded(store, args.user or _default_user(), "layers.import", local=True, target=f"layer:{args.layer_id or args.path}").name
         rep = import_layer(store, args.path, layer_id=args.layer_id, title=args.title, kind=args.kind, sublayer=args.sublayer,
-                           crs=args.crs, encoding=args.encoding, user=args.user or _default_user(), progress=_Printer())
+                           crs=args.crs, encoding=args.encoding, user=who, progress=_Printer())
+        audit.log(store, who, "layer.import", f"layer:{rep.layer.id}", {"version": rep.layer.version, "features": rep.layer.features,
+                                                                       "source_file": rep.layer.source_file, "sha256": rep.layer.sha256})
     info = rep.layer
     print(f"已导入图层 {info.id}「{info.title}」(第 {info.version} 版,{info.kind}):{info.features} 个要素,用时 {rep.seconds:.1f} 秒 / "
           f"imported layer {info.id} (version {info.version}, {info.kind}): {info.features} features in {rep.seconds:.1f} s")
@@ -111,10 +116,14 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_remove(args: argparse.Namespace) -> int:
+    from lukou_geo.accounts import guarded
+    from lukou_geo.registry import audit
     from lukou_geo.store import open_store
 
     with open_store() as store:
-        store.remove_layer(args.layer_id, args.user or _default_user())
+        who = guarded(store, args.user or _default_user(), "layers.remove", local=True, target=f"layer:{args.layer_id}").name
+        store.remove_layer(args.layer_id, who)
+        audit.log(store, who, "layer.remove", f"layer:{args.layer_id}", {})
     print(f"已删除图层 {args.layer_id} / removed layer {args.layer_id}")
     return 0
 

@@ -401,6 +401,19 @@ class GpkgStore(Store):
         with self._read() as con:
             return _sql.history_rows(con.execute(sql + " ORDER BY id DESC LIMIT ?", [*args, int(limit)]).fetchall())
 
+    dialect = SQLITE
+
+    @contextlib.contextmanager
+    def transaction(self, write: bool = False) -> Iterator[sqlite3.Connection]:
+        """A transaction on the record tables (see :meth:`Store.transaction`); SQLite's own lock
+        serialises writers across processes (BEGIN IMMEDIATE, busy timeout 60 s)."""
+        try:
+            with (self._tx() if write else self._read()) as con:
+                yield con
+        except sqlite3.Error as exc:
+            raise StoreError(f"图层存储 {self.path} 读写失败({exc}):未作任何更改",
+                             f"the store {self.path} failed ({exc}); nothing was changed") from exc
+
     def close(self) -> None:
         """Nothing stays open between operations; kept for the interface."""
 

@@ -354,6 +354,19 @@ class PostgisStore(Store):
             cur.execute(sql + " ORDER BY id DESC LIMIT %s", [*args, int(limit)])
             return _sql.history_rows(cur.fetchall())
 
+    dialect = POSTGRES
+
+    @contextlib.contextmanager
+    def transaction(self, write: bool = False) -> Iterator[psycopg.Cursor]:
+        """A transaction on the record tables (see :meth:`Store.transaction`); rows a writer changes
+        are locked with ``SELECT … FOR UPDATE`` by the caller."""
+        try:
+            with self._tx() as cur:
+                yield cur
+        except psycopg.Error as exc:
+            raise StoreError(f"PostGIS 存储 {self.where} 读写失败({str(exc).strip()[:200]}):未作任何更改",
+                             f"the PostGIS store {self.where} failed ({str(exc).strip()[:200]}); nothing was changed") from exc
+
     def close(self) -> None:
         with self._mutex, contextlib.suppress(psycopg.Error):
             self._con.close()

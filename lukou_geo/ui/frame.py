@@ -19,6 +19,8 @@ from lukou_geo.ui.pages import indicators as indicators_page
 from lukou_geo.ui.pages import layers as layers_page
 from lukou_geo.ui.pages import present as present_page
 from lukou_geo.ui.pages import reader as reader_page
+from lukou_geo.ui.pages import registry as registry_page
+from lukou_geo.ui.pages import signin as signin_page
 from lukou_geo.ui.pages import table as table_page
 from lukou_geo.ui.pages import views as views_page
 
@@ -54,6 +56,8 @@ def run() -> None:
             st.session_state["lang"] = choice
             st.query_params["lang"] = choice
             st.rerun()
+        signed = st.session_state.get("account")
+        st.caption(messages.escape(t("signin.as", current, name=signed["display"], role=signed["role"]) if signed else t("signin.none", current)))
     pages = [
         st.Page(guard(atlas.render), title=t("page.atlas", current), url_path="atlas", default=True),
         st.Page(guard(data_page.render), title=t("page.data", current), url_path="data"),
@@ -65,5 +69,7 @@ def run() -> None:
         st.Page(guard(present_page.render), title=t("page.present", current), url_path="present"),
         st.Page(guard(views_page.render), title=t("page.views", current), url_path="views"),
         st.Page(guard(compare_page.render), title=t("page.compare", current), url_path="compare"),
+        st.Page(guard(registry_page.render), title=t("page.registry", current), url_path="registry"),
+        st.Page(guard(signin_page.render), title=t("page.signin", current), url_path="signin"),
     ]
     st.navigation(pages).run()

@@ -11,6 +11,8 @@ from lukou_geo.meeting.views import View, ViewStore
 @pytest.fixture(autouse=True)
 def data_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("LUKOU_DATA_DIR", str(tmp_path))
+    # single-user mode (a store without accounts, a server on loopback): saving views is open
+    monkeypatch.setattr("lukou_geo.ui.session.serves_loopback", lambda: True)
     return tmp_path
 
 

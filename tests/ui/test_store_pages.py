@@ -20,6 +20,8 @@ def demo(monkeypatch, tmp_path):
     monkeypatch.setenv("LUKOU_STORE_FACTORY", "tests.demo_store:recording_store")
     monkeypatch.setenv("LUKOU_DATA_DIR", str(tmp_path / "var"))
     monkeypatch.setenv("LUKOU_USER", "测试管理员")
+    # single-user mode (a store without accounts, a server on loopback): the admin forms are open
+    monkeypatch.setattr("lukou_geo.ui.session.serves_loopback", lambda: True)
     layer_store.reset()
     st.cache_data.clear()
     yield layer_store.current_store()

@@ -88,6 +88,7 @@ def _import_form(lg: str) -> None:
     if upload is None and not server_path.strip():
         messages.warning(t("layers.need_file", lg))
         return
+    admin.require("layers.import", target=f"layer:{layer_id.strip()}")  # server-side, whatever the form says
     path = _save_upload(upload) if upload is not None else Path(server_path.strip())
     bar = st.progress(0.0, text=t("layers.progress", lg))
 
@@ -98,6 +99,7 @@ def _import_form(lg: str) -> None:
                        sublayer=sublayer.strip() or None, crs=crs.strip() or None, encoding=encoding.strip() or None,
                        user=admin.user(), progress=progress)
     bar.progress(1.0, text=t("layers.done", lg))
+    admin.record("layer.import", f"layer:{rep.layer.id}", {"version": rep.layer.version, "sha256": rep.layer.sha256})
     st.cache_data.clear()
     _report(rep, lg)
 
@@ -109,7 +111,9 @@ def _remove_form(infos: list[LayerInfo], lg: str) -> None:
         sure = st.checkbox(t("layers.remove_sure", lg), key="remove_sure")
         go = st.form_submit_button(t("layers.remove", lg))
     if go and sure:
+        admin.require("layers.remove", target=f"layer:{victim}")
         store().remove_layer(victim, admin.user())  # type: ignore[union-attr]
+        admin.record("layer.remove", f"layer:{victim}")
         st.cache_data.clear()
         messages.success(t("layers.removed", lg, id=victim))
     elif go:
@@ -136,6 +140,7 @@ def _basemaps(lg: str) -> None:
         attribution = c3.text_input(t("layers.bm_attr", lg), key="bm_attr")
         go = st.form_submit_button(t("layers.bm_register", lg))
     if go and upload is not None:
+        admin.require("basemaps.register", target=f"basemap:{bid.strip()}")
         path = _save_upload(upload)
         info = basemaps.register_basemap(path, user=admin.user(), basemap_id=bid.strip() or None, title=title.strip() or None,
                                          attribution=attribution.strip() or None, source_name=upload.name)

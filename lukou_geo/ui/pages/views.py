@@ -17,7 +17,7 @@ from lukou_geo.map.render import MapOptions, build_map, initial_view
 from lukou_geo.meeting.printing import PrintSpec
 from lukou_geo.meeting.views import View, from_query, share_url
 from lukou_geo.text import t
-from lukou_geo.ui import messages
+from lukou_geo.ui import messages, session
 from lukou_geo.ui.i18n import lang
 from lukou_geo.ui.meeting import print_controls, view_store
 from lukou_geo.ui.state import load_catalog, load_data
@@ -106,6 +106,7 @@ def render() -> None:
         note = c2.text_input(t("meeting.save_note", lg), key="views_note")
         if st.form_submit_button(t("meeting.save", lg)):
             try:
+                session.require("views.write", target="view:new")  # server-side: signed in (or single-user mode)
                 v = store.save(View(title=title, layers=tuple(layers), note=note,
                                     center=tuple(cur_center) if cur_center else None, zoom=cur_zoom,  # type: ignore[arg-type]
                                     bounds=tuple(tuple(x) for x in cur_bounds) if cur_bounds else None,  # type: ignore[arg-type]
@@ -126,6 +127,7 @@ def render() -> None:
             new_title = r1.text_input(t("meeting.rename", lg), value=v.title, key=f"views_rn_{v.id}", label_visibility="collapsed")
             if r2.button(t("meeting.rename", lg), key=f"views_rnb_{v.id}"):
                 try:
+                    session.require("views.write", target=f"view:{v.id}")
                     store.rename(int(v.id or 0), new_title)
                     st.rerun()
                 except ViewError as exc:
@@ -136,12 +138,15 @@ def render() -> None:
                 st.query_params["view"] = v.token
                 st.rerun()
             if b[1].button(t("meeting.up", lg), key=f"views_up_{v.id}", disabled=i == 0):
+                session.require("views.write", target=f"view:{v.id}")
                 store.move(int(v.id or 0), -1)
                 st.rerun()
             if b[2].button(t("meeting.down", lg), key=f"views_down_{v.id}", disabled=i == len(saved) - 1):
+                session.require("views.write", target=f"view:{v.id}")
                 store.move(int(v.id or 0), 1)
                 st.rerun()
             if b[3].button(t("meeting.delete", lg), key=f"views_del_{v.id}"):
+                session.require("views.write", target=f"view:{v.id}")
                 store.delete(int(v.id or 0))
                 st.rerun()
 

@@ -1,0 +1,107 @@
+"""`make bench` (the project register): a register of 10,000 projects in a GeoPackage store (or the
+store ``LUKOU_BENCH_STORE`` names, e.g. a PostGIS URL).
+
+Targets (exit 1 when one is missed): the filtered list page (one page of 50, with its count, for each
+filter the 项目库 page offers) ≤ 200 ms server time; registering one checked project (snapshot, layer
+versions, two report files, history, audit) ≤ 300 ms beyond the check itself. Baselines measured in the
+same run: the unfiltered first page (list) and the check of that project (registration).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script from any folder
+
+from _targets import Targets
+from _timing import timed
+
+N = 10_000
+LIST_TARGET_S = 0.200
+REGISTER_TARGET_S = 0.300
+
+
+def _fill(store, n: int) -> None:
+    """n projects, 500 per registration (statuses, verdicts, towns, types spread over them)."""
+    from lukou_geo.registry import records
+    from tests.registry.helpers import result
+
+    towns = ["渌口镇", "南洲镇", "龙船镇", "龙门镇", "淦田镇", "古岳峰镇", "朱亭镇", "龙潭镇"]
+    verdicts = ["符合", "需关注", "不符合"]
+    types = ["住宅", "物流", "新材料", "商业", "农业"]
+    done = 0
+    while done < n:
+        k = min(500, n - done)
+        i = done // 500
+        records.register_check(store, "bench", result(k, name=f"批{i}项目", verdict=verdicts[i % 3], town=towns[i % 8], ptype=types[i % 5]),
+                               source_file=__file__, source_crs="EPSG:4490", applicant=f"申请单位{i % 17}", local=True)
+        done += k
+    with store.transaction(write=True) as tx:  # spread statuses (a direct write: the fixture, not a user's)
+        p = store.dialect.param
+        for j, status in enumerate(("核查中", "已出具意见", "已批复", "不予通过")):
+            tx.execute(f"UPDATE lk_projects SET status = {p} WHERE id % 5 = {p}", (status, j + 1))
+
+
+def main() -> int:
+    from lukou_geo.registry import records
+
+    targets = Targets("bench_registry")
+    url = os.environ.get("LUKOU_BENCH_STORE", "")
+    tmp = tempfile.mkdtemp(prefix="lk_bench_registry_")
+    from lukou_geo.store import open_store
+
+    store = open_store(url or str(Path(tmp) / "store.gpkg"))
+    t0 = time.perf_counter()
+    _fill(store, N)
+    print(f"register of {N:,} projects ({store.backend}) filled in {time.perf_counter() - t0:.1f} s")
+
+    F = records.ProjectFilter
+    base, _ = timed(lambda: records.list_projects(store, F(), limit=50), 7)
+    print(f"baseline: unfiltered first page of 50 with its count: {base * 1000:.1f} ms")
+    cases = {
+        "status": F(status="核查中"), "verdict": F(verdict="不符合"), "town": F(town="龙门镇"), "type": F(ptype="物流"),
+        "date": F(created_from="2000-01-01", created_to="2999-01-01"), "text": F(text="批7项目"),
+        "status+town+type": F(status="拟选址", town="渌口镇", ptype="住宅"), "deep page": F(verdict="符合"),
+    }
+    for name, flt in cases.items():
+        offset = 3000 if name == "deep page" else 0
+        med, (_rows, total) = timed(lambda flt=flt, offset=offset: records.list_projects(store, flt, offset=offset, limit=50), 7)
+        targets.check(f"list page, filter {name} ({total:,} match)", med, "<=", LIST_TARGET_S, f"ratio to baseline {med / base:.2f}")
+
+    # registration: a real check of one red line, its reports, then the registration alone
+    import geopandas as gpd
+    import shapely
+
+    from lukou_geo.registry.records import layer_versions, register_check
+    from lukou_geo.sitecheck.check import check_projects
+    from lukou_geo.sitecheck.context import get_context
+    from lukou_geo.sitecheck.report import export_all
+
+    ctx = get_context()
+    gdf = gpd.GeoDataFrame({"name": ["基准红线"], "ptype": ["新材料"], "source": ["bench"]},
+                           geometry=[shapely.box(113.10, 27.60, 113.105, 27.604)], crs="EPSG:4326")
+    check_projects(gdf, ctx, "")  # warm
+    check_s, res = timed(lambda: check_projects(gdf, ctx, ""), 5)
+    written = export_all(res, ctx, str(Path(tmp) / "r.xlsx"), ("xlsx", "csv"), "基准")
+    src = Path(tmp) / "red.geojson"
+    src.write_text(gdf.to_json(), encoding="utf-8")
+
+    def register():
+        return register_check(store, "bench", res, source_file=str(src), source_crs="auto", versions=layer_versions(ctx, store),
+                              reports=written, local=True)
+
+    reg_s, _ = timed(register, 7)
+    print(f"baseline: the check of one red line {check_s * 1000:.1f} ms")
+    targets.check("registration of one project beyond the check", reg_s, "<=", REGISTER_TARGET_S,
+                  f"ratio to the check {reg_s / check_s:.2f}")
+    store.close()
+    return targets.exit_code()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
