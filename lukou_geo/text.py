@@ -231,6 +231,10 @@ TEXT: dict[str, dict[str, str]] = {
     "map.key_official": {"zh": "官方边界 / 定位点", "en": "official boundary / located point"},
     "map.tag_schematic": {"zh": "示意", "en": "schematic"},
     "map.tag_approximate": {"zh": "近似", "en": "approx."},
+    "map.layers_head": {"zh": "图层", "en": "Layers"},
+    "map.layers_toggle": {"zh": "点击收起/展开图层列表", "en": "Click to fold/unfold the layer list"},
+    "map.permalink": {"zh": "本图链接(复制)", "en": "Link to this map (copy)"},
+    "map.permalink_copied": {"zh": "已复制链接", "en": "Link copied"},
     # tiles (the store's layers on the map: lukou_geo.map.elements.vector_tiles)
     "tiles.identify_none": {"zh": "此处没有已导入图层的要素", "en": "No feature of the imported layers here"},
     "tiles.identify_area": {"zh": "面积:", "en": "Area: "},

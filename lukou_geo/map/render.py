@@ -284,7 +284,9 @@ class _AtlasLayers(JSCSSMixin, MacroElement):
                 } catch (e) { return null; }
             }
             function popup(p) {
-                var d = el("div", "lk-popup");
+                var d = el("div", "lk-popup"), outer = d;
+                d = el("div", "lk-popup-body");  // scrolls inside the popup; the plan link stays below it
+                outer.appendChild(d);
                 d.appendChild(el("div", "lk-title", p[0]));
                 if (p[1]) d.appendChild(el("div", "lk-sub", p[1]));
                 d.appendChild(el("div", "lk-prec lk-prec-" + p[2], T.precision + ":" + (T.prec[p[2]] || p[2])));
@@ -318,9 +320,9 @@ class _AtlasLayers(JSCSSMixin, MacroElement):
                             b.click();
                         } catch (err) { window.open(reader, "_blank"); }
                     });
-                    d.appendChild(a);
+                    outer.appendChild(a);
                 }
-                return d;
+                return outer;
             }
             DATA.forEach(function(layer) {
                 var fg = GROUPS[layer.id];
@@ -338,7 +340,7 @@ class _AtlasLayers(JSCSSMixin, MacroElement):
                     }
                     lyr.lkId = f[0];
                     lyr.bindTooltip(el("span", "", f[2]), {sticky: true});
-                    lyr.bindPopup(function() { return popup(f[3]); }, {maxWidth: 360});
+                    lyr.bindPopup(function() { return popup(f[3]); }, {maxWidth: 360, autoPanPadding: [12, 12]});
                     lyr.on("mouseover", function() { if (lyr.setStyle) lyr.setStyle({weight: (style.weight || 2) + 2}); });
                     lyr.on("mouseout", function() { if (lyr.setStyle) lyr.setStyle({weight: style.weight || 2}); });
                     lyr.addTo(fg);
@@ -502,6 +504,8 @@ class MapOptions:
     tile_layers: tuple[Any, ...] = ()
     swipe: tuple[str, str] | None = None
     coords: bool = False
+    #: in the app, the map's height follows the browser window (lukou_geo.map.elements.screen)
+    fill: bool = False
 
 
 def _bounds(fc: dict[str, Any]) -> list[list[float]]:
@@ -607,6 +611,9 @@ def build_map(catalog: Catalog, data: dict[str, dict[str, Any]], opts: MapOption
         from lukou_geo.map.measure import add_measure
 
         add_measure(m, lang)
+    from lukou_geo.map.elements.screen import add_screen_fit
+
+    add_screen_fit(m, lang, fill=opts.fill)
     return m
 
 

@@ -237,3 +237,10 @@ def store_app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         proc.terminate()
         proc.wait(timeout=20)
         fh.close()  # type: ignore[attr-defined]
+
+
+def unfold_panels(frame: object) -> None:
+    """Unfold the map's layer list and legend (they start folded on a small map: lukou_geo.map.elements.screen)."""
+    frame.evaluate(  # type: ignore[attr-defined]
+        """() => document.querySelectorAll('.leaflet-control-layers.lk-collapsed, .lk-legend.lk-collapsed')
+                  .forEach(e => e.classList.remove('lk-collapsed'))""")

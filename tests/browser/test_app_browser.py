@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from lukou_geo.settings import REPO_ROOT
 
+from .conftest import unfold_panels
+
 ARTIFACTS = REPO_ROOT / "artifacts"
 FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
@@ -18,7 +20,8 @@ def open_map(page, url: str):
     f = handle.content_frame()
     # st_folium may mount the map a second time once its height is known: let it settle
     f.wait_for_function("() => window.map && window.map._loaded")
-    page.wait_for_timeout(700)
+    page.wait_for_timeout(1000)
+    unfold_panels(f)
     return frame, f
 
 
@@ -111,6 +114,8 @@ def test_english_switch(page, app_url):
         arg=FRAME, timeout=60000)
     f = page.frame_locator(FRAME)
     f.locator(".leaflet-control-layers").wait_for(timeout=60000)
+    page.wait_for_timeout(1000)
+    unfold_panels(page.locator(FRAME).element_handle().content_frame())
     control = f.locator(".leaflet-control-layers").inner_text()
     assert "Spatial structure" in control and "Transport" in control
     assert "Legend" in f.locator(".lk-legend").inner_text()

@@ -1,0 +1,163 @@
+"""The atlas on the screens planners use (issue 14, items 3, 5, 6, 7, 9): layout measured in Chromium.
+
+Element boxes are measured against the window at 1920×1080, 1440×900, 1366×768 and 1024×768; every
+non-localhost request is blocked (the ``page`` fixture). Screenshots go to ``artifacts/``.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import ARTIFACTS, FRAME
+
+SIZES = [(1920, 1080), (1440, 900), (1366, 768), (1024, 768)]
+SMALL = [(1366, 768), (1024, 768)]
+
+
+def _ids(sizes):
+    return [f"{w}x{h}" for w, h in sizes]
+
+
+def _open(page, url: str, size=None):
+    if size:
+        page.set_viewport_size({"width": size[0], "height": size[1]})
+    page.goto(url, wait_until="domcontentloaded")
+    return _wait_map(page)
+
+
+def _wait_map(page):
+    page.wait_for_selector(FRAME, state="attached", timeout=60000)
+    page.frame_locator(FRAME).locator("path.leaflet-interactive").first.wait_for(state="attached", timeout=60000)
+    f = page.locator(FRAME).element_handle().content_frame()
+    f.wait_for_function("() => window.lkAtlas && window.lkAtlas.map && window.lkAtlas.map._loaded", timeout=60000)
+    page.wait_for_timeout(1200)  # st_folium may mount the map twice; the fit runs at 150/600 ms
+    return page.locator(FRAME).element_handle().content_frame()
+
+
+def _box(frame, sel: str):
+    return frame.evaluate("""(s) => { const e = document.querySelector(s); if (!e) return null;
+        const b = e.getBoundingClientRect(); return {x: b.x, y: b.y, w: b.width, h: b.height}; }""", sel)
+
+
+def _shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+def _main_scroll(page) -> int:
+    return page.evaluate("""() => Math.max(document.scrollingElement.scrollTop,
+        ...[...document.querySelectorAll('section, main, div')].map(e => e.scrollTop))""")
+
+
+@pytest.mark.parametrize("size", SIZES, ids=_ids(SIZES))
+def test_atlas_map_follows_the_window(page, app_url, size):
+    w, h = size
+    f = _open(page, app_url, size)
+    fr = page.locator(FRAME).bounding_box()
+    # the map reaches the bottom of the window, not beyond it, and the page does not scroll
+    assert fr["y"] + fr["height"] <= h + 1, fr
+    assert fr["y"] + fr["height"] >= h - 16, fr
+    assert fr["y"] < 170, fr  # little header above the map
+    assert page.evaluate("() => document.scrollingElement.scrollHeight") <= h + 2
+    mapbox = _box(f, ".leaflet-container")
+    assert abs(mapbox["h"] - fr["height"]) < 2  # the map fills its frame: no white band
+    area = mapbox["w"] * mapbox["h"]
+    legend, ctl = _box(f, ".lk-legend"), _box(f, ".leaflet-control-layers")
+    covered = (legend["w"] * legend["h"] + ctl["w"] * ctl["h"]) / area
+    if mapbox["w"] < 1100 or mapbox["h"] < 700:  # a laptop or a projector: panels start folded
+        assert covered < 0.05, covered
+    else:
+        assert covered < 0.30, covered
+    # the whole district is in view
+    assert f.evaluate("() => lkAtlas.map.getBounds().pad(0.03).contains([[27.2076, 112.9640], [27.7834, 113.3121]])")
+    _shot(page, f"screens_atlas_{w}x{h}")
+    # both panels unfold and fold by their headings
+    lst, body = f.locator(".leaflet-control-layers .leaflet-control-layers-list"), f.locator(".lk-legend .lk-legend-body")
+    for _ in range(2):
+        was = lst.is_visible(), body.is_visible()
+        f.locator(".leaflet-control-layers .lk-ctl-head").click()
+        f.locator(".lk-legend .lk-legend-head").click()
+        assert (lst.is_visible(), body.is_visible()) == (not was[0], not was[1])
+    if not lst.is_visible():
+        f.locator(".leaflet-control-layers .lk-ctl-head").click()
+    ctl2 = _box(f, ".leaflet-control-layers")
+    assert ctl2["y"] + ctl2["h"] <= mapbox["h"] + 1  # the unfolded list stays inside the map (it scrolls)
+
+
+@pytest.mark.parametrize("size", [(1440, 900), (1366, 768)], ids=_ids([(1440, 900), (1366, 768)]))
+def test_first_click_on_a_feature_opens_its_popup(page, app_url, size):
+    f = _open(page, app_url, size)
+    fr = page.locator(FRAME).bounding_box()
+    # a town seat low on the map (where the page used to scroll when the map took the focus)
+    pt = f.evaluate("""() => { const reg = lkAtlas.layers.town_seats, m = lkAtlas.map, s = m.getSize();
+        let best = null;
+        Object.values(reg).forEach(l => { if (!l.getLatLng) return; const p = m.latLngToContainerPoint(l.getLatLng());
+            if (p.x > 250 && p.x < s.x - 250 && p.y < s.y - 60 && (!best || p.y > best[1])) best = [p.x, p.y]; });
+        return best; }""")
+    assert pt is not None
+    before = _main_scroll(page)
+    page.mouse.click(fr["x"] + pt[0], fr["y"] + pt[1])
+    f.locator(".leaflet-popup-content").wait_for(timeout=3000)
+    assert _main_scroll(page) == before  # the page did not jump
+    assert page.locator(FRAME).bounding_box()["y"] == fr["y"]
+
+
+def test_popup_scrolls_inside_and_keeps_the_plan_link_visible(page, app_url):
+    f = _open(page, app_url, (1366, 768))
+    # open the popup with the most text, centred on its feature
+    f.evaluate("""() => { let best = null, n = -1;
+        Object.values(lkAtlas.layers).forEach(reg => Object.values(reg).forEach(l => {
+            if (!lkAtlas.map.hasLayer(l) || !l.getPopup || !l.getPopup()) return;
+            const c = l.getPopup()._content; const d = typeof c === 'function' ? c(l) : c;
+            const len = d.textContent.length; if (len > n) { n = len; best = l; } }));
+        const ll = best.getLatLng ? best.getLatLng() : best.getBounds().getCenter();
+        best.openPopup(ll); }""")
+    f.locator(".leaflet-popup-content").wait_for(timeout=5000)
+    page.wait_for_timeout(600)  # auto-pan
+    mapbox, pop = _box(f, ".leaflet-container"), _box(f, ".leaflet-popup-content-wrapper")
+    assert pop["h"] <= mapbox["h"] * 0.8, (pop, mapbox)
+    link = _box(f, ".leaflet-popup-content .lk-reader")
+    assert link is not None and link["h"] > 0
+    assert 0 <= link["y"] and link["y"] + link["h"] <= mapbox["h"], (link, mapbox)  # the link is on the map
+    body = f.evaluate("""() => { const b = document.querySelector('.lk-popup-body');
+        return [b.scrollHeight, b.clientHeight, getComputedStyle(b).overflowY]; }""")
+    assert body[2] == "auto" and body[1] <= 340
+    _shot(page, "screens_popup_1366x768")
+
+
+def _shown(f):
+    return f.evaluate("() => window.lkState.shown()")
+
+
+def test_atlas_keeps_layers_extent_and_language_in_the_url(page, app_url):
+    f = _open(page, app_url, (1366, 768))
+    on = _shown(f)
+    assert "district" in on and "rail" not in on
+    ctl = f.locator(".leaflet-control-layers")
+    ctl.locator(".lk-ctl-head").click()
+    ctl.locator("label", has_text="铁路与城际轨道").locator("input").click()
+    f.wait_for_function("() => window.lkState.shown().includes('rail')", timeout=5000)
+    f.evaluate("() => lkAtlas.map.setView([27.60, 113.15], 12)")
+    page.wait_for_function("() => location.search.includes('z=12') && location.search.includes('rail')", timeout=5000)
+    url = page.url
+    assert "show=" in url and "c=27.6" in url and "lang=zh" in url
+    assert f.locator("#lk-permalink a").get_attribute("href") == url
+    want = sorted([*on, "rail"])
+    assert _shown(f) == want
+
+    def same_map(fr):
+        fr.wait_for_function("() => Math.abs(lkAtlas.map.getZoom() - 12) < 0.01", timeout=15000)
+        c = fr.evaluate("() => lkAtlas.map.getCenter()")
+        assert abs(c["lat"] - 27.60) < 0.005 and abs(c["lng"] - 113.15) < 0.005
+        assert _shown(fr) == want
+
+    page.reload(wait_until="domcontentloaded")
+    same_map(_wait_map(page))
+    # to another page and back: the same map again
+    page.get_by_role("link", name="数据与来源").first.click()
+    page.wait_for_selector('[data-testid="stDataFrame"]', timeout=30000)
+    page.go_back(wait_until="domcontentloaded")
+    same_map(_wait_map(page))
+    # the language is kept too
+    page.goto(url.replace("lang=zh", "lang=en"), wait_until="domcontentloaded")
+    page.wait_for_selector("text=Lukou Planning Atlas", timeout=30000)
