@@ -202,6 +202,8 @@ TEXT: dict[str, dict[str, str]] = {
     "meeting.delete": {"zh": "删除", "en": "Delete"},
     "meeting.rename": {"zh": "重命名", "en": "Rename"},
     "meeting.share": {"zh": "分享链接", "en": "Share link"},
+    "meeting.current_link": {"zh": "当前地图的链接(图层与范围,按地图上的图层开关)",
+                             "en": "Link to the map as shown (layers and extent, as switched on the map)"},
     "meeting.restored": {"zh": "已从链接恢复视图「{t}」", "en": "Restored the view “{t}” from the link"},
     "meeting.link_error": {"zh": "链接中的视图无法恢复:{err}", "en": "The link's view cannot be restored: {err}"},
     "meeting.compare_intro": {
@@ -346,6 +348,8 @@ TEXT: dict[str, dict[str, str]] = {
     "deck.prev": {"zh": "◀ 上一页", "en": "◀ Prev"},
     "deck.next": {"zh": "下一页 ▶", "en": "Next ▶"},
     "deck.keys": {"zh": "←/→ 或 PageUp/PageDown 翻页", "en": "←/→ or PageUp/PageDown to step"},
+    "deck.fold": {"zh": "收起/展开说明", "en": "Fold/unfold the slide's text"},
+    "deck.goto": {"zh": "当前页(输入页码跳转)", "en": "This slide (type a number to go there)"},
     # precision
     "precision.official": {"zh": "官方边界", "en": "official boundary"},
     "precision.geocoded": {"zh": "地理编码定位(约数百米)", "en": "geocoded point (~hundreds of m)"},

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import ARTIFACTS, FRAME
+from .conftest import ARTIFACTS, FRAME, unfold_panels
 
 SIZES = [(1920, 1080), (1440, 900), (1366, 768), (1024, 768)]
 SMALL = [(1366, 768), (1024, 768)]
@@ -161,3 +161,74 @@ def test_atlas_keeps_layers_extent_and_language_in_the_url(page, app_url):
     # the language is kept too
     page.goto(url.replace("lang=zh", "lang=en"), wait_until="domcontentloaded")
     page.wait_for_selector("text=Lukou Planning Atlas", timeout=30000)
+
+
+def test_a_saved_view_keeps_the_layers_switched_in_the_map(page, app_url):
+    from lukou_geo.meeting.views import ViewStore
+
+    f = _open(page, f"{app_url}/views", (1366, 768))
+    unfold_panels(f)
+    ctl = f.locator(".leaflet-control-layers")
+    ctl.locator("label", has_text="铁路与城际轨道").locator("input").click()
+    ctl.locator("label", has_text="三园:工业园").locator("input").click()
+    f.wait_for_function("() => lkState.shown().includes('rail') && !lkState.shown().includes('parks')", timeout=5000)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_text("铁路与城际轨道").wait_for(timeout=20000)  # the sidebar follows the map's control
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stSidebar\"]').innerText.includes('三园:工业园')",
+                           timeout=20000)
+    page.wait_for_timeout(800)
+    # the map was not redrawn: it still shows what the control switched
+    f = page.locator(FRAME).element_handle().content_frame()
+    assert "rail" in f.evaluate("() => lkState.shown()")
+    link = page.locator('[data-testid="stCode"]').first.inner_text()
+    assert "rail" in link and "parks" not in link
+    page.get_by_label("视图标题").fill("屏幕测试视图")
+    page.get_by_role("button", name="保存当前地图为视图").click()
+    page.get_by_text("已保存视图「屏幕测试视图」").wait_for(timeout=20000)
+    store = ViewStore()
+    saved = [v for v in store.list() if v.title == "屏幕测试视图"]
+    try:
+        assert saved and "rail" in saved[-1].layers and "parks" not in saved[-1].layers
+        assert "district" in saved[-1].layers and saved[-1].zoom is not None
+    finally:
+        for v in saved:
+            store.delete(int(v.id))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=_ids(SIZES))
+def test_present_fills_the_window_with_a_compact_card(page, app_url, size):
+    w, h = size
+    f = _open(page, f"{app_url}/present", size)
+    f.wait_for_function("() => window.lkDeck && window.lkDeck.index === 0", timeout=10000)
+    fr = page.locator(FRAME).bounding_box()
+    assert (fr["x"], fr["y"]) == (0, 0) and abs(fr["width"] - w) <= 1 and abs(fr["height"] - h) <= 1, fr
+    mapbox = _box(f, ".leaflet-container")
+    assert abs(mapbox["w"] - w) <= 1 and abs(mapbox["h"] - h) <= 1, mapbox  # no band, nothing cut off
+    for sel in ('[data-testid="stHeader"]', '[data-testid="stSidebar"]', '[data-testid="stToolbar"]',
+                '[data-testid="stExpander"]'):
+        assert not page.locator(sel).first.is_visible(), sel  # none of the app's chrome
+    card = _box(f, "#lk-deck")
+    assert card["x"] + card["w"] <= w and card["y"] + card["h"] <= h * 0.75, card
+    assert card["w"] * card["h"] / (w * h) < 0.20, card
+    # the whole district stays in view beside the card
+    assert f.evaluate("() => lkAtlas.map.getBounds().pad(0.05).contains([[27.2076, 112.9640], [27.7834, 113.3121]])")
+    _shot(page, f"screens_present_{w}x{h}")
+    # the card folds to its title and its controls
+    f.locator(".lk-deck-fold").click()
+    folded = _box(f, "#lk-deck")
+    assert folded["w"] * folded["h"] / (w * h) < 0.06, folded
+    # the slide-number box follows the deck, and the address keeps the slide
+    page.keyboard.press("PageDown")
+    page.keyboard.press("ArrowRight")
+    f.wait_for_function("() => window.lkDeck.index === 2", timeout=5000)
+    assert f.locator(".lk-deck-num").input_value() == "3"
+    page.wait_for_function("() => location.search.includes('slide=3')", timeout=5000)
+    num = f.locator(".lk-deck-num")
+    num.fill("5")
+    num.press("Enter")
+    f.wait_for_function("() => window.lkDeck.index === 4", timeout=5000)
+    assert f.locator(".lk-deck-num").input_value() == "5"
+    if size == (1366, 768):
+        page.reload(wait_until="domcontentloaded")
+        f2 = _wait_map(page)
+        f2.wait_for_function("() => window.lkDeck && window.lkDeck.index === 4", timeout=10000)

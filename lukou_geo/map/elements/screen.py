@@ -41,7 +41,7 @@ SCREEN_CSS = """
 <style>
 html, body { margin: 0; }
 body.lk-fill { overflow: hidden; }
-body.lk-fill #map_div { height: 100vh !important; }
+body.lk-fill #map_div { height: 100vh !important; width: 100vw !important; }
 .lk-popup-body { max-height: min(46vh, 340px); overflow-y: auto; overscroll-behavior: contain; padding-right: 4px; }
 .lk-popup .lk-reader { display: block; border-top: 1px solid #e0e0e0; padding-top: 4px; margin-top: 4px; }
 .leaflet-control-layers .lk-ctl-head { font-weight: 700; font-size: 13px; cursor: pointer; user-select: none; margin: 0 0 2px; }
@@ -142,7 +142,7 @@ class ScreenFit(MacroElement):
         })
 
 
-def add_screen_fit(m: folium.Map, lang: str, fill: bool = False, min_height: int = 360) -> ScreenFit:
+def add_screen_fit(m: folium.Map, lang: str, fill: bool = False, min_height: int = 360, bottom: int = 6) -> ScreenFit:
     """Add :class:`ScreenFit` (and its CSS, once) to ``m``; with ``fill`` the map follows the window's height."""
     for child in m._children.values():
         if isinstance(child, ScreenFit):
@@ -150,7 +150,7 @@ def add_screen_fit(m: folium.Map, lang: str, fill: bool = False, min_height: int
             break
     else:
         m.get_root().header.add_child(Element(SCREEN_CSS), name="lk_screen_css")
-    el = ScreenFit(lang, fill=fill, min_height=min_height)
+    el = ScreenFit(lang, fill=fill, min_height=min_height, bottom=bottom)
     el.add_to(m)
     return el
 
