@@ -55,9 +55,9 @@ TEXT: dict[str, dict[str, str]] = {
     "atlas.results": {"zh": "搜索结果", "en": "Results"},
     "atlas.no_results": {"zh": "没有名称包含「{q}」的要素", "en": "No feature name contains “{q}”"},
     "atlas.honesty": {
-        "zh": "图上要素按规划文字示意绘制,线型表示精度:实线=官方边界/定位点,点线=近似推算,虚线=示意(非测绘)。"
+        "zh": "图上要素按规划文字示意绘制,线型表示精度:实线=行政区划边界(高德数据)/定位点,点线=近似推算,虚线=示意(非测绘)。"
               "点击要素查看规划依据。",
-        "en": "Features are drawn from the plan's words; line style shows precision: solid = official/located, "
+        "en": "Features are drawn from the plan's words; line style shows precision: solid = administrative boundary (Amap data) / located, "
               "dotted = approximate, dashed = schematic (not surveyed). Click a feature for its plan citation.",
     },
     "atlas.feature_missing": {"zh": "找不到要素「{fid}」(链接可能已过期)", "en": "No feature “{fid}” (the link may be out of date)"},
@@ -230,10 +230,12 @@ TEXT: dict[str, dict[str, str]] = {
     "map.toggle": {"zh": "点击收起/展开图例", "en": "Click to fold/unfold the legend"},
     "map.fullscreen": {"zh": "全屏", "en": "Full screen"},
     "map.fullscreen_exit": {"zh": "退出全屏", "en": "Exit full screen"},
-    "map.key_official": {"zh": "官方边界 / 定位点", "en": "official boundary / located point"},
+    "map.key_official": {"zh": "行政区划边界(来源见图层)/ 定位点", "en": "administrative boundary (source per layer) / located point"},
     "map.tag_schematic": {"zh": "示意", "en": "schematic"},
     "map.tag_approximate": {"zh": "近似", "en": "approx."},
     "map.layers_head": {"zh": "图层", "en": "Layers"},
+    "map.official_amap": {"zh": "高德地图行政区划数据,非自然资源部门审定", "en": "Amap's boundary data, not a survey authority's"},
+    "map.official_amap_short": {"zh": "高德数据", "en": "Amap data"},
     "map.layers_toggle": {"zh": "点击收起/展开图层列表", "en": "Click to fold/unfold the layer list"},
     "map.permalink": {"zh": "本图链接(复制)", "en": "Link to this map (copy)"},
     "map.permalink_copied": {"zh": "已复制链接", "en": "Link copied"},

@@ -232,3 +232,39 @@ def test_present_fills_the_window_with_a_compact_card(page, app_url, size):
         page.reload(wait_until="domcontentloaded")
         f2 = _wait_map(page)
         f2.wait_for_function("() => window.lkDeck && window.lkDeck.index === 4", timeout=10000)
+
+
+def test_labels_do_not_collide_and_the_river_shows_through_the_zones(page, app_url):
+    import shapely
+    from shapely.geometry import shape
+
+    from lukou_geo.catalog import read_catalog, validate_data
+
+    data = validate_data(read_catalog())
+    f = _open(page, app_url, (1366, 768))
+    page.wait_for_timeout(600)
+    rects = f.evaluate("""() => [...document.querySelectorAll('.leaflet-marker-pane .lk-label')]
+        .map(l => { const b = l.getBoundingClientRect(); return [l.textContent, b.left, b.top, b.right, b.bottom]; })
+        .filter(r => r[3] > r[1])""")
+    by = {r[0]: r for r in rects}
+    assert "渌口镇" in by and "渌口区人民政府" in by
+
+    def hit(a, b):
+        return a[1] < b[3] - 1 and b[1] < a[3] - 1 and a[2] < b[4] - 1 and b[2] < a[4] - 1
+
+    clashes = [(a[0], b[0]) for i, a in enumerate(rects) for b in rects[i + 1:] if hit(a, b)]
+    assert not clashes, clashes
+    assert f.evaluate("() => lkAtlas.map.getMaxZoom()") == 18
+    # inside the 三镇 zones the river is on top of the fills
+    river = shapely.union_all([shape(x["geometry"]) for x in data["xiang_river"]["features"]])
+    towns = shapely.union_all([shape(x["geometry"]) for x in data["key_towns"]["features"]])
+    pt = shapely.intersection(river, towns).representative_point()
+    stack = f.evaluate("""([lat, lon]) => { const p = lkAtlas.map.latLngToContainerPoint([lat, lon]);
+        return document.elementsFromPoint(p.x, p.y).filter(e => e.tagName === 'path')
+            .map(e => e.closest('.leaflet-pane').className.match(/leaflet-(\\w+)-pane/)[1]); }""", [pt.y, pt.x])
+    assert "lkWater" in stack and "lkFills" in stack and stack.index("lkWater") < stack.index("lkFills"), stack
+    # a boundary from 高德 says so in its popup
+    f.evaluate("() => { const l = Object.values(lkAtlas.layers.district)[0]; l.openPopup(l.getBounds().getCenter()); }")
+    text = f.locator(".leaflet-popup-content .lk-prec").inner_text()
+    assert "高德" in text, text
+    _shot(page, "screens_labels_river_1366x768")

@@ -47,6 +47,7 @@ body.lk-fill #map_div { height: 100vh !important; width: 100vw !important; }
 .leaflet-control-layers .lk-ctl-head { font-weight: 700; font-size: 13px; cursor: pointer; user-select: none; margin: 0 0 2px; }
 .leaflet-control-layers.lk-collapsed .leaflet-control-layers-list { display: none; }
 .leaflet-control-layers.lk-collapsed { overflow: hidden; }
+.lk-label { display: inline-block; }
 .lk-permalink { background: #fff; padding: 3px 8px; border-radius: 4px; font-size: 12px; box-shadow: 0 1px 4px rgba(0,0,0,.3);
   max-width: 60vw; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 </style>
@@ -125,6 +126,48 @@ class ScreenFit(MacroElement):
                 root.setAttribute("data-lk-compact", small ? "1" : "0");
             }
             map.whenReady(function() { setTimeout(compact, 0); setTimeout(compact, 700); });
+            // labels of nearby points (渌口镇 and 区人民政府) must not run into one another: place each
+            // point label right, left, above or below its point, the first place free of the labels already
+            // placed; area labels stay where they are and are placed first
+            function overlaps(a, b) {
+                return a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+            }
+            function declutter() {
+                var labels = Array.prototype.slice.call(root.querySelectorAll(".leaflet-marker-pane .lk-label"));
+                var placed = [];
+                labels.filter(function(l) { return l.classList.contains("lk-label-context"); }).forEach(function(l) {
+                    placed.push(l.getBoundingClientRect());
+                });
+                labels.filter(function(l) { return !l.classList.contains("lk-label-context"); }).forEach(function(l) {
+                    l.style.transform = "";
+                    var r0 = l.getBoundingClientRect(), w = r0.width, h = r0.height;
+                    // the icon sits 6 px right of its point, vertically centred: right, left, above, below,
+                    // then right a line higher or lower; if no place is free, the one that overlaps least
+                    var moves = [[0, 0], [-(w + 12), 0], [-(w / 2 + 6), -(h / 2 + 7)], [-(w / 2 + 6), h / 2 + 7],
+                                 [0, -(h + 1)], [0, h + 1], [-(w + 12), -(h + 1)], [-(w + 12), h + 1]];
+                    var best = null, bestCost = Infinity;
+                    for (var i = 0; i < moves.length; i++) {
+                        var m = moves[i];
+                        var r = {left: r0.left + m[0], right: r0.right + m[0], top: r0.top + m[1], bottom: r0.bottom + m[1]};
+                        var cost = 0;
+                        placed.forEach(function(p) {
+                            if (overlaps(r, p)) {
+                                cost += (Math.min(r.right, p.right) - Math.max(r.left, p.left))
+                                    * (Math.min(r.bottom, p.bottom) - Math.max(r.top, p.top));
+                            }
+                        });
+                        if (cost < bestCost) { best = m; bestCost = cost; }
+                        if (cost === 0) break;
+                    }
+                    if (best[0] || best[1]) l.style.transform = "translate(" + best[0] + "px," + best[1] + "px)";
+                    l.setAttribute("data-lk-place", String(moves.indexOf(best)));
+                    placed.push(l.getBoundingClientRect());
+                });
+            }
+            var dt = null;
+            function later() { clearTimeout(dt); dt = setTimeout(declutter, 60); }
+            map.on("zoomend overlayadd overlayremove layeradd", later);
+            map.whenReady(function() { setTimeout(declutter, 100); setTimeout(declutter, 800); });
         })();
         {% endmacro %}
         """
