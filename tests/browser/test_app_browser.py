@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lukou_geo.settings import REPO_ROOT
 
-from .conftest import unfold_panels
+from .conftest import DEFAULT_VIEWPORT, unfold_panels
 
 ARTIFACTS = REPO_ROOT / "artifacts"
 FRAME = 'iframe[title="streamlit_folium.st_folium"]'
@@ -27,7 +27,9 @@ def open_map(page, url: str):
 
 def shot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
+    size = page.viewport_size or {}
+    suffix = "" if (size.get("width"), size.get("height")) == DEFAULT_VIEWPORT else f"_{size.get('width')}x{size.get('height')}"
+    page.screenshot(path=str(ARTIFACTS / f"{name}{suffix}.png"), full_page=False)
 
 
 def test_map_draws_offline_with_legend_and_layer_groups(page, app_url):

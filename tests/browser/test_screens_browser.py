@@ -11,6 +11,12 @@ import pytest
 from .conftest import ARTIFACTS, FRAME, unfold_panels
 
 SIZES = [(1920, 1080), (1440, 900), (1366, 768), (1024, 768)]
+
+
+@pytest.fixture
+def viewport():
+    """These tests choose their own window sizes: run each once, whatever LUKOU_VIEWPORTS says."""
+    return (1280, 1000)
 SMALL = [(1366, 768), (1024, 768)]
 
 
@@ -268,3 +274,25 @@ def test_labels_do_not_collide_and_the_river_shows_through_the_zones(page, app_u
     text = f.locator(".leaflet-popup-content .lk-prec").inner_text()
     assert "高德" in text, text
     _shot(page, "screens_labels_river_1366x768")
+
+
+PAGES = ["atlas", "data", "reader", "indicators", "check", "layers", "table", "present", "views", "compare"]
+SHOT_SIZES = [(1280, 1000), (1366, 768), (1024, 768)]
+
+
+@pytest.mark.parametrize("size", SHOT_SIZES, ids=_ids(SHOT_SIZES))
+def test_every_page_draws_at_each_size_and_is_photographed(page, app_url, size):
+    """A screenshot of every page at the default size, a laptop's and a projector's (artifacts/pages_*.png)."""
+    w, h = size
+    page.set_viewport_size({"width": w, "height": h})
+    for name in PAGES:
+        page.goto(f"{app_url}/{'' if name == 'atlas' else name}", wait_until="domcontentloaded")
+        page.wait_for_selector('[data-testid="stMain"]', timeout=60000)
+        if name in ("atlas", "present", "views"):
+            page.wait_for_selector(FRAME, state="attached", timeout=60000)
+            page.frame_locator(FRAME).first.locator(".leaflet-container").wait_for(state="attached", timeout=60000)
+        page.wait_for_function("""() => { const s = document.querySelector('[data-testid="stStatusWidget"]');
+            return !s || !s.innerText.trim(); }""", timeout=60000)
+        page.wait_for_timeout(1500)
+        assert page.locator('[data-testid="stException"]').count() == 0, name
+        _shot(page, f"pages_{name}_{w}x{h}")
