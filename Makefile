@@ -8,7 +8,7 @@ PORT ?= 8501
 HOST ?= 127.0.0.1
 STREAMLIT_FLAGS := --server.enableStaticServing true --browser.gatherUsageStats false --server.headless true
 
-.PHONY: setup run test test-fast bench data lint clean
+.PHONY: setup run test test-screens test-fast bench data lint clean
 
 FONT_CACHE := $(or $(LUKOU_CACHE_DIR),var/cache)/fonts/NotoSansSC-Common.ttf
 
@@ -34,6 +34,10 @@ run: setup
 
 test: setup
 	$(BIN)/python -m pytest -q
+
+# every browser test at the default window and at a laptop's and a projector's (screenshots in artifacts/)
+test-screens: setup
+	LUKOU_VIEWPORTS=1280x1000,1366x768,1024x768 $(BIN)/python -m pytest -q -m browser
 
 test-fast: setup
 	$(BIN)/python -m pytest -q -m "not browser"

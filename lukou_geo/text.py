@@ -55,9 +55,9 @@ TEXT: dict[str, dict[str, str]] = {
     "atlas.results": {"zh": "搜索结果", "en": "Results"},
     "atlas.no_results": {"zh": "没有名称包含「{q}」的要素", "en": "No feature name contains “{q}”"},
     "atlas.honesty": {
-        "zh": "图上要素按规划文字示意绘制,线型表示精度:实线=官方边界/定位点,点线=近似推算,虚线=示意(非测绘)。"
+        "zh": "图上要素按规划文字示意绘制,线型表示精度:实线=行政区划边界(高德数据)/定位点,点线=近似推算,虚线=示意(非测绘)。"
               "点击要素查看规划依据。",
-        "en": "Features are drawn from the plan's words; line style shows precision: solid = official/located, "
+        "en": "Features are drawn from the plan's words; line style shows precision: solid = administrative boundary (Amap data) / located, "
               "dotted = approximate, dashed = schematic (not surveyed). Click a feature for its plan citation.",
     },
     "atlas.feature_missing": {"zh": "找不到要素「{fid}」(链接可能已过期)", "en": "No feature “{fid}” (the link may be out of date)"},
@@ -202,6 +202,8 @@ TEXT: dict[str, dict[str, str]] = {
     "meeting.delete": {"zh": "删除", "en": "Delete"},
     "meeting.rename": {"zh": "重命名", "en": "Rename"},
     "meeting.share": {"zh": "分享链接", "en": "Share link"},
+    "meeting.current_link": {"zh": "当前地图的链接(图层与范围,按地图上的图层开关)",
+                             "en": "Link to the map as shown (layers and extent, as switched on the map)"},
     "meeting.restored": {"zh": "已从链接恢复视图「{t}」", "en": "Restored the view “{t}” from the link"},
     "meeting.slide_param": {"zh": "链接参数 slide={value!r} 应为 1–{n} 的整数:从第 1 张开始",
                             "en": "link parameter slide={value!r} must be a whole number 1–{n}: starting at slide 1"},
@@ -230,9 +232,15 @@ TEXT: dict[str, dict[str, str]] = {
     "map.toggle": {"zh": "点击收起/展开图例", "en": "Click to fold/unfold the legend"},
     "map.fullscreen": {"zh": "全屏", "en": "Full screen"},
     "map.fullscreen_exit": {"zh": "退出全屏", "en": "Exit full screen"},
-    "map.key_official": {"zh": "官方边界 / 定位点", "en": "official boundary / located point"},
+    "map.key_official": {"zh": "行政区划边界(来源见图层)/ 定位点", "en": "administrative boundary (source per layer) / located point"},
     "map.tag_schematic": {"zh": "示意", "en": "schematic"},
     "map.tag_approximate": {"zh": "近似", "en": "approx."},
+    "map.layers_head": {"zh": "图层", "en": "Layers"},
+    "map.official_amap": {"zh": "高德地图行政区划数据,非自然资源部门审定", "en": "Amap's boundary data, not a survey authority's"},
+    "map.official_amap_short": {"zh": "高德数据", "en": "Amap data"},
+    "map.layers_toggle": {"zh": "点击收起/展开图层列表", "en": "Click to fold/unfold the layer list"},
+    "map.permalink": {"zh": "本图链接(复制)", "en": "Link to this map (copy)"},
+    "map.permalink_copied": {"zh": "已复制链接", "en": "Link copied"},
     # tiles (the store's layers on the map: lukou_geo.map.elements.vector_tiles)
     "tiles.identify_none": {"zh": "此处没有已导入图层的要素", "en": "No feature of the imported layers here"},
     "tiles.identify_area": {"zh": "面积:", "en": "Area: "},
@@ -424,6 +432,8 @@ TEXT: dict[str, dict[str, str]] = {
     "deck.prev": {"zh": "◀ 上一页", "en": "◀ Prev"},
     "deck.next": {"zh": "下一页 ▶", "en": "Next ▶"},
     "deck.keys": {"zh": "←/→ 或 PageUp/PageDown 翻页", "en": "←/→ or PageUp/PageDown to step"},
+    "deck.fold": {"zh": "收起/展开说明", "en": "Fold/unfold the slide's text"},
+    "deck.goto": {"zh": "当前页(输入页码跳转)", "en": "This slide (type a number to go there)"},
     # precision
     "precision.official": {"zh": "官方边界", "en": "official boundary"},
     "precision.geocoded": {"zh": "地理编码定位(约数百米)", "en": "geocoded point (~hundreds of m)"},

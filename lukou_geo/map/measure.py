@@ -24,8 +24,8 @@ def measure_units(lang: str = "zh") -> dict[str, dict[str, object]]:
     """
     zh = lang == "zh"
     return {
-        "lkkm": {"factor": 0.001, "display": "公里 km" if zh else "km", "decimals": 2},
-        "lkm": {"factor": 1, "display": "米 m" if zh else "m", "decimals": 0},
+        "lkkm": {"factor": 0.001, "display": "公里" if zh else "km", "decimals": 2},
+        "lkm": {"factor": 1, "display": "米" if zh else "m", "decimals": 0},
         "lkha": {"factor": 0.0001, "display": "公顷" if zh else "ha (公顷)", "decimals": 2},
         "lkmu": {"factor": MU_PER_SQM, "display": "亩" if zh else "mu (亩)", "decimals": 1},
     }

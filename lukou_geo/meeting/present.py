@@ -30,23 +30,28 @@ from lukou_geo.meeting.deck import Deck, slide_bounds
 from lukou_geo.text import t
 
 #: The controller's own texts (``deck.*`` in :mod:`lukou_geo.text`).
-_DECK_TEXT_KEYS = ("prev", "next", "keys")
+_DECK_TEXT_KEYS = ("prev", "next", "keys", "fold", "goto")
 
 _DECK_CSS = """
 <style>
 .leaflet-control-layers { display: none; }
 .lk-deck { background: rgba(255,255,255,.95); border-radius: 8px; box-shadow: 0 2px 10px rgba(0,0,0,.35);
-  padding: 14px 18px; width: min(36vw, 520px); max-height: 80vh; overflow-y: auto; color: #212121;
-  font-family: "Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", sans-serif; }
-.lk-deck h2 { font-size: 30px; line-height: 1.25; margin: 0 0 8px; }
-.lk-deck .lk-deck-note { font-size: 20px; line-height: 1.5; margin: 0 0 8px; }
-.lk-deck blockquote { font-size: 17px; line-height: 1.5; margin: 6px 0; padding-left: 10px; border-left: 4px solid #90a4ae; color: #37474f; }
-.lk-deck .lk-cite { display: block; font-size: 13px; color: #78909c; }
-.lk-deck .lk-deck-nav { display: flex; align-items: center; gap: 10px; margin-top: 10px; font-size: 16px; }
-.lk-deck button { font-size: 16px; padding: 4px 12px; cursor: pointer; }
-.lk-deck .lk-deck-count { font-weight: 700; }
-.lk-deck .lk-deck-keys { color: #90a4ae; font-size: 12px; }
-.lk-legend { font-size: 15px; }
+  padding: 10px 14px; width: clamp(250px, 27vw, 460px); max-height: min(64vh, 620px); overflow-y: auto; color: #212121;
+  font-family: "Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", sans-serif; box-sizing: border-box; }
+.lk-deck .lk-deck-head { display: flex; align-items: flex-start; gap: 6px; }
+.lk-deck h2 { font-size: clamp(17px, 1.5vw, 28px); line-height: 1.25; margin: 0 0 6px; flex: 1; }
+.lk-deck .lk-deck-fold { flex: none; font-size: 14px; padding: 0 6px; line-height: 1.6; }
+.lk-deck .lk-deck-note { font-size: clamp(13px, 1.05vw, 19px); line-height: 1.5; margin: 0 0 6px; }
+.lk-deck blockquote { font-size: clamp(12px, .9vw, 16px); line-height: 1.45; margin: 4px 0; padding-left: 8px;
+  border-left: 4px solid #90a4ae; color: #37474f; }
+.lk-deck .lk-cite { display: block; font-size: 12px; color: #78909c; }
+.lk-deck .lk-deck-nav { display: flex; align-items: center; gap: 8px; margin-top: 6px; font-size: 15px; flex-wrap: wrap; }
+.lk-deck button { font-size: 14px; padding: 3px 10px; cursor: pointer; }
+.lk-deck .lk-deck-count { font-weight: 700; white-space: nowrap; }
+.lk-deck .lk-deck-num { width: 3.2em; font-size: 15px; font-weight: 700; text-align: center; }
+.lk-deck .lk-deck-keys { color: #90a4ae; font-size: 11px; }
+.lk-deck.lk-deck-folded .lk-deck-body, .lk-deck.lk-deck-folded .lk-deck-keys { display: none; }
+.lk-legend { font-size: clamp(12px, .85vw, 15px); }
 </style>
 """
 
@@ -93,15 +98,29 @@ class _DeckController(MacroElement):
             function draw(i) {
                 var s = S[i];
                 box.textContent = "";
-                box.appendChild(el("h2", "lk-deck-title", s.title));
-                if (s.note) box.appendChild(el("p", "lk-deck-note", s.note));
+                var head = el("div", "lk-deck-head");
+                head.appendChild(el("h2", "lk-deck-title", s.title));
+                var fold = el("button", "lk-deck-fold", box.classList.contains("lk-deck-folded") ? "▸" : "▾");
+                fold.type = "button";
+                fold.title = T.fold;
+                L.DomEvent.on(fold, "click", function(e) {
+                    L.DomEvent.stop(e);
+                    box.classList.toggle("lk-deck-folded");
+                    fold.textContent = box.classList.contains("lk-deck-folded") ? "▸" : "▾";
+                    fit(S[deck.index]);
+                });
+                head.appendChild(fold);
+                box.appendChild(head);
+                var body = el("div", "lk-deck-body");
+                if (s.note) body.appendChild(el("p", "lk-deck-note", s.note));
                 s.quotes.forEach(function(q) {
                     var b = el("blockquote", "", "「" + q[0] + "」");
                     var c = el("span", "lk-cite", q[1]);
                     c.setAttribute("data-anchor", q[2]);
                     b.appendChild(c);
-                    box.appendChild(b);
+                    body.appendChild(b);
                 });
+                box.appendChild(body);
                 var nav = el("div", "lk-deck-nav");
                 var prev = el("button", "lk-deck-prev", T.prev), next = el("button", "lk-deck-next", T.next);
                 prev.type = next.type = "button";
@@ -109,10 +128,32 @@ class _DeckController(MacroElement):
                 L.DomEvent.on(prev, "click", function(e) { L.DomEvent.stop(e); deck.prev(); });
                 L.DomEvent.on(next, "click", function(e) { L.DomEvent.stop(e); deck.next(); });
                 nav.appendChild(prev);
-                nav.appendChild(el("span", "lk-deck-count", (i + 1) + " / " + S.length));
+                // the slide-number box: shows the slide the deck is on, and goes to the one typed
+                var count = el("span", "lk-deck-count");
+                var num = el("input", "lk-deck-num");
+                num.type = "number"; num.min = "1"; num.max = String(S.length); num.value = String(i + 1);
+                num.title = T.goto;
+                num.setAttribute("aria-label", T.goto);
+                num.addEventListener("change", function() {
+                    var v = parseInt(num.value, 10);
+                    if (v >= 1 && v <= S.length) show(v - 1); else num.value = String(deck.index + 1);
+                });
+                num.addEventListener("keydown", function(e) { e.stopPropagation(); });
+                count.appendChild(num);
+                count.appendChild(document.createTextNode(" / " + S.length));
+                nav.appendChild(count);
                 nav.appendChild(next);
                 box.appendChild(nav);
                 box.appendChild(el("div", "lk-deck-keys", T.keys));
+            }
+            function keep(i) {  // in the app, the slide goes into the address: a reload comes back to it
+                try {
+                    var top = window.top;
+                    if (top === window || top.location.pathname.slice(-8) !== "/present") return;
+                    var u = new URL(top.location.href);
+                    u.searchParams.set("slide", String(i + 1));
+                    if (u.href !== top.location.href) top.history.replaceState(top.history.state, "", u.href);
+                } catch (e) { /* another origin */ }
             }
             function show(i) {
                 i = Math.max(0, Math.min(S.length - 1, i));
@@ -137,6 +178,7 @@ class _DeckController(MacroElement):
                 draw(i);
                 fit(s);
                 deck.index = i;
+                keep(i);
                 document.documentElement.setAttribute("data-lk-slide", String(i));
             }
             var deck = window.lkDeck = {

@@ -29,7 +29,7 @@ def load_index() -> list[Entry]:
 
 
 def load_map(lang: str, basemap: str, visible: frozenset[str] | None = None, tile_layers: tuple[Any, ...] = (),
-             swipe: tuple[str, str] | None = None, coords: bool = False) -> Any:
+             swipe: tuple[str, str] | None = None, coords: bool = False, fill: bool = False) -> Any:
     """A new atlas map for a language and basemap, with every asset served by this app.
 
     Not cached: st_folium renames the elements of the map it renders, so a map object must not
@@ -38,7 +38,7 @@ def load_map(lang: str, basemap: str, visible: frozenset[str] | None = None, til
     catalog's defaults); ``tile_layers``, ``swipe``, ``coords``: the store's layers (see MapOptions).
     """
     opts = MapOptions(lang=lang, basemap=basemap, tianditu_key=get_settings().tianditu_key, visible=visible,
-                      tile_layers=tile_layers, swipe=swipe, coords=coords)
+                      tile_layers=tile_layers, swipe=swipe, coords=coords, fill=fill)
     m = build_map(load_catalog(), load_data(), opts)
     assets.localize(m, assets.LOCAL_BASE_APP)
     return m

@@ -147,6 +147,28 @@ def console_errors() -> list[str]:
     return []
 
 
+#: The window of the browser tests: ``LUKOU_VIEWPORTS`` (e.g. ``1280x1000,1366x768,1024x768``, as
+#: ``make test-screens`` sets it) runs every browser test at each size; the default is 1280×1000.
+DEFAULT_VIEWPORT = (1280, 1000)
+
+
+def _viewports() -> list[tuple[int, int]]:
+    raw = os.environ.get("LUKOU_VIEWPORTS", "").strip()
+    if not raw:
+        return [DEFAULT_VIEWPORT]
+    out = []
+    for part in raw.split(","):
+        w, _, h = part.strip().lower().partition("x")
+        out.append((int(w), int(h)))
+    return out
+
+
+@pytest.fixture(params=_viewports(), ids=lambda s: f"{s[0]}x{s[1]}")
+def viewport(request: pytest.FixtureRequest) -> tuple[int, int]:
+    """The size of the test's browser window (see :data:`DEFAULT_VIEWPORT`, ``LUKOU_VIEWPORTS``)."""
+    return request.param
+
+
 @pytest.fixture
 def page(
     browser: object,
@@ -154,9 +176,10 @@ def page(
     blocked_requests: list[str],
     page_errors: list[str],
     console_errors: list[str],
+    viewport: tuple[int, int],
 ) -> Iterator[object]:
-    """A page in a fresh context where every non-loopback request is aborted."""
-    context = browser.new_context(viewport={"width": 1280, "height": 1000})  # type: ignore[attr-defined]
+    """A page in a fresh context (window ``viewport``) where every non-loopback request is aborted."""
+    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})  # type: ignore[attr-defined]
 
     def guard(route: object) -> None:
         url = route.request.url  # type: ignore[attr-defined]
@@ -241,3 +264,10 @@ def store_app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         proc.terminate()
         proc.wait(timeout=20)
         fh.close()  # type: ignore[attr-defined]
+
+
+def unfold_panels(frame: object) -> None:
+    """Unfold the map's layer list and legend (they start folded on a small map: lukou_geo.map.elements.screen)."""
+    frame.evaluate(  # type: ignore[attr-defined]
+        """() => document.querySelectorAll('.leaflet-control-layers.lk-collapsed, .lk-legend.lk-collapsed')
+                  .forEach(e => e.classList.remove('lk-collapsed'))""")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from lukou_geo.settings import REPO_ROOT
 
+from .conftest import DEFAULT_VIEWPORT, unfold_panels
+
 ARTIFACTS = REPO_ROOT / "artifacts"
 FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
@@ -18,13 +20,16 @@ def open_map(page, url: str):
     f = handle.content_frame()
     # st_folium may mount the map a second time once its height is known: let it settle
     f.wait_for_function("() => window.map && window.map._loaded")
-    page.wait_for_timeout(700)
+    page.wait_for_timeout(1000)
+    unfold_panels(f)
     return frame, f
 
 
 def shot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
+    size = page.viewport_size or {}
+    suffix = "" if (size.get("width"), size.get("height")) == DEFAULT_VIEWPORT else f"_{size.get('width')}x{size.get('height')}"
+    page.screenshot(path=str(ARTIFACTS / f"{name}{suffix}.png"), full_page=False)
 
 
 def test_map_draws_offline_with_legend_and_layer_groups(page, app_url):
@@ -111,6 +116,8 @@ def test_english_switch(page, app_url):
         arg=FRAME, timeout=60000)
     f = page.frame_locator(FRAME)
     f.locator(".leaflet-control-layers").wait_for(timeout=60000)
+    page.wait_for_timeout(1000)
+    unfold_panels(page.locator(FRAME).element_handle().content_frame())
     control = f.locator(".leaflet-control-layers").inner_text()
     assert "Spatial structure" in control and "Transport" in control
     assert "Legend" in f.locator(".lk-legend").inner_text()

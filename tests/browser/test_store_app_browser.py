@@ -13,7 +13,7 @@ from io import BytesIO
 from PIL import Image
 
 from lukou_geo import classes
-from tests.browser.conftest import FRAME
+from tests.browser.conftest import FRAME, unfold_panels
 from tests.browser.test_app_browser import shot
 from tests.demo_store import DEMO_CODES, DEMO_ORIGIN, DEMO_STEP
 
@@ -33,6 +33,8 @@ def open_store_map(page, url: str):
                         timeout=60000)
     page.wait_for_timeout(700)
     f = page.locator(FRAME).element_handle().content_frame()  # st_folium may have mounted it again
+    page.wait_for_timeout(800)
+    unfold_panels(f)
     return f
 
 

@@ -27,6 +27,7 @@ from lukou_geo.map import assets
 from lukou_geo.map.elements.vector_tiles import layer_spec
 from lukou_geo.map.render import MapOptions, build_map
 from lukou_geo.map.server import routes
+from tests.browser.conftest import unfold_panels
 from tests.demo_store import DEMO_CODES, DEMO_ORIGIN, DEMO_STEP, RecordingStore, demo_store_path
 
 HOSTILE = '<img src=x onerror="window.__pwned=1">'
@@ -87,6 +88,8 @@ def open_page(page, site: str, name: str = "plain", view: tuple[float, float, in
     lat, lon, z = view or (Y0 + 6 * DEMO_STEP, X0 + 6 * DEMO_STEP, 14)
     page.evaluate(f"() => window.lkTiles.map.setView([{lat}, {lon}], {z}, {{animate: false}})")
     wait_tiles(page)
+    page.wait_for_timeout(700)
+    unfold_panels(page)
 
 
 def wait_tiles(page) -> None:

@@ -95,7 +95,7 @@ def test_blob_geometry_is_simplified_but_faithful(catalog, data):
 
 def test_blob_is_compact(catalog, data):
     blob = layer_blob(data["parks"], catalog.layer("parks"), catalog, "zh")
-    assert set(blob) == {"id", "kind", "styles", "label_class", "features"}
+    assert set(blob) == {"id", "kind", "styles", "label_class", "features", "whose", "pane"}
     assert set(blob["styles"]) == {"schematic"} and blob["styles"]["schematic"]["dashArray"] == "9 6"
     _fid, prec, tip, _popup, geom, label = blob["features"][0]
     assert prec == "schematic" and tip.endswith("示意") and isinstance(geom[0][0], str) and label is None

@@ -8,12 +8,19 @@ from typing import Any
 import streamlit as st
 from streamlit_folium import st_folium
 
+from lukou_geo.map.elements.screen import add_map_state
 from lukou_geo.map.render import highlight_group
 from lukou_geo.map.search import Entry, search, view_for
 from lukou_geo.text import t
 from lukou_geo.ui import messages
 from lukou_geo.ui.i18n import lang
+from lukou_geo.ui.layout import compact_page
 from lukou_geo.ui.state import load_catalog, load_data, load_index, load_map
+
+#: The map's height as drawn first; in the browser it then follows the window (MapOptions.fill).
+MAP_HEIGHT = 620
+#: The deepest zoom the atlas offers (lukou_geo.map.render caps the map there).
+MAX_ZOOM = 18
 
 
 def _basemaps(lg: str) -> dict[str, str]:
@@ -83,8 +90,8 @@ def _store_target(lg: str) -> tuple[Any, Any] | None:
 def render() -> None:
     """Draw the page."""
     lg = lang()
-    st.markdown(f"#### {t('atlas.title', lg)}")
-    st.caption(t("atlas.subtitle", lg))
+    compact_page()
+    st.markdown(f"#### {t('atlas.title', lg)}", help=t("atlas.subtitle", lg))
     catalog = load_catalog()
     data = load_data()
 
@@ -104,8 +111,13 @@ def render() -> None:
     st.caption(t("atlas.honesty", lg))
     target, visible = _linked_view(catalog, data, lg)  # ?feature=<id> / ?layers=a,b (from the reader, indicators)
     specs, swipe = _store_controls(lg, basemap)
-    m = load_map(lg, basemap, visible, tile_layers=specs, swipe=swipe, coords=basemap != "amap")
-    center = zoom = fg = None
+    kept = _kept_view(catalog, data, target)  # ?show=a,b&c=lat,lon&z=: the state the map keeps in the address
+    if kept[0] is not None:
+        visible = kept[0]
+    m = load_map(lg, basemap, visible, tile_layers=specs, swipe=swipe, coords=basemap != "amap", fill=True)
+    add_map_state(m, lg, url=True, permalink=True, drop=("feature", "layers"))
+    center, zoom = kept[1], kept[2]
+    fg = None
     store_target = _store_target(lg)
     if store_target is not None:
         (center, zoom), fg = store_target
@@ -125,13 +137,37 @@ def render() -> None:
     st_folium(
         m,
         key=f"atlas-{lg}-{basemap}" + (f"-{','.join(sorted(visible))}" if visible else "") + (f"-{store_key}" if store_key else ""),
-        height=720,
+        height=MAP_HEIGHT,
         use_container_width=True,
         returned_objects=[],
         center=center,
         zoom=zoom,
         feature_group_to_add=fg,
     )
+
+
+def _kept_view(catalog: Any, data: dict[str, Any], target: Entry | None
+               ) -> tuple[frozenset[str] | None, list[float] | None, float | None]:
+    """The layers, centre and zoom the map wrote into the address (``?show=a,b&c=lat,lon&z=``), where valid.
+
+    ``show`` is the exact set of layers shown (unknown ids are dropped; the layer of a ``?feature=``
+    link is added); a malformed ``c`` or ``z`` is ignored, and the map opens on the whole district.
+    """
+    visible = None
+    if "show" in st.query_params:
+        ids = {x for x in (st.query_params.get("show") or "").split(",") if x in data}
+        if target is not None:
+            ids.add(target.layer_id)
+        visible = frozenset(ids)
+    center = zoom = None
+    try:
+        lat, lon = (float(x) for x in (st.query_params.get("c") or "").split(","))
+        z = float(st.query_params.get("z") or "")
+        if 26.5 < lat < 28.5 and 112.3 < lon < 114.0 and 6 <= z <= MAX_ZOOM:
+            center, zoom = [lat, lon], z
+    except ValueError:
+        pass
+    return visible, center, zoom
 
 
 def _linked_view(catalog: Any, data: dict[str, Any], lg: str) -> tuple[Entry | None, frozenset[str] | None]:

@@ -13,6 +13,7 @@ from streamlit_folium import st_folium
 
 from lukou_geo.errors import ViewError
 from lukou_geo.map import assets
+from lukou_geo.map.elements.screen import add_map_state, shown_layers
 from lukou_geo.map.render import MapOptions, build_map, initial_view
 from lukou_geo.meeting.printing import PrintSpec
 from lukou_geo.meeting.views import View, from_query, share_url
@@ -53,6 +54,7 @@ def _restore(known: set[str], lg: str) -> None:
     if view is None:
         return
     st.session_state["views_layers"] = [lid for lid in view.layers if lid in known]
+    st.session_state["views_mounted"] = list(st.session_state["views_layers"])
     st.session_state["views_center"] = list(view.center) if view.center else None
     st.session_state["views_zoom"] = view.zoom
     st.session_state["views_bounds"] = [list(x) for x in view.bounds] if view.bounds else None
@@ -80,11 +82,21 @@ def render() -> None:
     catalog, data = load_catalog(), load_data()
     known = {lyr.id for lyr in catalog.layers}
     _restore(known, lg)
-    if "views_layers" not in st.session_state:
-        st.session_state["views_layers"] = [lyr.id for lyr in catalog.layers if lyr.visible]
+    ss = st.session_state
+    if "views_layers" not in ss:
+        ss["views_layers"] = [lyr.id for lyr in catalog.layers if lyr.visible]
+    if "views_mounted" not in ss:  # the layers the map was drawn with; its own layer control changes what it shows
+        ss["views_mounted"] = list(ss["views_layers"])
+    pending = ss.pop("views_pending", None)
+    if pending is not None:  # the sidebar follows the map's layer control
+        ss["views_layers"] = pending
+
+    def _picked() -> None:  # a change in the sidebar redraws the map with those layers
+        ss["views_mounted"] = list(ss["views_layers"])
+
     with st.sidebar:
-        layers = st.multiselect(t("meeting.layers", lg), [lyr.id for lyr in catalog.layers], key="views_layers",
-                                format_func=lambda i: catalog.layer(i).title(lg))
+        st.multiselect(t("meeting.layers", lg), [lyr.id for lyr in catalog.layers], key="views_layers",
+                       format_func=lambda i: catalog.layer(i).title(lg), on_change=_picked)
     st.markdown(f"#### {t('page.views', lg)}")
     st.caption(t("meeting.views_intro", lg))
     if st.session_state.get("views_restored"):
@@ -92,11 +104,24 @@ def render() -> None:
     center, zoom = st.session_state.get("views_center"), st.session_state.get("views_zoom")
     if center is None and st.session_state.get("views_bounds"):
         center, zoom = initial_view(st.session_state["views_bounds"], MAP_HEIGHT)
-    m = build_map(catalog, data, MapOptions(lang=lg, visible=frozenset(layers), height=MAP_HEIGHT))
+    m = build_map(catalog, data, MapOptions(lang=lg, visible=frozenset(ss["views_mounted"]), height=MAP_HEIGHT))
+    add_map_state(m, lg)
     assets.localize(m, assets.LOCAL_BASE_APP)
     out = st_folium(m, key=f"views-map-{lg}", height=MAP_HEIGHT, use_container_width=True,
-                    returned_objects=["center", "zoom", "bounds"], center=center, zoom=zoom)
+                    returned_objects=["center", "zoom", "bounds", "selected_layers"], center=center, zoom=zoom)
     cur_center, cur_zoom, cur_bounds = _current(out)
+    # what the map shows, as its own layer control left it: that is what a view, a link and a print keep
+    shown = shown_layers(out)
+    order = [lyr.id for lyr in catalog.layers]
+    layers = [lid for lid in order if lid in set(shown if shown is not None else ss["views_mounted"])]
+    if sorted(layers) != sorted(ss["views_layers"]):
+        ss["views_pending"] = layers
+        st.rerun()
+    link = share_url(_page_url(), View(title=ss.get("views_title") or t("page.views", lg), layers=tuple(layers),
+                                       center=tuple(cur_center) if cur_center else None, zoom=cur_zoom,  # type: ignore[arg-type]
+                                       lang=lg), explicit=True)
+    st.caption(t("meeting.current_link", lg))
+    st.code(link, language=None)
     st.caption(t("meeting.measure_hint", lg))
 
     store = view_store()
@@ -115,6 +140,18 @@ def render() -> None:
             except ViewError as exc:
                 messages.error(exc.message(lg))
 
+    _saved_views(store, catalog, known, lg)
+
+    with st.expander(t("meeting.print", lg)):
+        def spec(paper: str, orient: str) -> PrintSpec:
+            return PrintSpec(title=st.session_state.get("views_title") or t("page.views", lg), layers=tuple(layers),
+                             bounds=cur_bounds, lang=lg, paper=paper, orientation=orient)
+
+        print_controls(spec, key="view")
+
+
+def _saved_views(store: Any, catalog: Any, known: set[str], lg: str) -> None:
+    """The list of saved views: share link, rename, open, reorder, delete."""
     st.markdown(f"##### {t('meeting.saved_views', lg)}")
     saved = store.list()
     if not saved:
@@ -149,10 +186,3 @@ def render() -> None:
                 session.require("views.write", target=f"view:{v.id}")
                 store.delete(int(v.id or 0))
                 st.rerun()
-
-    with st.expander(t("meeting.print", lg)):
-        def spec(paper: str, orient: str) -> PrintSpec:
-            return PrintSpec(title=st.session_state.get("views_title") or t("page.views", lg), layers=tuple(layers),
-                             bounds=cur_bounds, lang=lg, paper=paper, orientation=orient)
-
-        print_controls(spec, key="view")
