@@ -4,6 +4,8 @@ PY ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+# the address served: this machine only by default (no sign-in yet); HOST=0.0.0.0 serves the network
+HOST ?= 127.0.0.1
 STREAMLIT_FLAGS := --server.enableStaticServing true --browser.gatherUsageStats false --server.headless true
 
 .PHONY: setup run test test-fast bench data lint clean
@@ -28,7 +30,7 @@ static/vendor/manifest.json: package.json package-lock.json tools/vendor_assets.
 	$(BIN)/python tools/vendor_assets.py --install
 
 run: setup
-	$(BIN)/streamlit run app.py --server.port $(PORT) $(STREAMLIT_FLAGS)
+	$(BIN)/streamlit run app.py --server.address $(HOST) --server.port $(PORT) $(STREAMLIT_FLAGS)
 
 test: setup
 	$(BIN)/python -m pytest -q
@@ -46,7 +48,7 @@ data: setup
 	$(BIN)/python -m lukou_geo build-data
 
 lint: setup
-	$(BIN)/ruff check lukou_geo tests tools benchmarks examples app.py
+	$(BIN)/ruff check lukou_geo tests tools benchmarks examples app.py streamlit_app.py
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor artifacts var/cache

@@ -1,4 +1,4 @@
-"""Command line: ``python -m lukou_geo {build-data,validate,check,coverage}``.
+"""Command line: ``python -m lukou_geo {build-data,validate,check,coverage,layers}``.
 
 Each command imports what it needs when it runs, so ``--help`` and light commands stay light.
 """
@@ -58,6 +58,7 @@ def _check(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     from lukou_geo.sitecheck.cli import add_check_parser
+    from lukou_geo.store.cli import add_layers_parser
 
     parser = argparse.ArgumentParser(prog="python -m lukou_geo", description="Lukou Planning Atlas tools")
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -69,6 +70,7 @@ def main(argv: list[str] | None = None) -> int:
                                           "project named in a 专栏 is neither placed nor declared unplaceable")
     cov.add_argument("-v", "--verbose", action="store_true", help="list every citing feature and unplaced element")
     cov.set_defaults(run=_coverage)
+    add_layers_parser(sub)
     args = parser.parse_args(argv)
     try:
         return int(args.run(args))

@@ -29,6 +29,10 @@ class LukouError(Exception):
         return self.en if lang == "en" else self.zh
 
 
+class SettingsError(LukouError, ValueError):
+    """An environment setting has an invalid value; the message names the variable, the value and the fix."""
+
+
 class CatalogError(LukouError, ValueError):
     """The catalog or a layer file is invalid; the message names the record, field and fix."""
 
@@ -90,3 +94,7 @@ class InputError(LukouError, ValueError):
 class StoreError(LukouError, RuntimeError):
     """The store cannot do what was asked (no such layer, unreadable or read-only store, a failed
     import); the message names the store, the layer or file, and the fix."""
+
+
+class BasemapError(LukouError, ValueError):
+    """A basemap file cannot be registered or read; the message names the file and the fix."""

@@ -13,6 +13,15 @@ LUKOU_DATA_DIR      writable folder of the app's own store (saved views; default
 LUKOU_DECKS_DIR     folder of the presentation decks (default: ``decks/``)
 LUKOU_CACHE_DIR     writable folder of files derived once from installed packages, e.g. the PDF font
                     (default: ``var/cache/`` in the repo; safe to delete, ``make setup`` rebuilds it)
+LUKOU_STORE         the store of imported layers: empty → ``<LUKOU_DATA_DIR>/store.gpkg`` (GeoPackage);
+                    a path ending in ``.gpkg`` → that GeoPackage; ``postgresql://user@host:port/db`` → PostGIS
+                    (``?schema=NAME`` puts the store's tables in that schema)
+LUKOU_STORE_MAX_FILE_MB       largest file (or ``.gdb`` folder) a layer import accepts (default 2048)
+LUKOU_STORE_MAX_EXPANDED_MB   most an imported archive may expand to (default 8192)
+LUKOU_STORE_MAX_FEATURES      most features one imported layer may have (default 1000000)
+
+A numeric setting that is not a positive number raises :class:`~lukou_geo.errors.SettingsError`
+naming the variable, the value and the fix.
 """
 
 from __future__ import annotations
@@ -20,6 +29,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+
+from lukou_geo.errors import SettingsError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,21 +61,65 @@ class Settings:
     data_dir: Path = REPO_ROOT / "var"
     decks_dir: Path = REPO_ROOT / "decks"
     cache_dir: Path = REPO_ROOT / "var" / "cache"
+    store: str = ""
+    store_max_file_bytes: int = 2048 * 2**20
+    store_max_expanded_bytes: int = 8192 * 2**20
+    store_max_features: int = 1_000_000
+
+    @property
+    def store_url(self) -> str:
+        """Where the store is: a ``postgresql://`` URL or the path of a GeoPackage."""
+        return self.store or str(self.data_dir / "store.gpkg")
+
+
+def _number(env: os._Environ[str] | dict[str, str], name: str, default: float, integer: bool = False) -> float:
+    """A positive number from ``env[name]`` (``default`` when unset or empty)."""
+    raw = env.get(name, "")
+    if not str(raw).strip():
+        return default
+    try:
+        value = float(str(raw).strip())
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value == float("inf") or (integer and value != int(value)):
+        kind_zh, kind_en = ("正整数", "a positive whole number") if integer else ("正数", "a positive number")
+        shown = str(int(default)) if default == int(default) else str(default)
+        raise SettingsError(
+            f"环境变量 {name}={raw!r} 无效:应为{kind_zh}(默认 {shown});请改正或删除该变量",
+            f"environment variable {name}={raw!r} is invalid: it must be {kind_en} (default {shown}); fix or unset it",
+        )
+    return value
+
+
+def _store(env: os._Environ[str] | dict[str, str]) -> str:
+    raw = env.get("LUKOU_STORE", "").strip()
+    if not raw or raw.startswith(("postgresql://", "postgres://")) or raw.lower().endswith(".gpkg"):
+        return raw
+    raise SettingsError(
+        f"环境变量 LUKOU_STORE={raw!r} 无效:应为空(数据目录中的 GeoPackage)、以 .gpkg 结尾的文件路径或 postgresql://用户@主机:端口/数据库",
+        f"environment variable LUKOU_STORE={raw!r} is invalid: leave it empty (a GeoPackage in the data dir), "
+        "give a path ending in .gpkg, or postgresql://user@host:port/dbname",
+    )
 
 
 def get_settings() -> Settings:
-    """Read the settings from the environment now."""
+    """Read the settings from the environment now (:class:`SettingsError` names a bad variable)."""
     env = os.environ
     geodata = Path(env.get("LUKOU_GEODATA_DIR", REPO_ROOT / "geodata"))
+    mb = 2**20
     return Settings(
         geodata_dir=geodata,
         layers_dir=Path(env.get("LUKOU_LAYERS_DIR", REPO_ROOT / "layers")),
         plan_file=Path(env.get("LUKOU_PLAN_FILE", REPO_ROOT / "geodata" / "plan" / "plan.txt")),
         tianditu_key=env.get("TIANDITU_KEY") or None,
-        max_upload_bytes=int(float(env.get("LUKOU_MAX_UPLOAD_MB", 50)) * 2**20),
-        max_expanded_bytes=int(float(env.get("LUKOU_MAX_EXPANDED_MB", 200)) * 2**20),
-        max_rows=int(env.get("LUKOU_MAX_ROWS", 200_000)),
+        max_upload_bytes=int(_number(env, "LUKOU_MAX_UPLOAD_MB", 50) * mb),
+        max_expanded_bytes=int(_number(env, "LUKOU_MAX_EXPANDED_MB", 200) * mb),
+        max_rows=int(_number(env, "LUKOU_MAX_ROWS", 200_000, integer=True)),
         data_dir=Path(env.get("LUKOU_DATA_DIR", REPO_ROOT / "var")),
         decks_dir=Path(env.get("LUKOU_DECKS_DIR", REPO_ROOT / "decks")),
         cache_dir=Path(env.get("LUKOU_CACHE_DIR", REPO_ROOT / "var" / "cache")),
+        store=_store(env),
+        store_max_file_bytes=int(_number(env, "LUKOU_STORE_MAX_FILE_MB", 2048) * mb),
+        store_max_expanded_bytes=int(_number(env, "LUKOU_STORE_MAX_EXPANDED_MB", 8192) * mb),
+        store_max_features=int(_number(env, "LUKOU_STORE_MAX_FEATURES", 1_000_000, integer=True)),
     )

@@ -4,7 +4,8 @@
 its ``{placeholders}``. Namespaces: ``app`` (the frame), ``page`` (page titles), ``atlas``, ``data``,
 ``reader``, ``indicators``, ``check``, ``meeting`` (present, views, compare, print), ``verdict``
 (indicator verdicts), ``map`` (the rendered map: popups, legend, controls), ``deck`` (the slide
-controller) and ``precision`` (the precision flags). Chinese first.
+controller), ``precision`` (the precision flags), ``tiles`` (the store's layers on the map), ``layers``
+(the 图层管理 page) and ``table`` (the attribute table page). Chinese first.
 
 This module imports nothing (no Streamlit, folium or pandas), so every part of the package, the
 UI and the exports can read it. The UI's current language is :func:`lukou_geo.ui.i18n.lang`.
@@ -29,6 +30,8 @@ TEXT: dict[str, dict[str, str]] = {
     "page.check": {"zh": "选址核查", "en": "Site check"},
     "page.indicators": {"zh": "规划指标", "en": "Indicators"},
     "page.reader": {"zh": "规划原文", "en": "Plan text"},
+    "page.layers": {"zh": "图层管理", "en": "Layers"},
+    "page.table": {"zh": "属性表", "en": "Attribute table"},
     # atlas
     "atlas.title": {"zh": "渌口规划一张图", "en": "Lukou Planning Atlas"},
     "atlas.subtitle": {
@@ -40,6 +43,15 @@ TEXT: dict[str, dict[str, str]] = {
     "atlas.bm_osm": {"zh": "OpenStreetMap 瓦片(需联网)", "en": "OpenStreetMap tiles (online)"},
     "atlas.bm_tianditu": {"zh": "天地图(需联网)", "en": "Tianditu (online)"},
     "atlas.bm_amap": {"zh": "高德地图(需联网,叠加层转 GCJ-02)", "en": "Amap (online; overlays shifted to GCJ-02)"},
+    "atlas.bm_local": {"zh": "本地底图:{t}(离线)", "en": "Local basemap: {t} (offline)"},
+    "atlas.swipe": {"zh": "卷帘对比两个已导入图层", "en": "Swipe between two imported layers"},
+    "atlas.swipe_left": {"zh": "卷帘左侧", "en": "Swipe: left"},
+    "atlas.swipe_right": {"zh": "卷帘右侧", "en": "Swipe: right"},
+    "atlas.store_amap": {
+        "zh": "已导入图层为 CGCS2000/WGS-84 坐标,高德底图(GCJ-02)下会偏移约 600 米,因此不显示;请换用其他底图。",
+        "en": "Imported layers are in CGCS2000/WGS-84 and would be ~600 m off on the Amap (GCJ-02) basemap, so they "
+              "are hidden there; choose another basemap.",
+    },
     "atlas.search": {"zh": "搜索要素(中文或英文名)", "en": "Search features (Chinese or English name)"},
     "atlas.search_ph": {"zh": "例如:南洲新区产业园", "en": "e.g. Nanzhou"},
     "atlas.results": {"zh": "搜索结果", "en": "Results"},
@@ -367,6 +379,113 @@ TEXT: dict[str, dict[str, str]] = {
     "map.key_official": {"zh": "官方边界 / 定位点", "en": "official boundary / located point"},
     "map.tag_schematic": {"zh": "示意", "en": "schematic"},
     "map.tag_approximate": {"zh": "近似", "en": "approx."},
+    # tiles (the store's layers on the map: lukou_geo.map.elements.vector_tiles)
+    "tiles.identify_none": {"zh": "此处没有已导入图层的要素", "en": "No feature of the imported layers here"},
+    "tiles.identify_area": {"zh": "面积:", "en": "Area: "},
+    "tiles.identify_code": {"zh": "类别:", "en": "Class: "},
+    "tiles.identify_more": {"zh": "……另有 {n} 个要素", "en": "… {n} more features"},
+    "tiles.identify_error": {"zh": "查询失败:", "en": "Identify failed: "},
+    "tiles.opacity": {"zh": "不透明度", "en": "Opacity"},
+    "tiles.legend_more": {"zh": "……另有 {n} 类", "en": "… {n} more classes"},
+    "tiles.official": {"zh": "官方数据", "en": "official"},
+    "tiles.source": {"zh": "来源:", "en": "source: "},
+    "tiles.coords_wgs": {"zh": "WGS-84 ", "en": "WGS-84 "},
+    "tiles.coords_gk": {"zh": "CGCS2000 高斯 CM114° ", "en": "CGCS2000 GK CM 114° "},
+    "tiles.coords_zone": {"zh": "CGCS2000 高斯 38带(带号) ", "en": "CGCS2000 GK zone 38 (prefixed) "},
+    "tiles.features": {"zh": "个图斑", "en": "features"},
+    "tiles.imported": {"zh": "已导入图层", "en": "Imported layers"},
+    "tiles.hectare": {"zh": "公顷", "en": "ha"},
+    "tiles.mu": {"zh": "亩", "en": "mu"},
+    # layers (the 图层管理 page)
+    "layers.intro": {
+        "zh": "导入的权威图层(三调地类图斑、永久基本农田、生态保护红线、城镇开发边界、用地用海、控规)保存在图层库中,"
+              "以矢量瓦片按国家配色显示在规划地图上;每个图层记录来源文件、sha256、原坐标系、导入人和时间。",
+        "en": "Imported authoritative layers (三调 DLTB, permanent farmland, ecological red line, urban development "
+              "boundary, 用地用海, 控规) live in the layer store and show on the plan map as vector tiles in the national "
+              "colours; each keeps its source file, sha256, source CRS, who imported it and when.",
+    },
+    "layers.no_store": {"zh": "本机没有配置图层库(LUKOU_STORE)。", "en": "No layer store is configured here (LUKOU_STORE)."},
+    "layers.empty": {"zh": "图层库中还没有图层。", "en": "The store holds no layer yet."},
+    "layers.col_id": {"zh": "编号", "en": "Id"},
+    "layers.col_title": {"zh": "名称", "en": "Title"},
+    "layers.col_kind": {"zh": "类型", "en": "Kind"},
+    "layers.col_features": {"zh": "要素数", "en": "Features"},
+    "layers.col_precision": {"zh": "精度", "en": "Precision"},
+    "layers.col_file": {"zh": "来源文件", "en": "Source file"},
+    "layers.col_crs": {"zh": "原坐标系", "en": "Source CRS"},
+    "layers.col_encoding": {"zh": "编码", "en": "Encoding"},
+    "layers.col_by": {"zh": "导入人", "en": "By"},
+    "layers.col_at": {"zh": "时间(UTC)", "en": "When (UTC)"},
+    "layers.col_version": {"zh": "版本", "en": "Version"},
+    "layers.col_checks": {"zh": "修复/丢弃/区外", "en": "Repaired/dropped/outside"},
+    "layers.checks": {"zh": "修复 {r} · 丢弃 {d} · 区外 {o}", "en": "repaired {r} · dropped {d} · outside {o}"},
+    "layers.import_head": {"zh": "导入图层(管理员)", "en": "Import a layer (admin)"},
+    "layers.no_importer": {"zh": "本安装缺少导入模块(lukou_geo.store.importer)。",
+                           "en": "This installation has no importer (lukou_geo.store.importer)."},
+    "layers.file": {"zh": "上传文件:FileGDB(zip)、Shapefile(zip)、GeoPackage、GeoJSON",
+                    "en": "Upload: FileGDB (zip), Shapefile (zip), GeoPackage, GeoJSON"},
+    "layers.server_path": {"zh": "或服务器上的文件路径(大文件)", "en": "or a file path on the server (large files)"},
+    "layers.layer_id": {"zh": "编号(可选,ASCII)", "en": "Id (optional, ASCII)"},
+    "layers.title": {"zh": "名称(可选)", "en": "Title (optional)"},
+    "layers.kind": {"zh": "类型", "en": "Kind"},
+    "layers.kind_auto": {"zh": "按字段自动判断", "en": "detect from the fields"},
+    "layers.sublayer": {"zh": "子图层(如 DLTB)", "en": "Sublayer (e.g. DLTB)"},
+    "layers.crs": {"zh": "坐标系(无 .prj 时)", "en": "CRS (when there is no .prj)"},
+    "layers.encoding": {"zh": "编码(无 .cpg 时)", "en": "Encoding (when there is no .cpg)"},
+    "layers.import": {"zh": "导入", "en": "Import"},
+    "layers.need_file": {"zh": "请上传文件或填写服务器路径。", "en": "Upload a file or give a server path."},
+    "layers.progress": {"zh": "导入中…", "en": "Importing…"},
+    "layers.done": {"zh": "完成", "en": "Done"},
+    "layers.imported": {"zh": "已导入「{title}」({id}):{n} 个要素,用时 {s} 秒", "en": "Imported “{title}” ({id}): {n} features in {s} s"},
+    "layers.rep_read": {"zh": "读取", "en": "Read"},
+    "layers.rep_repaired": {"zh": "修复", "en": "Repaired"},
+    "layers.rep_dropped": {"zh": "丢弃", "en": "Dropped"},
+    "layers.rep_outside": {"zh": "区外", "en": "Outside"},
+    "layers.remove_head": {"zh": "删除图层(管理员)", "en": "Remove a layer (admin)"},
+    "layers.remove_pick": {"zh": "要删除的图层", "en": "Layer to remove"},
+    "layers.remove_sure": {"zh": "确认删除该图层及其瓦片", "en": "Yes, remove the layer and its tiles"},
+    "layers.remove": {"zh": "删除", "en": "Remove"},
+    "layers.remove_confirm": {"zh": "请先勾选确认。", "en": "Tick the confirmation first."},
+    "layers.removed": {"zh": "已删除图层 {id}", "en": "Removed layer {id}"},
+    "layers.basemaps": {"zh": "本地底图", "en": "Local basemaps"},
+    "layers.basemaps_intro": {
+        "zh": "登记本单位的 MBTiles 或 PMTiles 瓦片(如天地图缓存、影像),保存在 {dir},离线提供给规划地图。"
+              "GeoTIFF 请先用 gdal_translate -of MBTILES 转换。",
+        "en": "Register your own MBTiles or PMTiles (a 天地图 cache, imagery); kept in {dir} and offered offline on "
+              "the plan map. Convert a GeoTIFF with gdal_translate -of MBTILES first.",
+    },
+    "layers.bm_format": {"zh": "格式", "en": "Format"},
+    "layers.bm_zooms": {"zh": "级别", "en": "Zooms"},
+    "layers.bm_file": {"zh": "底图文件(.mbtiles / .pmtiles)", "en": "Basemap file (.mbtiles / .pmtiles)"},
+    "layers.bm_attr": {"zh": "版权说明(可选)", "en": "Attribution (optional)"},
+    "layers.bm_register": {"zh": "登记底图", "en": "Register basemap"},
+    "layers.bm_registered": {"zh": "已登记底图 {id}:{title}", "en": "Registered basemap {id}: {title}"},
+    # table (the 属性表 page)
+    "table.intro": {
+        "zh": "按类别代码前缀或文字筛选图层要素;统计按类别汇总图斑数和面积(公顷、亩,1 公顷 = 15 亩,面积为导入时在 "
+              "CGCS2000 CM114° 中量算)。每页 100 行。",
+        "en": "Filter a layer's features by class-code prefix or text; the statistics sum count and area per class "
+              "(公顷 ha and 亩 mu, 1 ha = 15 mu, measured in CGCS2000 CM 114° at import). 100 rows a page.",
+    },
+    "table.no_layers": {"zh": "图层库中还没有图层:请在“图层管理”页导入。", "en": "No layer in the store yet: import one on the Layers page."},
+    "table.layer": {"zh": "图层", "en": "Layer"},
+    "table.layer_info": {"zh": "{kind} · {n} 个要素 · 来源 {file}", "en": "{kind} · {n} features · from {file}"},
+    "table.code_prefix": {"zh": "类别代码前缀(如 01 耕地、0101 水田)", "en": "Class-code prefix (e.g. 01 耕地, 0101 水田)"},
+    "table.text": {"zh": "文字(代码、名称、图斑编号)", "en": "Text (code, name, feature number)"},
+    "table.stats": {"zh": "分类统计", "en": "Statistics by class"},
+    "table.stats_total": {"zh": "合计 {n} 个图斑,{ha} 公顷({mu} 亩)", "en": "Total {n} features, {ha} ha ({mu} mu)"},
+    "table.col_code": {"zh": "类别代码", "en": "Code"},
+    "table.col_name": {"zh": "类别名称", "en": "Class"},
+    "table.col_category": {"zh": "三大类", "en": "三大类"},
+    "table.col_count": {"zh": "图斑数", "en": "Features"},
+    "table.col_ha": {"zh": "面积(公顷)", "en": "Area (ha)"},
+    "table.col_mu": {"zh": "面积(亩)", "en": "Area (mu)"},
+    "table.page": {"zh": "页码(共 {pages} 页)", "en": "Page (of {pages})"},
+    "table.rows": {"zh": "第 {a}–{b} 行,共 {n} 行", "en": "Rows {a}–{b} of {n}"},
+    "table.zoom_pick": {"zh": "要素号(lk_fid)", "en": "Feature (lk_fid)"},
+    "table.zoom": {"zh": "在规划地图上定位", "en": "Show on the plan map"},
+    # data page: the store's layers
+    "data.store_head": {"zh": "已导入的权威图层", "en": "Imported authoritative layers"},
     # deck
     "deck.prev": {"zh": "◀ 上一页", "en": "◀ Prev"},
     "deck.next": {"zh": "下一页 ▶", "en": "Next ▶"},

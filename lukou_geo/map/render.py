@@ -497,6 +497,11 @@ class MapOptions:
     visible: frozenset[str] | None = None  # None → the catalog defaults
     height: int = 720
     measure: bool = True  # distance/area control (km, 公顷, 亩): lukou_geo.map.measure
+    #: the store's layers as vector tiles (lukou_geo.map.elements.vector_tiles.TileLayerSpec), a swipe between
+    #: two of them, and the cursor read-out in WGS-84 and CGCS2000 GK
+    tile_layers: tuple[Any, ...] = ()
+    swipe: tuple[str, str] | None = None
+    coords: bool = False
 
 
 def _bounds(fc: dict[str, Any]) -> list[list[float]]:
@@ -538,6 +543,10 @@ def _add_tiles(m: folium.Map, opts: MapOptions) -> None:
             tiles="https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
             attr="© 高德地图 (GCJ-02; overlays shifted to match)", name="高德", subdomains="1234", control=False,
         ).add_to(m)
+    elif opts.basemap.startswith("local:"):
+        from lukou_geo.map.basemaps import add_local_basemap
+
+        add_local_basemap(m, opts.basemap.removeprefix("local:"))
     elif opts.basemap != "vector":
         raise ValueError(f"unknown basemap {opts.basemap!r}; choose one of {', '.join(BASEMAPS)}")
 
@@ -581,8 +590,15 @@ def build_map(catalog: Catalog, data: dict[str, dict[str, Any]], opts: MapOption
         blobs.append(blob)
         layer_precisions[layer.id] = [p for p in PRECISION_DASH if p in blob["styles"]]
     _AtlasLayers(blobs, layer_groups, lang).add_to(m)
+    titles = {g: catalog.group(g).title(lang) for g in groups}
+    if opts.tile_layers or opts.coords:
+        from lukou_geo.map.elements.vector_tiles import add_tile_layers
+
+        store_groups = add_tile_layers(m, list(opts.tile_layers), lang, swipe=opts.swipe, coords=opts.coords)
+        if store_groups:
+            groups["lk_store"], titles["lk_store"] = store_groups, t("tiles.imported", lang)
     GroupedLayerControl(
-        {esc(catalog.group(g).title(lang)): fgs for g, fgs in groups.items()},
+        {esc(titles[g]): fgs for g, fgs in groups.items()},
         exclusive_groups=False, collapsed=False, position="topright",
     ).add_to(m)
     _Legend(legend_html(catalog, layer_precisions, lang), layer_groups).add_to(m)

@@ -15,12 +15,26 @@ Conventions
 - A layer is visible only once its catalogue row is written, in the same transaction as (or after)
   its features and tiles: a failed or interrupted import leaves the store as it was.
 - Every write names the user who made it; provenance (file, sha256, source CRS, encoding, who,
-  when) stays with the layer.
+  when) stays with the layer, and every write is logged (:meth:`Store.history`).
+- Geometries keep the precision they were delivered with (the 6-decimal rounding of ``geodata/``
+  files is not applied: a 部标 export must give back the surveyed coordinates).
+- Vector tiles are stored as the tile builder wrote them: ``LayerInfo.tiles["encoding"]`` says
+  ``"gzip"`` (the server sends them with ``Content-Encoding: gzip``) or ``"identity"``.
+- A store's schema is versioned (``lk_meta.schema_version``, ``lk_migrations``); opening a store
+  applies the migrations it lacks.
+
+Changes to the first draft of this interface: the store (not the caller) numbers versions and
+stamps the write time under its write lock; :meth:`Store.tile` returns the stored bytes (gzip,
+as ``tiles["encoding"]`` says) unless ``gzipped=False``; :meth:`Store.identify` takes a tolerance
+in metres (lines and points cannot be hit exactly); :class:`TableFilter` can select by field
+values; :meth:`Store.read_features` takes a filter; :meth:`Store.history` and
+:meth:`Store.schema_version` were added; a store is a context manager.
 """
 
 from __future__ import annotations
 
 import abc
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,6 +72,9 @@ STANDARD_FIELDS: dict[str, str] = {
     "lk_repaired": "1 if make_valid changed the geometry at import",
 }
 
+#: A layer id: ASCII, starts with a letter (it names tables and the tiles' MVT layer).
+LAYER_ID_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+
 
 @dataclass(frozen=True)
 class FieldInfo:
@@ -91,7 +108,9 @@ class LayerInfo:
     repaired: int = 0
     dropped: int = 0
     outside: int = 0
-    tiles: dict[str, Any] = field(default_factory=dict)  # {"minzoom": …, "maxzoom": …, "count": …}
+    #: {"minzoom", "maxzoom", "count", "bytes", "encoding": "gzip" | "identity", "format": "pbf",
+    #:  "layer": the MVT layer name inside the tiles, "attributes": [...]}; {} when the layer has no tiles
+    tiles: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready (``layers list --json``)."""
@@ -125,7 +144,12 @@ class TableFilter:
     code_prefix: str | None = None  # lk_code starts with (e.g. "01" for 耕地, "0101")
     text: str | None = None  # a substring of lk_code, lk_name, lk_ref_id or lk_ref_name
     bbox: tuple[float, float, float, float] | None = None  # WGS-84
+    #: (field, value) pairs the features must equal (field: a column of the layer, standard or original)
+    equals: tuple[tuple[str, str], ...] = ()
 
+
+#: The filter that takes every feature (the default of :meth:`Store.table` and :meth:`Store.class_stats`).
+ALL_FEATURES = TableFilter()
 
 Progress = Callable[[float, str], None]
 
@@ -154,31 +178,49 @@ class Store(abc.ABC):
     def write_layer(self, info: LayerInfo, features: Any, tiles: Iterable[tuple[int, int, int, bytes]] = (),
                     progress: Progress | None = None) -> LayerInfo:
         """Store a prepared layer (``features``: a GeoDataFrame in EPSG:4326 with the standard and
-        original fields) and its vector tiles; replaces a layer of the same id. Atomic: until it
-        returns, readers see the old layer (or none)."""
+        original fields, ``lk_fid`` 1…n) and its vector tiles (z, x, y in the XYZ scheme, data as
+        ``info.tiles["encoding"]`` says); replaces a layer of the same id. Atomic: until it
+        returns, readers see the old layer (or none); a killed writer leaves the old layer.
+        Returns the stored info: ``version`` (old + 1) and ``imported_at`` are the store's."""
 
     # -------------------------------------------------------------- reading
     @abc.abstractmethod
     def read_features(self, layer_id: str, bbox: tuple[float, float, float, float] | None = None,
-                      columns: list[str] | None = None, fids: list[int] | None = None) -> Any:
-        """Features as a GeoDataFrame (EPSG:4326); ``bbox`` (WGS-84) uses the spatial index."""
+                      columns: list[str] | None = None, fids: list[int] | None = None,
+                      flt: TableFilter | None = None) -> Any:
+        """Features as a GeoDataFrame (EPSG:4326) with ``lk_fid`` as a column, in ``lk_fid`` order;
+        ``bbox`` (WGS-84) uses the spatial index; ``fids``, ``flt`` select further."""
 
     @abc.abstractmethod
-    def identify(self, lon: float, lat: float, layer_ids: list[str] | None = None) -> list[tuple[LayerInfo, dict[str, Any]]]:
-        """Every feature under a point (WGS-84), per layer, with all its attributes (lk_area_m2 included)."""
+    def identify(self, lon: float, lat: float, layer_ids: list[str] | None = None,
+                 tolerance_m: float = 0.0) -> list[tuple[LayerInfo, dict[str, Any]]]:
+        """Every feature under a point (WGS-84), per layer, with all its attributes (lk_area_m2 included);
+        ``tolerance_m``: also features within that distance (for lines and points)."""
 
     @abc.abstractmethod
-    def table(self, layer_id: str, flt: TableFilter = TableFilter(), offset: int = 0, limit: int = 100,
+    def table(self, layer_id: str, flt: TableFilter = ALL_FEATURES, offset: int = 0, limit: int = 100,
               order: str = "lk_fid") -> tuple[pd.DataFrame, int]:
-        """One page of a layer's attributes (no geometry) and the number of rows the filter selects."""
+        """One page of a layer's attributes (no geometry) and the number of rows the filter selects.
+
+        ``order``: a column of the layer, ``-column`` for descending."""
 
     @abc.abstractmethod
-    def class_stats(self, layer_id: str, flt: TableFilter = TableFilter()) -> pd.DataFrame:
-        """Per class (lk_code, lk_name): count and area (lk_area_m2 summed), largest first."""
+    def class_stats(self, layer_id: str, flt: TableFilter = ALL_FEATURES) -> pd.DataFrame:
+        """Per class (lk_code, lk_name): ``count``, ``area_m2`` (lk_area_m2 summed), ``net_area_m2``
+        (lk_area_m2 × (1 − lk_kcxs): net of 田坎) and ``tbdlmj_m2`` (TBDLMJ as delivered), largest first."""
 
     @abc.abstractmethod
-    def tile(self, layer_id: str, z: int, x: int, y: int) -> bytes | None:
-        """One vector tile (MVT, uncompressed) of a layer, or None where the layer has none."""
+    def tile(self, layer_id: str, z: int, x: int, y: int, *, gzipped: bool = True) -> bytes | None:
+        """One vector tile (MVT) of a layer, or None where the layer has none; as stored (see
+        ``LayerInfo.tiles["encoding"]``) or, with ``gzipped=False``, uncompressed."""
+
+    @abc.abstractmethod
+    def history(self, layer_id: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+        """The store's write log, newest first: ``at``, ``user``, ``action``, ``layer_id``, ``detail``."""
+
+    @abc.abstractmethod
+    def schema_version(self) -> int:
+        """The schema version of the opened store (after its migrations)."""
 
     # -------------------------------------------------------------- housekeeping
     @abc.abstractmethod
@@ -187,3 +229,9 @@ class Store(abc.ABC):
 
     def iter_layers(self) -> Iterator[LayerInfo]:
         yield from self.layers()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

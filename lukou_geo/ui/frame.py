@@ -16,8 +16,10 @@ from lukou_geo.ui.pages import check as check_page
 from lukou_geo.ui.pages import compare as compare_page
 from lukou_geo.ui.pages import data as data_page
 from lukou_geo.ui.pages import indicators as indicators_page
+from lukou_geo.ui.pages import layers as layers_page
 from lukou_geo.ui.pages import present as present_page
 from lukou_geo.ui.pages import reader as reader_page
+from lukou_geo.ui.pages import table as table_page
 from lukou_geo.ui.pages import views as views_page
 
 
@@ -58,6 +60,8 @@ def run() -> None:
         st.Page(guard(reader_page.render), title=t("page.reader", current), url_path="reader"),
         st.Page(guard(indicators_page.render), title=t("page.indicators", current), url_path="indicators"),
         st.Page(guard(check_page.render), title=t("page.check", current), url_path="check"),
+        st.Page(guard(layers_page.render), title=t("page.layers", current), url_path="layers"),
+        st.Page(guard(table_page.render), title=t("page.table", current), url_path="table"),
         st.Page(guard(present_page.render), title=t("page.present", current), url_path="present"),
         st.Page(guard(views_page.render), title=t("page.views", current), url_path="views"),
         st.Page(guard(compare_page.render), title=t("page.compare", current), url_path="compare"),

@@ -196,25 +196,44 @@ def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90) -> None
     raise RuntimeError("streamlit did not become healthy in time")
 
 
-@pytest.fixture(scope="session")
-def app_url() -> Iterator[str]:
-    """A real Streamlit server running app.py on a free loopback port (one per test session)."""
+def _start_app(env: dict[str, str], log_name: str) -> tuple[subprocess.Popen, str, object]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    log = (ARTIFACTS / "streamlit.log")
     ARTIFACTS.mkdir(exist_ok=True)
-    with log.open("w") as fh:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "app.py"), "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.enableStaticServing", "true",
-             "--browser.gatherUsageStats", "false", "--server.headless", "true", "--server.fileWatcherType", "none"],
-            cwd=REPO_ROOT, stdout=fh, stderr=subprocess.STDOUT, env={**os.environ, "TIANDITU_KEY": ""},
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            _wait_healthy(url, proc)
-            yield url
-        finally:
-            proc.terminate()
-            proc.wait(timeout=20)
+    fh = (ARTIFACTS / log_name).open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "app.py"), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.enableStaticServing", "true",
+         "--browser.gatherUsageStats", "false", "--server.headless", "true", "--server.fileWatcherType", "none"],
+        cwd=REPO_ROOT, stdout=fh, stderr=subprocess.STDOUT, env={**os.environ, "TIANDITU_KEY": "", **env},
+    )
+    return proc, f"http://127.0.0.1:{port}", fh
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    """A real Streamlit server running app.py on a free loopback port (one per test session)."""
+    proc, url, fh = _start_app({}, "streamlit.log")
+    try:
+        _wait_healthy(url, proc)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        fh.close()  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="session")
+def store_app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """app.py again, with the in-memory layer store of ``tests.fakes.store.demo_store`` and an empty data dir."""
+    data_dir = tmp_path_factory.mktemp("store-app-var")
+    proc, url, fh = _start_app({"LUKOU_STORE_FACTORY": "tests.fakes.store:demo_store", "LUKOU_DATA_DIR": str(data_dir),
+                                "LUKOU_USER": "测试管理员"}, "streamlit_store.log")
+    try:
+        _wait_healthy(url, proc)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        fh.close()  # type: ignore[attr-defined]

@@ -5,7 +5,7 @@ from streamlit.testing.v1 import AppTest
 from lukou_geo.settings import REPO_ROOT
 from lukou_geo.ui.messages import escape
 
-APP = str(REPO_ROOT / "app.py")
+APP = str(REPO_ROOT / "streamlit_app.py")  # the Streamlit script (app.py is the ASGI app around it)
 
 
 def run_app(**query) -> AppTest:
@@ -80,3 +80,19 @@ def _atlas_page_script():
 def test_atlas_page_function_runs_alone():
     at = AppTest.from_function(_atlas_page_script, default_timeout=60).run()
     assert not at.exception
+
+
+def test_app_py_is_an_asgi_app_with_the_atlas_routes():
+    from pathlib import Path
+
+    from streamlit.web.server.app_discovery import discover_asgi_app
+
+    found = discover_asgi_app(Path(REPO_ROOT / "app.py"))
+    assert found.is_asgi_app and found.import_string == "app:app"
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("lukou_app", REPO_ROOT / "app.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    paths = {getattr(r, "path", "") for r in mod.app._user_routes}
+    assert "/lk/tiles/{layer}/{z}/{x}/{y}.pbf" in paths and "/lk/identify" in paths

@@ -36,7 +36,7 @@ def test_paste_check_then_bad_input_keeps_results():
 def test_page_registered_in_the_app():
     from lukou_geo.settings import REPO_ROOT
 
-    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=90).run()
+    at = AppTest.from_file(str(REPO_ROOT / "streamlit_app.py"), default_timeout=90).run()
     assert not at.exception
     src = (REPO_ROOT / "lukou_geo" / "ui" / "frame.py").read_text(encoding="utf-8")
     assert 'url_path="check"' in src

@@ -15,13 +15,65 @@ from lukou_geo.ui.i18n import lang
 from lukou_geo.ui.state import load_catalog, load_data, load_index, load_map
 
 
-def _basemaps() -> list[str]:
+def _basemaps(lg: str) -> dict[str, str]:
+    """Basemap choice → label: the vector basemap, the online tiles, and the registered local basemaps."""
+    from lukou_geo.map.basemaps import list_basemaps
     from lukou_geo.settings import get_settings
 
     options = ["vector", "osm", "amap"]
     if get_settings().tianditu_key:
         options.insert(2, "tianditu")
-    return options
+    labels = {b: t(f"atlas.bm_{b}", lg) for b in options}
+    for b in list_basemaps():
+        labels[f"local:{b.id}"] = t("atlas.bm_local", lg, t=b.title)
+    return labels
+
+
+def _store_controls(lg: str, basemap: str) -> tuple[tuple[Any, ...], tuple[str, str] | None]:
+    """The store's layers for the map and the swipe pair chosen in the sidebar (none on the Amap basemap)."""
+    from lukou_geo.ui.store import layers, tile_specs
+
+    infos = layers()
+    if not infos:
+        return (), None
+    if basemap == "amap":
+        st.caption(t("atlas.store_amap", lg))
+        return (), None
+    specs = tile_specs(lg)
+    swipe = None
+    with st.sidebar:
+        if len(infos) >= 2 and st.checkbox(t("atlas.swipe", lg), key="swipe_on"):
+            ids = [i.id for i in infos]
+            titles = {i.id: i.title for i in infos}
+            left = st.selectbox(t("atlas.swipe_left", lg), ids, index=0, format_func=titles.get, key="swipe_left")
+            right = st.selectbox(t("atlas.swipe_right", lg), ids, index=1, format_func=titles.get, key="swipe_right")
+            if left != right:
+                swipe = (left, right)
+    return specs, swipe
+
+
+def _store_target(lg: str) -> tuple[Any, Any] | None:
+    """``?lk_layer=<id>&lk_fid=<n>`` (from the attribute table): (center, zoom) and an outline of that feature."""
+    from lukou_geo.map.render import highlight_group
+    from lukou_geo.ui.store import store
+
+    lid, fid = st.query_params.get("lk_layer"), st.query_params.get("lk_fid")
+    s = store()
+    if not lid or not fid or s is None or not fid.isdigit():
+        return None
+    feats = s.read_features(lid, fids=[int(fid)])
+    if len(feats) == 0:
+        messages.warning(t("atlas.feature_missing", lg, fid=f"{lid}/{fid}"))
+        return None
+    from shapely.geometry import mapping
+
+    from lukou_geo.map.render import initial_view
+
+    minx, miny, maxx, maxy = feats.total_bounds
+    pad = max(maxx - minx, maxy - miny, 0.002) * 0.6
+    center, zoom = initial_view([[miny - pad, minx - pad], [maxy + pad, maxx + pad]], 720)
+    fg = highlight_group({"geometry": mapping(feats.geometry.iloc[0])})
+    return (center, min(zoom, 18)), fg
 
 
 def render() -> None:
@@ -33,7 +85,8 @@ def render() -> None:
     data = load_data()
 
     with st.sidebar:
-        basemap = st.selectbox(t("atlas.basemap", lg), _basemaps(), format_func=lambda b: t(f"atlas.bm_{b}", lg), key="basemap")
+        bm_labels = _basemaps(lg)
+        basemap = st.selectbox(t("atlas.basemap", lg), list(bm_labels), format_func=bm_labels.get, key="basemap")
         query = st.text_input(t("atlas.search", lg), placeholder=t("atlas.search_ph", lg), key="search_q")
         hits = search(load_index(), query) if query else []
         choice = None
@@ -46,8 +99,12 @@ def render() -> None:
 
     st.caption(t("atlas.honesty", lg))
     target, visible = _linked_view(catalog, data, lg)  # ?feature=<id> / ?layers=a,b (from the reader, indicators)
-    m = load_map(lg, basemap, visible)
+    specs, swipe = _store_controls(lg, basemap)
+    m = load_map(lg, basemap, visible, tile_layers=specs, swipe=swipe, coords=basemap != "amap")
     center = zoom = fg = None
+    store_target = _store_target(lg)
+    if store_target is not None:
+        (center, zoom), fg = store_target
     if (hits and choice is not None) or target is not None:
         hit = hits[choice] if hits and choice is not None else target
         center, zoom = view_for(hit)
@@ -60,9 +117,10 @@ def render() -> None:
 
             lon, lat = wgs84_to_gcj02(center[1], center[0])
             center = (float(lat), float(lon))
+    store_key = ",".join(f"{sp.id}.{sp.url.rsplit('=', 1)[-1]}" for sp in specs) + (f"|{swipe[0]}|{swipe[1]}" if swipe else "")
     st_folium(
         m,
-        key=f"atlas-{lg}-{basemap}" + (f"-{','.join(sorted(visible))}" if visible else ""),
+        key=f"atlas-{lg}-{basemap}" + (f"-{','.join(sorted(visible))}" if visible else "") + (f"-{store_key}" if store_key else ""),
         height=720,
         use_container_width=True,
         returned_objects=[],

@@ -19,6 +19,7 @@ from streamlit_folium import st_folium
 from lukou_geo.errors import InputError
 from lukou_geo.map import assets
 from lukou_geo.map.render import MapOptions, build_map, project_group
+from lukou_geo.settings import get_settings
 from lukou_geo.sitecheck.check import SUMMARY_COLUMNS, ZONE_COLUMNS, CheckResult, check_projects
 from lukou_geo.sitecheck.context import get_context
 from lukou_geo.sitecheck.inputs import CRS_CHOICES, Ingested, describe, project_from_geojson, read_bytes, read_coordinates_text, upload_types
@@ -59,7 +60,8 @@ def _inputs(crs: str, enc: str | None, ptype: str) -> None:
     lg = lang()
     tab_file, tab_paste = st.tabs([t("check.tab_file", lg), t("check.tab_paste", lg)])
     with tab_file:
-        up = st.file_uploader(describe(lg), type=upload_types(), key="check_upload")
+        up = st.file_uploader(describe(lg), type=upload_types(), key="check_upload",
+                              max_upload_size=max(1, get_settings().max_upload_bytes // 2**20))
         if up is not None:
             data = up.getvalue()
             digest = hashlib.sha256(data).hexdigest() + crs + str(enc) + ptype

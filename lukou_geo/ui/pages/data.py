@@ -40,6 +40,14 @@ def render() -> None:
     st.write(t("data.intro", lg))
     catalog, data = load_catalog(), load_data()
     st.dataframe(layer_table(lg), hide_index=True, use_container_width=True)
+    from lukou_geo.ui.store import layers as store_layers
+
+    imported = store_layers()
+    if imported:  # the planner's own layers: official, with their provenance
+        from lukou_geo.ui.pages.layers import provenance_table
+
+        st.markdown(f"##### {t('data.store_head', lg)}")
+        st.dataframe(provenance_table(imported, lg), hide_index=True, use_container_width=True, key="data_store")
     with st.expander(t("data.precision_help", lg)):
         for key in PRECISIONS:
             st.markdown(f"- `{key}`: {t(f'precision.{key}', lg)}")

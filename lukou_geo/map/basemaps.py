@@ -1,0 +1,254 @@
+"""The planner's own offline basemaps: MBTiles or PMTiles files registered in ``LUKOU_DATA_DIR/basemaps/``.
+
+A bureau's 天地图 cache, its imagery or a vector basemap, packed as MBTiles (SQLite) or PMTiles, is
+*registered*: copied into the data dir and listed in ``basemaps.json`` with its provenance (file,
+sha256, who, when). The server's ``/lk/basemap/{id}/{z}/{x}/{y}`` route reads its tiles
+(:func:`read_tile`); the atlas offers it in the basemap choice as ``local:<id>``. Nothing here
+touches the network. GeoTIFF basemaps are not supported (they would need tiling on the fly through
+rasterio; pack them as MBTiles with ``gdal_translate -of MBTILES`` first).
+
+Registering writes (an admin action); reading is what the routes do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import sqlite3
+import tempfile
+import threading
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from lukou_geo.errors import BasemapError
+from lukou_geo.settings import get_settings
+
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+FORMATS = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "webp": "image/webp",
+           "pbf": "application/vnd.mapbox-vector-tile", "mvt": "application/vnd.mapbox-vector-tile"}
+_PMTILES_TYPES = {1: "pbf", 2: "png", 3: "jpg", 4: "webp"}
+_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class BasemapInfo:
+    """A registered basemap."""
+
+    id: str
+    title: str
+    file: str  # name inside the basemaps folder
+    container: str  # "mbtiles" | "pmtiles"
+    format: str  # png | jpg | webp | pbf
+    minzoom: int
+    maxzoom: int
+    bounds: tuple[float, float, float, float]
+    attribution: str
+    source_file: str
+    sha256: str
+    registered_by: str
+    registered_at: str
+
+    @property
+    def vector(self) -> bool:
+        return self.format in ("pbf", "mvt")
+
+    @property
+    def content_type(self) -> str:
+        return FORMATS[self.format]
+
+
+def basemaps_dir() -> Path:
+    """``LUKOU_DATA_DIR/basemaps`` (read at call time)."""
+    return get_settings().data_dir / "basemaps"
+
+
+def _registry() -> Path:
+    return basemaps_dir() / "basemaps.json"
+
+
+def list_basemaps() -> list[BasemapInfo]:
+    """Every registered basemap, in registration order (none when the folder does not exist)."""
+    path = _registry()
+    if not path.is_file():
+        return []
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise BasemapError(f"{path} 无法读取({exc}):请恢复或删除该文件", f"{path} cannot be read ({exc}): restore or delete it") from exc
+    return [BasemapInfo(**{**e, "bounds": tuple(e["bounds"])}) for e in entries]
+
+
+def get_basemap(basemap_id: str) -> BasemapInfo:
+    for info in list_basemaps():
+        if info.id == basemap_id:
+            return info
+    raise BasemapError(f"没有底图 {basemap_id}", f"no basemap {basemap_id!r}")
+
+
+def _mbtiles_meta(path: Path) -> dict[str, Any]:
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            meta = dict(con.execute("SELECT name, value FROM metadata").fetchall())
+            zooms = con.execute("SELECT min(zoom_level), max(zoom_level) FROM tiles").fetchone()
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise BasemapError(f"{path.name} 不是 MBTiles 文件({exc})", f"{path.name} is not an MBTiles file ({exc})") from exc
+    fmt = str(meta.get("format", "png")).lower()
+    bounds = tuple(float(v) for v in str(meta.get("bounds", "-180,-85.0511,180,85.0511")).split(","))
+    return {"format": fmt, "minzoom": int(meta.get("minzoom", zooms[0] or 0)), "maxzoom": int(meta.get("maxzoom", zooms[1] or 0)),
+            "bounds": bounds, "title": str(meta.get("name", "")), "attribution": str(meta.get("attribution", ""))}
+
+
+def _pmtiles_meta(path: Path) -> dict[str, Any]:
+    from pmtiles.reader import MmapSource, Reader
+    from pmtiles.tile import MagicNumberNotFound
+
+    try:
+        with path.open("rb") as fh:
+            reader = Reader(MmapSource(fh))
+            h = reader.header()
+            try:
+                meta = reader.metadata()
+            except ValueError:
+                meta = {}
+    except (MagicNumberNotFound, ValueError, OSError) as exc:
+        raise BasemapError(f"{path.name} 不是 PMTiles v3 文件({exc})", f"{path.name} is not a PMTiles v3 file ({exc})") from exc
+    fmt = _PMTILES_TYPES.get(h["tile_type"].value)
+    if fmt is None:
+        raise BasemapError(f"{path.name}:不支持的瓦片类型 {h['tile_type'].name}", f"{path.name}: unsupported tile type {h['tile_type'].name}")
+    bounds = (h["min_lon_e7"] / 1e7, h["min_lat_e7"] / 1e7, h["max_lon_e7"] / 1e7, h["max_lat_e7"] / 1e7)
+    return {"format": fmt, "minzoom": h["min_zoom"], "maxzoom": h["max_zoom"], "bounds": bounds,
+            "title": str(meta.get("name", "")), "attribution": str(meta.get("attribution", ""))}
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def register_basemap(path: Path, *, user: str, basemap_id: str | None = None, title: str | None = None,
+                     attribution: str | None = None, source_name: str | None = None) -> BasemapInfo:
+    """Copy an MBTiles/PMTiles file into the basemaps folder and list it (replaces one of the same id).
+
+    Raises
+    ------
+    BasemapError
+        The file is neither MBTiles nor PMTiles, the id is not ``[a-z0-9_-]``, or its format is unknown.
+    """
+    path = Path(path)
+    name = source_name or path.name
+    suffix = Path(name).suffix.lower()
+    if suffix not in (".mbtiles", ".pmtiles"):
+        raise BasemapError(f"{name}:底图须为 .mbtiles 或 .pmtiles 文件(GeoTIFF 请先用 gdal_translate -of MBTILES 转换)",
+                           f"{name}: a basemap must be an .mbtiles or .pmtiles file (convert a GeoTIFF with gdal_translate -of MBTILES)")
+    container = suffix[1:]
+    meta = _mbtiles_meta(path) if container == "mbtiles" else _pmtiles_meta(path)
+    if meta["format"] not in FORMATS:
+        raise BasemapError(f"{name}:不支持的瓦片格式 {meta['format']}", f"{name}: unsupported tile format {meta['format']!r}")
+    bid = basemap_id or re.sub(r"[^a-z0-9_-]+", "-", Path(name).stem.lower()).strip("-")[:40] or "basemap"
+    if not ID_RE.match(bid):
+        raise BasemapError(f"底图编号 {bid} 只能含小写字母、数字、- 和 _", f"basemap id {bid!r}: use lower-case letters, digits, - and _")
+    folder = basemaps_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    info = BasemapInfo(
+        id=bid, title=title or meta["title"] or Path(name).stem, file=f"{bid}.{container}", container=container,
+        format=meta["format"], minzoom=int(meta["minzoom"]), maxzoom=int(meta["maxzoom"]),
+        bounds=tuple(meta["bounds"]), attribution=attribution if attribution is not None else meta["attribution"],
+        source_file=name, sha256=_sha256(path), registered_by=user,
+        registered_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
+    )
+    with _LOCK:
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".part")
+        os.close(fd)
+        shutil.copyfile(path, tmp)
+        os.replace(tmp, folder / info.file)
+        _write_registry([b for b in list_basemaps() if b.id != bid] + [info])
+    return info
+
+
+def remove_basemap(basemap_id: str, user: str) -> None:
+    """Unlist a basemap and delete its file (an admin action)."""
+    info = get_basemap(basemap_id)
+    with _LOCK:
+        _write_registry([b for b in list_basemaps() if b.id != basemap_id])
+        (basemaps_dir() / info.file).unlink(missing_ok=True)
+
+
+def _write_registry(entries: list[BasemapInfo]) -> None:
+    path = _registry()
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".json.part")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump([asdict(e) for e in entries], fh, ensure_ascii=False, indent=1)
+    os.replace(tmp, path)
+
+
+def read_tile(info: BasemapInfo, z: int, x: int, y: int) -> bytes | None:
+    """One tile (XYZ numbering) of a registered basemap as stored (a vector tile may be gzipped), or None."""
+    path = basemaps_dir() / info.file
+    if info.container == "mbtiles":
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            row = con.execute("SELECT tile_data FROM tiles WHERE zoom_level=? AND tile_column=? AND tile_row=?",
+                              (z, x, (1 << z) - 1 - y)).fetchone()
+        finally:
+            con.close()
+        return bytes(row[0]) if row else None
+    from pmtiles.reader import MmapSource, Reader
+
+    with path.open("rb") as fh:
+        data = Reader(MmapSource(fh)).get(z, x, y)
+    return bytes(data) if data else None
+
+
+def add_local_basemap(m: Any, basemap_id: str) -> Any:
+    """Add a registered basemap to a folium map as its base tiles (raster: a tile layer; vector: a grey
+    VectorGrid), served by this app's ``/lk/basemap/`` route; returns the layer element."""
+    import folium
+    from branca.element import MacroElement
+    from folium.elements import JSCSSMixin
+    from jinja2 import Template
+
+    from lukou_geo.map.render import esc, script_json
+    from lukou_geo.map.server import basemap_url
+
+    info = get_basemap(basemap_id)
+    url = basemap_url(info.id)
+    attr = esc(f"{info.title} · {info.attribution}" if info.attribution else info.title)
+    if not info.vector:
+        layer = folium.TileLayer(tiles=url, attr=attr, name=esc(info.title), control=False, min_zoom=0, max_zoom=20,
+                                 max_native_zoom=info.maxzoom, min_native_zoom=info.minzoom)
+        layer.add_to(m)
+        return layer
+
+    class _VectorBasemap(JSCSSMixin, MacroElement):
+        default_js = [("leaflet_vectorgrid", "https://cdn.jsdelivr.net/npm/leaflet.vectorgrid@1.3.0/dist/Leaflet.VectorGrid.bundled.js")]
+        _template = Template("""
+            {% macro script(this, kwargs) %}
+            (function() {
+                var c = {{ this.cfg }};
+                var s = {fill: true, fillColor: "#e6e4dc", fillOpacity: 1, color: "#a7a49a", weight: 0.6};
+                L.vectorGrid.protobuf(c.url, {rendererFactory: L.canvas.tile, interactive: false, attribution: c.attr,
+                    maxNativeZoom: c.maxzoom, vectorTileLayerStyles: new Proxy({}, {get: function() { return s; }})})
+                    .addTo({{ this._parent.get_name() }});
+            })();
+            {% endmacro %}
+        """)
+
+        def __init__(self) -> None:
+            super().__init__()
+            self._name = "VectorBasemap"
+            self.cfg = script_json({"url": url, "attr": attr, "maxzoom": info.maxzoom})
+
+    element = _VectorBasemap()
+    element.add_to(m)
+    return element

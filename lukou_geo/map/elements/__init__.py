@@ -1,0 +1,1 @@
+"""Map elements with their JavaScript beside them."""
