@@ -164,6 +164,11 @@ TEXT: dict[str, dict[str, str]] = {
     "check.none_valid": {"zh": "没有可核查的项目", "en": "Nothing to check"},
     "check.progress": {"zh": "核查中…", "en": "Checking…"},
     "check.clear": {"zh": "清除全部结果", "en": "Clear all results"},
+    # check: the map's pick (lukou_geo.ui.check_map)
+    "check.map_point": {"zh": "地图点选 {xy}", "en": "Map click {xy}"},
+    "check.map_drawn": {"zh": "地图上绘制的{kind}", "en": "{kind} drawn on the map"},
+    "check.map_pending": {"zh": "待核查:{what}", "en": "To check: {what}"},
+    "check.legend": {"zh": "核查结论", "en": "Verdict"},
     # check: the site check's tables (column headings), values, reasons and rules (lukou_geo.sitecheck)
     "check.sum.project_no": {"zh": "序号", "en": "No."},
     "check.sum.name": {"zh": "项目名称", "en": "Project"},

@@ -28,6 +28,7 @@ from lukou_geo.sitecheck.report.tables import HONESTY_EN, HONESTY_ZH, export_csv
 from lukou_geo.sitecheck.vocab import read_project_types
 from lukou_geo.text import t
 from lukou_geo.ui import messages
+from lukou_geo.ui.check_map import VERDICT_COLOURS, CheckMapExtras, FitToProjects, describe_pick, map_pick
 from lukou_geo.ui.i18n import lang
 from lukou_geo.ui.state import load_catalog, load_data
 
@@ -84,9 +85,6 @@ def _inputs(crs: str, enc: str | None, ptype: str) -> None:
                 messages.error(t("check.error", lg, err=exc.message(lg)))
 
 
-VERDICT_COLOURS = {"符合": "#2e7d32", "冲突": "#c62828"}
-
-
 def _highlight(result: CheckResult) -> folium.FeatureGroup:
     """The checked projects on the map, coloured by verdict; names stay text (see project_group)."""
     feats = []
@@ -97,7 +95,9 @@ def _highlight(result: CheckResult) -> folium.FeatureGroup:
             "color": VERDICT_COLOURS.get(r["verdict"], "#f9a825"),
             "kind": "point" if geom.geom_type == "Point" else "shape",
         })
-    return project_group(feats)
+    fg = project_group(feats)
+    FitToProjects().add_to(fg)  # the map zooms to what was checked, once per result
+    return fg
 
 
 def _map(lg: str, result: CheckResult | None) -> dict[str, Any] | None:
@@ -108,6 +108,7 @@ def _map(lg: str, result: CheckResult | None) -> dict[str, Any] | None:
         position="topleft",
         draw_options={"circle": False, "circlemarker": False, "polyline": True, "polygon": True, "rectangle": True, "marker": True},
     ).add_to(m)
+    CheckMapExtras(lg).add_to(m)
     assets.localize(m, assets.LOCAL_BASE_APP)
     fg = _highlight(result) if result is not None and len(result.summary) <= 2000 else None
     return st_folium(
@@ -115,7 +116,7 @@ def _map(lg: str, result: CheckResult | None) -> dict[str, Any] | None:
         key=f"check-map-{lg}",
         height=560,
         use_container_width=True,
-        returned_objects=["last_clicked", "last_active_drawing"],
+        returned_objects=["last_clicked", "last_object_clicked", "last_active_drawing", "all_drawings"],
         feature_group_to_add=fg,
     )
 
@@ -194,6 +195,16 @@ def _table_file(result: CheckResult, fmt: str) -> Any:
     return write
 
 
+def _pick_label(pick: dict[str, Any] | None, lg: str) -> str:
+    """The name of a project taken from the map: a point's position, or the kind of shape drawn."""
+    if not pick:
+        return ""
+    if pick.get("type") == "Point":
+        return t("check.map_point", lg, xy=describe_pick(pick))
+    kind = {"LineString": "line", "MultiLineString": "line"}.get(pick.get("type", ""), "polygon")
+    return t("check.map_drawn", lg, kind=t(f"check.geom.{kind}", lg))
+
+
 def render() -> None:
     """Draw the page."""
     lg = lang()
@@ -219,15 +230,17 @@ def render() -> None:
         current = runs[pick]
     st.caption(t("check.map_hint", lg))
     out = _map(lg, current["result"] if current else None) or {}
+    pick = map_pick(out, st.session_state.setdefault("check_map_seen", {}))
+    label = _pick_label(pick, lg)
+    if pick:
+        st.caption(t("check.map_pending", lg, what=label))
     if st.button(t("check.run_map", lg), key="check_map_go"):
-        drawing = out.get("last_active_drawing")
-        click = out.get("last_clicked")
-        label = t("check.tab_map", lg)
         try:
-            if drawing and drawing.get("geometry"):
-                _run(project_from_geojson(drawing["geometry"], label, ptype), label, ptype)
-            elif click:
-                _run(project_from_geojson({"type": "Point", "coordinates": [click["lng"], click["lat"]]}, label, ptype), label, ptype)
+            if pick:
+                n = len(_runs())
+                _run(project_from_geojson(pick, label, ptype), label, ptype)
+                if len(_runs()) > n:
+                    st.rerun()  # the map above was drawn before this run: draw it again with the result
             else:
                 messages.info(t("check.nothing_on_map", lg))
         except InputError as exc:
