@@ -6,9 +6,16 @@ LUKOU_GEODATA_DIR   folder of the built layer data (default: ``geodata/`` in the
 LUKOU_LAYERS_DIR    folder of the layer catalog (default: ``layers/``)
 LUKOU_PLAN_FILE     the plan text (default: ``geodata/plan/plan.txt``)
 TIANDITU_KEY        天地图 token; the 天地图 basemap is offered only when it is set
-LUKOU_MAX_UPLOAD_MB      size limit of one input file for the site check (default 50)
-LUKOU_MAX_EXPANDED_MB    limit of what an uploaded archive (zip, KMZ) may expand to (default 200)
-LUKOU_MAX_ROWS           most projects (rows, features) read from one input (default 200000)
+Limits of the site check's inputs (see :class:`Limits`; each a positive number, checked when it is read)
+LUKOU_MAX_UPLOAD_MB         size of one input file (default 50)
+LUKOU_MAX_EXPANDED_MB       what an archive (zip, KMZ, XLSX) may expand to (default 200)
+LUKOU_MAX_ARCHIVE_ENTRIES   entries of one archive (default 2000)
+LUKOU_MAX_ROWS              projects (rows, features) read from one input (default 200000)
+LUKOU_MAX_VERTICES          vertices of one project's geometry (default 20000)
+LUKOU_MAX_TOTAL_VERTICES    vertices of all the projects of one input (default 1000000)
+LUKOU_MAX_LINE_CHARS        characters of one line of a text input (CSV, TXT; default 1000000)
+LUKOU_MAX_CELL_CHARS        characters of one table cell (CSV, XLSX; default 1000000)
+LUKOU_MAX_NAME_CHARS        characters of a project's name or type (default 1000)
 LUKOU_DATA_DIR      writable folder of the app's own store (saved views; default: ``var/`` in the repo)
 LUKOU_DECKS_DIR     folder of the presentation decks (default: ``decks/``)
 LUKOU_CACHE_DIR     writable folder of files derived once from installed packages, e.g. the PDF font
@@ -26,11 +33,12 @@ naming the variable, the value and the fix.
 
 from __future__ import annotations
 
+import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
-from lukou_geo.errors import SettingsError
+from lukou_geo.errors import InputError, SettingsError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -54,10 +62,6 @@ class Settings:
     layers_dir: Path
     plan_file: Path
     tianditu_key: str | None
-    max_upload_bytes: int = 50 * 2**20
-    max_expanded_bytes: int = 200 * 2**20
-    max_archive_entries: int = 2000
-    max_rows: int = 200_000
     data_dir: Path = REPO_ROOT / "var"
     decks_dir: Path = REPO_ROOT / "decks"
     cache_dir: Path = REPO_ROOT / "var" / "cache"
@@ -70,6 +74,24 @@ class Settings:
     def store_url(self) -> str:
         """Where the store is: a ``postgresql://`` URL or the path of a GeoPackage."""
         return self.store or str(self.data_dir / "store.gpkg")
+
+    # The input limits, read (and checked) when asked for: a bad limit fails the site check's
+    # inputs with a message naming the variable, not every page that reads a setting.
+    @property
+    def max_upload_bytes(self) -> int:
+        return get_limits().max_upload_bytes
+
+    @property
+    def max_expanded_bytes(self) -> int:
+        return get_limits().max_expanded_bytes
+
+    @property
+    def max_archive_entries(self) -> int:
+        return get_limits().max_archive_entries
+
+    @property
+    def max_rows(self) -> int:
+        return get_limits().max_rows
 
 
 def _number(env: os._Environ[str] | dict[str, str], name: str, default: float, integer: bool = False) -> float:
@@ -101,7 +123,6 @@ def _store(env: os._Environ[str] | dict[str, str]) -> str:
         "give a path ending in .gpkg, or postgresql://user@host:port/dbname",
     )
 
-
 def get_settings() -> Settings:
     """Read the settings from the environment now (:class:`SettingsError` names a bad variable)."""
     env = os.environ
@@ -112,9 +133,6 @@ def get_settings() -> Settings:
         layers_dir=Path(env.get("LUKOU_LAYERS_DIR", REPO_ROOT / "layers")),
         plan_file=Path(env.get("LUKOU_PLAN_FILE", REPO_ROOT / "geodata" / "plan" / "plan.txt")),
         tianditu_key=env.get("TIANDITU_KEY") or None,
-        max_upload_bytes=int(_number(env, "LUKOU_MAX_UPLOAD_MB", 50) * mb),
-        max_expanded_bytes=int(_number(env, "LUKOU_MAX_EXPANDED_MB", 200) * mb),
-        max_rows=int(_number(env, "LUKOU_MAX_ROWS", 200_000, integer=True)),
         data_dir=Path(env.get("LUKOU_DATA_DIR", REPO_ROOT / "var")),
         decks_dir=Path(env.get("LUKOU_DECKS_DIR", REPO_ROOT / "decks")),
         cache_dir=Path(env.get("LUKOU_CACHE_DIR", REPO_ROOT / "var" / "cache")),
@@ -123,3 +141,72 @@ def get_settings() -> Settings:
         store_max_expanded_bytes=int(_number(env, "LUKOU_STORE_MAX_EXPANDED_MB", 8192) * mb),
         store_max_features=int(_number(env, "LUKOU_STORE_MAX_FEATURES", 1_000_000, integer=True)),
     )
+
+
+# ------------------------------------------------------------------------------ limits of the site check's inputs
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The limits every input of the site check is held to, before the step they protect.
+
+    Each comes from an environment variable (the module docstring lists them with their defaults);
+    sizes are in MB (2**20 bytes, decimals allowed), the others are whole counts.
+    """
+
+    max_upload_bytes: int = 50 * 2**20
+    max_expanded_bytes: int = 200 * 2**20
+    max_archive_entries: int = 2000
+    max_rows: int = 200_000
+    max_vertices: int = 20_000
+    max_total_vertices: int = 1_000_000
+    max_line_chars: int = 1_000_000
+    max_cell_chars: int = 1_000_000
+    max_name_chars: int = 1000
+
+
+#: Limit field → (environment variable, unit: "MB" or "" for a count).
+LIMIT_VARIABLES: dict[str, tuple[str, str]] = {
+    "max_upload_bytes": ("LUKOU_MAX_UPLOAD_MB", "MB"),
+    "max_expanded_bytes": ("LUKOU_MAX_EXPANDED_MB", "MB"),
+    "max_archive_entries": ("LUKOU_MAX_ARCHIVE_ENTRIES", ""),
+    "max_rows": ("LUKOU_MAX_ROWS", ""),
+    "max_vertices": ("LUKOU_MAX_VERTICES", ""),
+    "max_total_vertices": ("LUKOU_MAX_TOTAL_VERTICES", ""),
+    "max_line_chars": ("LUKOU_MAX_LINE_CHARS", ""),
+    "max_cell_chars": ("LUKOU_MAX_CELL_CHARS", ""),
+    "max_name_chars": ("LUKOU_MAX_NAME_CHARS", ""),
+}
+
+
+def _limit(name: str, raw: str, unit: str, default: int) -> int:
+    """One limit from its variable's text; :class:`InputError` naming the variable when it is no positive number."""
+    shown = f"{default / 2**20:g}" if unit else str(default)
+    try:
+        value = float(raw.strip().replace("_", ""))
+    except ValueError:
+        value = math.nan
+    whole = unit or (math.isfinite(value) and value == int(value))
+    if not math.isfinite(value) or value <= 0 or not whole:
+        kind_zh, kind_en = ("正数(MB,可带小数)", "a positive number of MB") if unit else ("正整数", "a positive whole number")
+        raise InputError(
+            name,
+            f"设置值「{raw[:40]}」无效:上限须为{kind_zh};0 或负数不表示“不限”",
+            f"the setting {raw[:40]!r} is invalid: a limit must be {kind_en}; 0 or a negative value does not mean 'no limit'",
+            f"改为{kind_zh},例如 {name}={shown}(默认值),或删除该环境变量以用默认值",
+            f"set it to {kind_en}, e.g. {name}={shown} (the default), or unset it to use the default",
+        )
+    return max(1, int(value * 2**20)) if unit else int(value)
+
+
+def get_limits() -> Limits:
+    """The input limits from the environment, now; :class:`InputError` names a variable that is set wrongly."""
+    env = os.environ
+    defaults = Limits()
+    values = {}
+    for f in fields(Limits):
+        var, unit = LIMIT_VARIABLES[f.name]
+        raw = env.get(var)
+        default = getattr(defaults, f.name)
+        values[f.name] = default if raw is None or not raw.strip() else _limit(var, raw, unit, default)
+    return Limits(**values)

@@ -7,7 +7,7 @@ import sys
 from typing import Any
 
 from lukou_geo.errors import InputError
-from lukou_geo.sitecheck.inputs import CRS_CHOICES, describe, read_path
+from lukou_geo.sitecheck.inputs import CRS_CHOICES, describe
 
 
 def add_check_parser(sub: Any) -> None:
@@ -45,6 +45,7 @@ def _run(args: argparse.Namespace, formats: tuple[str, ...], documents: Any) -> 
 
     from lukou_geo.sitecheck.check import check_projects
     from lukou_geo.sitecheck.context import get_context
+    from lukou_geo.sitecheck.inputs import read_path
     from lukou_geo.sitecheck.report import ReportError, export_all
 
     frames, failed = [], 0

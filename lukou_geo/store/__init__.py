@@ -7,7 +7,21 @@ the interface every backend offers is :class:`~lukou_geo.store.base.Store`.
 
 from __future__ import annotations
 
-from lukou_geo.store.base import KINDS, STANDARD_FIELDS, FieldInfo, ImportReport, LayerInfo, Store, TableFilter
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from lukou_geo.store.base import Store
+
+_FROM_BASE = ("KINDS", "STANDARD_FIELDS", "FieldInfo", "ImportReport", "LayerInfo", "Store", "TableFilter")
+
+
+def __getattr__(name: str) -> Any:
+    # loaded when first used (PEP 562): the CLI's parser imports lukou_geo.store.cli without pandas
+    if name in _FROM_BASE:
+        from lukou_geo.store import base
+
+        return getattr(base, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def open_store(url: str | None = None) -> Store:

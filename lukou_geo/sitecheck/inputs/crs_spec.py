@@ -4,12 +4,19 @@ CRSs (see :data:`CRS_CHOICES`): WGS-84 / CGCS2000 lon/lat, GCJ-02, BD-09, CGCS20
 zone or central meridian, with or without the zone prefix in the easting, or any ``EPSG:nnnn``.
 ``auto`` takes degrees as WGS-84 and metres as Gauss-Kruger (zone from the easting prefix; without a
 prefix zone 38 / CM 114°E, the zone the whole district lies in, and a note says so).
+
+A choice applies only to inputs that declare no CRS; a CRS a file declares (a ``.prj``, a GeoPackage
+layer's, a GeoJSON ``crs`` member, a 部标 file's ``坐标系``) is converted with pyproj
+(:func:`declared_to_wgs84`), other datums (Beijing 1954, Xi'an 1980) included, with a note of how
+exact pyproj's transformation is. Every conversion notes the CRS it used ("所用坐标系 / CRS used").
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import shapely
@@ -18,17 +25,8 @@ from pyproj.exceptions import CRSError
 
 from lukou_geo import crs as ccrs
 from lukou_geo.errors import InputError
+from lukou_geo.sitecheck.inputs.crs_choices import CRS_CHOICES  # re-exported
 
-#: The CRS choices offered by the app and the CLI (``--crs``), with their labels.
-CRS_CHOICES: dict[str, dict[str, str]] = {
-    "auto": {"zh": "自动识别(度→WGS-84;米→高斯-克吕格3度带)", "en": "auto (degrees → WGS-84; metres → Gauss-Kruger 3°)"},
-    "wgs84": {"zh": "WGS-84 / CGCS2000 经纬度(GPS、天地图)", "en": "WGS-84 / CGCS2000 lon/lat (GPS, Tianditu)"},
-    "gcj02": {"zh": "GCJ-02(高德、腾讯地图)", "en": "GCJ-02 (Amap, Tencent)"},
-    "bd09": {"zh": "BD-09(百度地图)", "en": "BD-09 (Baidu)"},
-    "gk": {"zh": "CGCS2000 高斯-克吕格3度带(带号取自横坐标前缀)", "en": "CGCS2000 Gauss-Kruger 3° (zone from the easting prefix)"},
-    "gk-zone:38": {"zh": "CGCS2000 3度带 第38带(中央经线114°)", "en": "CGCS2000 3° zone 38 (CM 114°E)"},
-    "gk-cm:114": {"zh": "CGCS2000 3度带 中央经线114°(无带号前缀)", "en": "CGCS2000 3° CM 114°E (no zone prefix)"},
-}
 #: Aliases accepted for ``crs``.
 _CRS_ALIASES = {
     "cgcs2000": "wgs84",
@@ -57,6 +55,38 @@ class CrsSpec:
     zone: int | None = None  # gk: fixed zone (None = from the easting prefix)
     prefix_required: bool = False
     epsg: int | None = None
+    datum: str = "cgcs2000"  # gk: cgcs2000 | xian80 | beijing54 (a 部标 file's 坐标系)
+
+
+#: Gauss-Kruger datums: (label zh, label en, EPSG of 3° zone 25 with its CM and no prefix; zones follow in order).
+GK_DATUMS: dict[str, tuple[str, str, int]] = {
+    "cgcs2000": ("CGCS2000", "CGCS2000", 4534),
+    "xian80": ("西安80", "Xian 1980", 2370),
+    "beijing54": ("北京54", "Beijing 1954", 2422),
+}
+#: Datums equal to WGS-84 at map accuracy (DESIGN: CGCS2000 equals WGS-84 at map accuracy).
+_WGS84_LIKE = ("World Geodetic System 1984", "China 2000", "China Geodetic Coordinate System 2000")
+_LONLAT_LABELS = {"wgs84": ("WGS-84/CGCS2000 经纬度", "WGS-84/CGCS2000 lon/lat"), "gcj02": ("GCJ-02(高德/腾讯)", "GCJ-02 (Amap/Tencent)"),
+                  "bd09": ("BD-09(百度)", "BD-09 (Baidu)")}
+
+
+def used_note(file: str, zh: str, en: str) -> str:
+    """The note saying which CRS an input was read in."""
+    return f"{file}:所用坐标系 {zh} / CRS used: {en}"
+
+
+def spec_label(spec: CrsSpec) -> tuple[str, str]:
+    """(zh, en) naming a chosen CRS, for the notes."""
+    if spec.kind == "lonlat":
+        return _LONLAT_LABELS[spec.converter]
+    if spec.kind == "gk":
+        zh, en, _ = GK_DATUMS[spec.datum]
+        if spec.zone is None:
+            return f"{zh} 3度带高斯-克吕格(带号取自前缀)", f"{en} 3° Gauss-Kruger (zone from the prefix)"
+        return f"{zh} 3度带高斯-克吕格 带号 {spec.zone}", f"{en} 3° Gauss-Kruger zone {spec.zone}"
+    if spec.kind == "epsg":
+        return f"EPSG:{spec.epsg}", f"EPSG:{spec.epsg}"
+    return "自动识别", "auto"
 
 
 def parse_crs(spec: str | None, file: str = "--crs") -> CrsSpec:
@@ -133,26 +163,79 @@ def to_wgs84_geoms(geoms: np.ndarray, spec: CrsSpec, file: str, notes: list[str]
         if kind == "gk":
             notes.append(f"{file}:坐标为米制,按 CGCS2000 高斯-克吕格3度带处理 / metric coordinates read as CGCS2000 Gauss-Kruger 3°")
     if kind == "lonlat":
+        notes.append(used_note(file, *_LONLAT_LABELS[spec.converter]))
         if spec.converter == "wgs84":
             return geoms
         return ccrs.transform_geometry(geoms, ccrs.TO_WGS84[spec.converter])
     if kind == "epsg":
-        tr = Transformer.from_crs(f"EPSG:{spec.epsg}", "EPSG:4326", always_xy=True)
-        return shapely.transform(geoms, lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1])))
+        return declared_to_wgs84(geoms, CRS.from_epsg(spec.epsg), file, notes, declared=False)
     return _gauss_kruger_to_wgs84(geoms, coords[:, 0], spec, file, notes)
+
+
+def to_wgs84_tagged(geoms: np.ndarray, metric: bool, spec: CrsSpec, file: str, notes: list[str]) -> np.ndarray:
+    """Rows already told apart as metres (``metric``) or degrees, to WGS-84: metres in the chosen projected CRS
+    (``auto``: Gauss-Kruger), degrees as the chosen lon/lat CRS (a projected choice does not apply to them: noted)."""
+    if metric:
+        if spec.kind == "auto":
+            notes.append(f"{file}:坐标为米制,按 CGCS2000 高斯-克吕格3度带处理 / metric coordinates read as CGCS2000 Gauss-Kruger 3°")
+        return to_wgs84_geoms(geoms, spec if spec.kind in ("gk", "epsg") else CrsSpec("gk"), file, notes)
+    if spec.kind in ("gk", "epsg"):
+        notes.append(f"{file}:所选坐标系为投影(米制),但这些坐标是经纬度,按 WGS-84 读取 / a projected CRS was chosen "
+                     "but these coordinates are degrees: read as WGS-84")
+    return to_wgs84_geoms(geoms, spec if spec.kind == "lonlat" else CrsSpec("lonlat"), file, notes)
+
+
+def is_wgs84_like(crs: CRS) -> bool:
+    """Whether a geographic CRS equals WGS-84 at map accuracy (WGS-84, CGCS2000)."""
+    datum = crs.datum.name if crs.datum is not None else ""
+    return any(d in datum for d in _WGS84_LIKE)
+
+
+@lru_cache(maxsize=64)
+def _transformer_wkt(src_wkt: str) -> tuple[str, str]:
+    """(PROJ pipeline, description) of pyproj's transformation of a CRS (as WKT) to WGS-84 around the district."""
+    from pyproj.transformer import AreaOfInterest
+
+    aoi = AreaOfInterest(112.9, 27.1, 113.4, 27.9)
+    tr = Transformer.from_crs(CRS.from_wkt(src_wkt), "EPSG:4326", always_xy=True, area_of_interest=aoi)
+    return tr.definition, tr.description
+
+
+def declared_to_wgs84(geoms: np.ndarray, crs: Any, file: str, notes: list[str], declared: bool = True) -> np.ndarray:
+    """Geometries in ``crs`` (a pyproj CRS, any datum) → WGS-84 through pyproj, noting the CRS and, for another
+    datum than WGS-84/CGCS2000, how exact pyproj's transformation is."""
+    crs = CRS.from_user_input(crs)
+    name = crs.name + (f"(EPSG:{crs.to_epsg()})" if crs.to_epsg() else "")
+    how_zh, how_en = ("文件声明的 ", "declared by the file: ") if declared else ("所选的 ", "chosen: ")
+    notes.append(used_note(file, how_zh + name, how_en + name))
+    geodetic = crs.geodetic_crs if crs.geodetic_crs is not None else crs
+    if crs.is_geographic and is_wgs84_like(crs):
+        return geoms
+    pipeline, description = _transformer_wkt(crs.to_wkt())
+    if not is_wgs84_like(geodetic) and "ballpark" in description.lower():
+        notes.append(
+            f"{file}:{geodetic.name} 到 WGS-84 在本地区 pyproj 只有零偏移近似(没有转换参数),位置可能偏差数十米至百米;"
+            f"正式审查请先换算为 CGCS2000 / pyproj has only a ballpark transformation (no datum shift) from {geodetic.name} "
+            "to WGS-84 here: positions may be off by tens of metres up to about 100 m; convert to CGCS2000 for a formal review"
+        )
+    tr = Transformer.from_pipeline(pipeline)
+    return shapely.transform(geoms, lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1])))
 
 
 def _gauss_kruger_to_wgs84(geoms: np.ndarray, eastings: np.ndarray, spec: CrsSpec, file: str, notes: list[str]) -> np.ndarray:
     """CGCS2000 3° Gauss-Kruger to WGS-84: the zone from the easting prefix, the chosen zone, or zone 38."""
     zone, strip = _gauss_kruger_zone(eastings, spec, file, notes)
-    epsg = 4534 + zone - 25  # CGCS2000 / 3-degree Gauss-Kruger CM 3*zone (no prefix)
-    tr = Transformer.from_crs(f"EPSG:{epsg}", "EPSG:4326", always_xy=True)
-
-    def conv(xy: np.ndarray) -> np.ndarray:
-        lon, lat = tr.transform(xy[:, 0] - strip, xy[:, 1])
-        return np.column_stack([lon, lat])
-
-    out = shapely.transform(geoms, conv)
+    zh, en, first = GK_DATUMS[spec.datum]
+    epsg = first + zone - 25  # <datum> / 3-degree Gauss-Kruger CM 3*zone (no prefix)
+    prefix_zh, prefix_en = ("(去掉带号前缀)", " (zone prefix removed)") if strip else ("", "")
+    shifted = shapely.transform(geoms, lambda xy: np.column_stack([xy[:, 0] - strip, xy[:, 1]])) if strip else geoms
+    if spec.datum == "cgcs2000":
+        notes.append(used_note(file, f"{zh} 3度带高斯-克吕格 带号 {zone}(中央经线{zone * 3}°,EPSG:{epsg}){prefix_zh}",
+                               f"{en} 3° Gauss-Kruger zone {zone} (CM {zone * 3}°E, EPSG:{epsg}){prefix_en}"))
+        tr = Transformer.from_crs(f"EPSG:{epsg}", "EPSG:4326", always_xy=True)
+        out = shapely.transform(shifted, lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1])))
+    else:
+        out = declared_to_wgs84(shifted, CRS.from_epsg(epsg), file, notes)
     c = shapely.get_coordinates(out)
     if not np.all(np.isfinite(c)) or np.any(np.abs(c[:, 1]) > 90):
         raise InputError(

@@ -15,6 +15,12 @@ line read), called as ``reader(data, file, crs=..., encoding=..., ptype=...)``.
 ``path_readers[suffix]`` reads a file on disk through GDAL, called as
 ``reader(path, file, spec, ptype, encoding)``: a file inside an extracted zip or KMZ, an upload
 written to a temporary file, or a shapefile the command line reads beside its ``companions``.
+
+Content
+-------
+``content[suffix]`` lists what a file with that suffix may hold (the kinds of
+:func:`lukou_geo.sitecheck.inputs.sniff.content_kind`, the first the format's own); a file holding
+anything else is refused by :func:`mismatch`, which names what it holds and the suffix to rename it to.
 """
 
 from __future__ import annotations
@@ -51,6 +57,10 @@ class InputFormat:
     path_readers: Mapping[str, str] = field(default_factory=dict)
     #: files that must lie beside one of the format (a shapefile's .shx and .dbf): on disk, read beside them
     companions: tuple[str, ...] = ()
+    #: files read beside one of the format when present (a shapefile's .prj and .cpg)
+    sidecars: tuple[str, ...] = ()
+    #: suffix → the content kinds a file with it may hold (see the module docstring)
+    content: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     #: words in the text that claim a suffix this format shares with another (the first format without markers takes the rest)
     markers: tuple[str, ...] = ()
     #: named in the one-line list of supported formats of the "unsupported type" message
@@ -83,6 +93,7 @@ FORMATS: tuple[InputFormat, ...] = (
         "项目表:经度/纬度、X/Y(米制)或 WKT 列,可带名称与类型列;UTF-8、带BOM的UTF-8 或 GBK",
         "a table of projects: lon/lat, X/Y (metres) or WKT columns, optional name and type columns; UTF-8, UTF-8 with BOM or GBK",
         readers={".csv": "table:read_csv_bytes"},
+        content={".csv": ("text",)},
     ),
     InputFormat(
         "xlsx",
@@ -91,15 +102,18 @@ FORMATS: tuple[InputFormat, ...] = (
         "Excel/WPS 工作簿的第一个工作表,列同 CSV",
         "the first sheet of an Excel/WPS workbook, columns as in a CSV",
         readers={".xlsx": "table:read_xlsx_bytes", ".xlsm": "table:read_xlsx_bytes"},
+        content={".xlsx": ("workbook",), ".xlsm": ("workbook",)},
     ),
     InputFormat(
         "geojson",
         "GeoJSON",
         "GeoJSON",
-        "点、线、面要素;无坐标系时须选择坐标系",
-        "point, line and polygon features; choose the CRS when the file has none",
+        "点、线、面要素;按规范为 WGS-84(可用 crs 成员声明其他坐标系;米制坐标且未声明时须选择坐标系)",
+        "point, line and polygon features; WGS-84 by definition (a crs member may declare another CRS; "
+        "metric values without one need the CRS chosen)",
         readers={".geojson": "vector:read_gdal_bytes", ".json": "vector:read_gdal_bytes"},
         path_readers={".geojson": "vector:read_geojson_path", ".json": "vector:read_geojson_path"},
+        content={".geojson": ("geojson", "text"), ".json": ("geojson", "text")},
     ),
     InputFormat(
         "gpkg",
@@ -109,6 +123,7 @@ FORMATS: tuple[InputFormat, ...] = (
         "the features of every layer of a GeoPackage, in their own CRS",
         readers={".gpkg": "vector:read_gdal_bytes"},
         path_readers={".gpkg": "vector:read_gpkg_path"},
+        content={".gpkg": ("sqlite",)},
     ),
     InputFormat(
         "shapefile",
@@ -121,15 +136,18 @@ FORMATS: tuple[InputFormat, ...] = (
         readers={".zip": "vector:read_zip_bytes", ".shp": "vector:refuse_lone_shp"},
         path_readers={".shp": "vector:read_shp_path"},
         companions=(".shx", ".dbf"),
+        sidecars=(".prj", ".cpg"),
+        content={".zip": ("archive",), ".shp": ("shapefile",)},
     ),
     InputFormat(
         "kml",
         "KML/KMZ",
         "KML/KMZ",
-        "Google Earth、奥维等导出的地标、路径与多边形;KMZ 为压缩的 KML(读取其中第一个 .kml)",
-        "placemarks, paths and polygons from Google Earth, Ovi and the like; a KMZ is a zipped KML (its first .kml is read)",
+        "Google Earth、奥维等导出的地标、路径与多边形(WGS-84);KMZ 为压缩的 KML(读取其中每个 .kml)",
+        "placemarks, paths and polygons from Google Earth, Ovi and the like (WGS-84); a KMZ is a zipped KML (every .kml in it is read)",
         readers={".kml": "vector:read_gdal_bytes", ".kmz": "vector:read_kmz_bytes"},
         path_readers={".kml": "vector:read_kml_path"},
+        content={".kml": ("kml-xml",), ".kmz": ("archive",)},
     ),
     InputFormat(
         "dxf",
@@ -139,6 +157,7 @@ FORMATS: tuple[InputFormat, ...] = (
         "a CAD drawing: closed polylines are red lines (polygons), lines and points are read too; a DXF records no CRS: choose it",
         readers={".dxf": "vector:read_gdal_bytes"},
         path_readers={".dxf": "vector:read_dxf_path"},
+        content={".dxf": ("cad", "text")},
     ),
     InputFormat(
         "bubiao",
@@ -148,6 +167,7 @@ FORMATS: tuple[InputFormat, ...] = (
         "the 部标 boundary-point file of land-use submissions: [属性描述] and [地块坐标] sections, X = northing",
         readers={".txt": "bubiao:read_bubiao_bytes"},
         markers=("[地块坐标]", "[属性描述]"),
+        content={".txt": ("text",)},
     ),
     InputFormat(
         "coords",
@@ -156,6 +176,7 @@ FORMATS: tuple[InputFormat, ...] = (
         "每行一个点(经纬度、度分秒或高斯-克吕格 X,Y),空行分隔项目,与粘贴坐标相同",
         "one point per line (lon/lat, DMS or Gauss-Kruger X, Y), a blank line between projects, as pasted coordinates",
         readers={".txt": "coords:read_coordinates_bytes"},
+        content={".txt": ("text",)},
         listed=False,  # a .txt is named once in the list, as 部标TXT, the file kind planners send
     ),
 )
@@ -248,6 +269,32 @@ def describe(lang: str = "zh", suffixes: bool = False, holds: bool = False) -> s
     if not holds:
         return _join(with_suffixes, lang)
     return "\n".join(f"{n}:{f.holds_zh}" if zh else f"{n}: {f.holds_en}" for n, f in zip(with_suffixes, FORMATS, strict=True))
+
+
+def suffix_for(kind: str) -> str | None:
+    """The suffix of the format whose own content ``kind`` is (the first of its ``content``), or None."""
+    for f in FORMATS:
+        for s, kinds in f.content.items():
+            if kinds and kinds[0] == kind:
+                return s
+    return None
+
+
+def mismatch(file: str, suffix: str, kind: str) -> InputError | None:
+    """The error for a file whose content is not what its suffix claims (None when it is): what it holds and the fix."""
+    from lukou_geo.sitecheck.inputs.sniff import KIND_LABELS
+
+    allowed = next((f.content[suffix] for f in for_suffix(suffix) if suffix in f.content), ())
+    if not allowed or kind in allowed:
+        return None
+    zh, en = KIND_LABELS.get(kind, (kind, kind))
+    right = suffix_for(kind)
+    if right is not None and right != suffix:
+        fix_zh, fix_en = f"若确是{zh},请把扩展名改为 {right};否则重新导出", f"if it is {en}, rename it to {right}; else export it again"
+    else:
+        fix_zh, fix_en = "上传正确的文件,或另存为支持的格式", "upload the right file, or save it in a supported format"
+    problem_zh, problem_en = f"文件内容是{zh},不是扩展名 {suffix} 所表示的格式", f"the file holds {en}, not what its name's {suffix} claims"
+    return InputError(file, problem_zh, problem_en, fix_zh, fix_en)
 
 
 def unsupported(file: str) -> InputError:

@@ -13,8 +13,13 @@ import pandas as pd
 
 from lukou_geo.errors import InputError
 
-NAME_COLUMNS = ("名称", "项目名称", "项目", "地块名称", "name", "project", "title", "标题")
-TYPE_COLUMNS = ("类型", "项目类型", "产业类型", "行业", "产业", "用途", "地块用途", "type", "category", "ptype", "kind")
+NAME_COLUMNS = ("名称", "项目名称", "项目", "地块名称", "xmmc", "dkmc", "name", "project", "title", "标题")
+TYPE_COLUMNS = (
+    "类型", "项目类型", "产业类型", "产业类别", "行业", "行业类别", "产业", "用地性质", "用地类型", "用途", "地块用途",
+    "type", "category", "ptype", "kind",
+)  # fmt: skip
+#: what ``strip`` takes off a name or type: spaces and line ends only (control characters are kept as written)
+_BLANKS = " \t\r\n\u3000"
 
 
 @dataclass
@@ -30,15 +35,21 @@ class Ingested:
     notes: list[str] = field(default_factory=list)
 
     @staticmethod
-    def empty() -> gpd.GeoDataFrame:
+    def empty_frame() -> gpd.GeoDataFrame:
+        """A projects frame with no rows."""
         return gpd.GeoDataFrame({"name": [], "ptype": [], "source": []}, geometry=[], crs="EPSG:4326")
+
+    @classmethod
+    def empty(cls, errors: list[InputError] | None = None, notes: list[str] | None = None) -> Ingested:
+        """No projects (with the problems and notes that left none)."""
+        return cls(cls.empty_frame(), list(errors or []), list(notes or []))
 
 
 def merge(parts: list[Ingested]) -> Ingested:
     """One :class:`Ingested` of several (the files of an archive), in order."""
     frames = [p.projects for p in parts if len(p.projects)]
-    gdf = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs="EPSG:4326") if frames else Ingested.empty()
-    return Ingested(gdf, [e for p in parts for e in p.errors], [n for p in parts for n in p.notes])
+    gdf = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs="EPSG:4326") if frames else Ingested.empty_frame()
+    return Ingested(gdf, [e for p in parts for e in p.errors], list(dict.fromkeys(n for p in parts for n in p.notes)))
 
 
 def norm_col(c: Any) -> str:
@@ -61,6 +72,7 @@ def pick(row: dict[str, Any], names: Iterable[str]) -> str:
     cols = {norm_col(k): k for k in row}
     for n in names:
         k = cols.get(norm_col(n))
-        if k is not None and row[k] is not None and str(row[k]).strip() and str(row[k]) != "nan":
-            return str(row[k]).strip()
+        v = row[k] if k is not None else None
+        if v is not None and not (isinstance(v, float) and v != v) and str(v).strip(_BLANKS) and str(v) != "nan":
+            return str(v).strip(_BLANKS)
     return ""

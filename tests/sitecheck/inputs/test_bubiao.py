@@ -42,3 +42,55 @@ def test_bubiao_without_zone_or_prefix_assumes_zone_38_with_a_note() -> None:
     ing = read_bytes(_bubiao(False, False).encode("utf-8"), "b.txt")
     assert ing.notes and "38" in ing.notes[0]
     close_to(ing.projects.geometry[0], tol_m=1)
+
+
+def _ring(side: float, ring: int) -> list[str]:
+    sq = square_4547(side)
+    return [f"J{i},{ring},{n:.3f},{e + 38e6:.3f}" for i, (e, n) in enumerate(sq.exterior.coords, 1)]
+
+
+def _file(points: list[str], cs: str = "2000国家大地坐标系", head: str = "10,1.0,1,甲,面,,工业用地,,@") -> bytes:
+    return "\n".join(["[属性描述]", f"坐标系={cs}", "几度分带=3", "带号=38", "[地块坐标]", head, *points]).encode("gbk")
+
+
+def _area(g) -> float:
+    return gpd.GeoSeries([g], crs="EPSG:4326").to_crs("EPSG:4547").area[0]
+
+
+def test_the_ring_number_decides_the_outer_ring_not_the_order() -> None:
+    ing = read_bytes(_file(_ring(200, 2) + _ring(1000, 1)), "b.txt")  # 圈号 2 listed first was made the outer ring
+    g = ing.projects.geometry[0]
+    assert not ing.errors and len(g.interiors) == 1 and _area(g) == pytest.approx(1e6 - 4e4, rel=1e-4)
+
+
+def test_a_ring_of_two_points_is_an_error_not_a_lost_hole() -> None:
+    ing = read_bytes(_file([*_ring(1000, 1), "J1,2,3066000,38512000", "J2,2,3066000,38512100"]), "b.txt")
+    assert not len(ing.projects) and "圈号 2" in ing.errors[0].problem_zh and ing.errors[0].row == 6
+
+
+@pytest.mark.parametrize("bad", ["nan", "inf", "-inf"])
+def test_non_finite_coordinates_are_row_errors(bad: str) -> None:
+    pts = _ring(1000, 1)
+    pts[1] = pts[1].split(",")[0] + f",1,{bad},38512000"
+    ing = read_bytes(_file(pts), "b.txt")
+    assert not len(ing.projects) and ing.errors[0].row == 8 and "有限数值" in ing.errors[0].problem_zh
+
+
+@pytest.mark.parametrize("cs,epsg", [("80西安坐标系", 2383), ("54北京坐标系", 2435)])
+def test_the_declared_datum_is_converted_from(cs: str, epsg: int) -> None:
+    from pyproj import Transformer
+
+    ing = read_bytes(_file(_ring(1000, 1), cs=cs), "b.txt", crs="gk-cm:114")
+    c = ing.projects.geometry[0].centroid
+    x, y = square_4547(1000).centroid.coords[0]
+    lon, lat = Transformer.from_crs(f"EPSG:{epsg}", "EPSG:4326", always_xy=True).transform(x, y)
+    close_to(c, lon, lat, tol_m=0.5)
+    assert any(f"EPSG:{epsg}" in n for n in ing.notes) and any("未采用所选" in n for n in ing.notes)
+
+
+def test_an_unknown_coordinate_system_is_refused_with_the_fix() -> None:
+    from lukou_geo.errors import InputError
+
+    with pytest.raises(InputError, match="无法识别") as err:
+        read_bytes(_file(_ring(1000, 1), cs="地方独立坐标系"), "b.txt")
+    assert "CGCS2000" in err.value.fix_zh

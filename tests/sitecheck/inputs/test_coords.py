@@ -49,3 +49,59 @@ def test_pasted_gauss_kruger_northing_first(prefix: bool) -> None:
     auto = read_coordinates_text(f"{y:.3f} {e:.3f}", "auto")
     close_to(auto.projects.geometry[0], tol_m=0.01)
     assert not prefix or not any("38带" in n for n in auto.notes)  # the prefix names the zone: no guess needed
+
+
+@pytest.mark.parametrize(
+    "line,altitude",
+    [
+        ("113.1475,27.605,50", True),  # lon, lat, altitude (GPS, KML): was read as (27.605°E, 50°N)
+        ("113.1475 27.605 50.5", True),
+        ("J1,113.1475,27.605", False),  # a point number first
+        ("1,113.1475,27.605", False),
+        ("J1,113.1475,27.605,50", True),
+        ("113,27.605,12", True),
+    ],
+)
+def test_point_numbers_and_altitudes(line: str, altitude: bool) -> None:
+    ing = read_coordinates_text(line, "auto")
+    assert not ing.errors and len(ing.projects) == 1, ing.errors
+    if line.startswith("113,"):
+        close_to(ing.projects.geometry[0], 113, LAT, tol_m=1)
+    else:
+        close_to(ing.projects.geometry[0], tol_m=0.01)
+    assert any("高程" in n for n in ing.notes) == altitude
+
+
+def test_a_point_and_ring_number_before_gauss_kruger_xy() -> None:
+    x, y = TO_4547.transform(LON, LAT)
+    close_to(read_coordinates_text(f"J1,1,{y:.3f},{x + 38e6:.3f}", "auto").projects.geometry[0], tol_m=0.01)
+
+
+def test_too_many_numbers_and_scientific_notation() -> None:
+    ing = read_coordinates_text(f"1,2,{LON},{LAT},50,60", "auto")
+    assert "无法确定" in ing.errors[0].problem_zh
+    x, y = TO_4547.transform(LON, LAT)
+    close_to(read_coordinates_text(f"{y:.6e},{x + 38e6:.7e}", "auto").projects.geometry[0], tol_m=5)
+
+
+def test_row_numbers_are_file_lines() -> None:
+    ing = read_coordinates_text(f"\r\n{LON},{LAT}\r\n\r\n\r\nabc\r\n\x1c{LON},{LAT}\x85\n1131.4,27.6\n", "auto")
+    assert [e.row for e in ing.errors] == [5, 7]
+
+
+def test_degrees_and_metres_blocks_are_told_apart() -> None:
+    x, y = TO_4547.transform(LON, LAT)
+    ing = read_coordinates_text(f"{LON},{LAT}\n\n{y:.3f},{x:.3f}\n", "auto")
+    assert len(ing.projects) == 2 and not ing.errors
+    for g in ing.projects.geometry:
+        close_to(g, tol_m=0.5)
+
+
+def test_a_table_pasted_from_excel_is_read_as_a_table() -> None:
+    ing = read_coordinates_text(f"名称\t经度\t纬度\t行业\n甲\t{LON}\t{LAT}\t新材料\n乙\t{LON}\t{LAT}\t物流\n", "auto")
+    assert list(ing.projects["name"]) == ["甲", "乙"] and list(ing.projects["ptype"]) == ["新材料", "物流"]
+
+
+def test_no_scientific_notation_in_messages() -> None:
+    ing = read_coordinates_text("3851200000000,27.6", "auto")
+    assert ing.errors and "e+" not in str(ing.errors[0])

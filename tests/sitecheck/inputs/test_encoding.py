@@ -30,3 +30,15 @@ def test_dbf_encoding(tmp_path: Path) -> None:
     assert dbf_encoding(tmp_path / "utf8.dbf") == "UTF-8"
     (tmp_path / "plain.dbf").write_bytes(bytes(32) + "地块".encode("gbk"))
     assert dbf_encoding(tmp_path / "plain.dbf") == "GBK"
+
+
+def test_a_utf8_bom_before_a_gbk_body_is_read_as_gbk_with_a_note() -> None:
+    notes: list[str] = []
+    assert decode_text(b"\xef\xbb\xbf" + "名称,经度\n".encode("gbk"), "a.csv", None, notes) == "名称,经度\n"
+    assert notes and "GBK" in notes[0] and notes[0].startswith("a.csv")
+
+
+def test_utf16_with_its_bom_is_excel_unicode_text() -> None:
+    assert decode_text("名称\t经度\n".encode("utf-16"), "a.txt", None) == "名称\t经度\n"
+    with pytest.raises(InputError, match="文本编码无法识别"):
+        decode_text(b"\xff\xfe\x00\xd8\x00\xdc\x81", "a.txt", None)

@@ -25,3 +25,11 @@ def test_txt_goes_to_the_format_its_text_is_in() -> None:
 def test_read_path_of_a_missing_file(tmp_path) -> None:
     with pytest.raises(InputError, match="文件不存在"):
         read_path(tmp_path / "none.csv")
+
+
+def test_a_drawn_project_far_from_the_district_is_refused() -> None:
+    from lukou_geo.sitecheck.inputs import project_from_geojson
+
+    assert len(project_from_geojson({"type": "Point", "coordinates": [113.1475, 27.605]}, "甲").projects) == 1
+    with pytest.raises(InputError, match="超过 50 km"):
+        project_from_geojson({"type": "Point", "coordinates": [116.39, 39.9]}, "北京")
