@@ -41,6 +41,8 @@ class CheckResult:
     zones: pd.DataFrame
     projects: gpd.GeoDataFrame
     notes: list[str] = field(default_factory=list)
+    #: where the projects came from, for the reports (:class:`lukou_geo.sitecheck.provenance.Provenance`)
+    provenance: Any = None
 
     def project_zones(self, no: int) -> pd.DataFrame:
         return self.zones[self.zones["project_no"] == no]
@@ -195,6 +197,7 @@ def _check_chunk(projects: gpd.GeoDataFrame, ctx: CheckContext, default_type: st
         "axis_km": np.round(axis_km, 2),
         "transport": transport,
         "source": projects["source"].astype(str).to_numpy(dtype=object) if "source" in projects and n else np.full(n, "", dtype=object),
+        "given": projects["given"].fillna("").astype(str).to_numpy(dtype=object) if "given" in projects and n else np.full(n, "", dtype=object),
         "deciding_zone_en": _deciding_names(d.deciding, ctx.zones, "name_en"),
         "township_en": township_en,
         "axis_en": axis_en,
@@ -208,7 +211,7 @@ def _check_chunk(projects: gpd.GeoDataFrame, ctx: CheckContext, default_type: st
 #: column order of the summary (as the reports have always had it), then the English twins
 _SUMMARY_ORDER = ("project_no", "name", "ptype_input", "ptype", "geom_kind", "area_ha", "area_mu", "length_km", "lon", "lat",
                   "in_district", "district_share", "district_dist_km", "township", "zone_count", "verdict", "deciding_zone",
-                  "axis", "axis_km", "transport", "source", "reason",
+                  "axis", "axis_km", "transport", "source", "given", "reason",
                   "reason_en", "deciding_zone_en", "township_en", "axis_en", "transport_en")
 
 

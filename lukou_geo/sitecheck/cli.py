@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from lukou_geo.errors import InputError
@@ -43,12 +44,13 @@ def _run(args: argparse.Namespace, formats: tuple[str, ...], documents: Any) -> 
     import geopandas as gpd
     import pandas as pd
 
+    from lukou_geo.sitecheck import provenance
     from lukou_geo.sitecheck.check import check_projects
     from lukou_geo.sitecheck.context import get_context
     from lukou_geo.sitecheck.inputs import read_path
     from lukou_geo.sitecheck.report import ReportError, export_all
 
-    frames, failed = [], 0
+    frames, provs, failed = [], [], 0
     for path in args.inputs:
         try:
             ing = read_path(path, args.crs, args.encoding, args.ptype)
@@ -61,6 +63,8 @@ def _run(args: argparse.Namespace, formats: tuple[str, ...], documents: Any) -> 
         for n in ing.notes:
             print(f"说明 note: {n}", file=sys.stderr)
         frames.append(ing.projects)
+        if len(ing.projects):
+            provs.append(provenance.of_bytes(Path(path).read_bytes(), Path(path).name, args.crs, args.encoding, ing.notes))
         print(f"{path}: {len(ing.projects)} 个项目 projects, {len(ing.errors)} 个问题 problems", file=sys.stderr)
     projects = [f for f in frames if len(f)]
     if not projects:
@@ -75,6 +79,7 @@ def _run(args: argparse.Namespace, formats: tuple[str, ...], documents: Any) -> 
             print(f"核查中 checking… {f:.0%}", file=sys.stderr)
 
     result = check_projects(gdf, ctx, args.ptype, progress=progress, chunk=20_000)
+    result.provenance = provenance.combine(provs)  # source files, SHA-256, encoding, CRS assumed: in every report
     try:
         written = export_all(result, ctx, args.out, formats, args.title, documents=documents)
     except ReportError as exc:

@@ -21,7 +21,7 @@ from lukou_geo.text import t
 SUMMARY_KEYS: tuple[str, ...] = (
     "project_no", "name", "ptype_input", "ptype", "geom_kind", "area_ha", "area_mu", "length_km", "lon", "lat",
     "in_district", "district_share", "district_dist_km", "township", "zone_count", "verdict", "deciding_zone",
-    "reason", "axis", "axis_km", "transport", "source",
+    "reason", "axis", "axis_km", "transport", "source", "given",
 )
 ZONE_KEYS: tuple[str, ...] = (
     "project_no", "project", "layer", "zone", "precision", "overlap_ha", "overlap_mu", "overlap_km", "share",

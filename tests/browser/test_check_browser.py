@@ -12,13 +12,27 @@ from lukou_geo.settings import REPO_ROOT
 from tests.browser.conftest import ARTIFACTS, FRAME
 
 
+def _choose_lonlat(page, source: str = "GPS") -> None:
+    """Say where the lon/lat coordinates come from (a required step before degrees are checked)."""
+    page.locator('[data-testid="stSelectbox"]').filter(has_text="经纬度坐标来自").click()
+    page.get_by_role("option", name=re.compile(source)).click()
+    page.wait_for_timeout(500)
+
+
 def test_upload_csv_shows_report(page, app_url: str, tmp_path: Path) -> None:
     csv = tmp_path / "projects.csv"
     csv.write_text("项目名称,经度,纬度,类型\n南洲厂房,113.1475,27.605,新材料\n坏行,1131.37,27.7,住宅\n", encoding="gbk")
     page.goto(app_url + "/check", wait_until="domcontentloaded")
     page.get_by_text("选址核查").first.wait_for(timeout=60_000)
     page.locator('input[type="file"]').first.set_input_files(str(csv))
+    # degrees: not checked until their source is chosen (GCJ-02 and WGS-84 look alike)
+    page.get_by_text("坐标是经纬度").first.wait_for(timeout=60_000)
+    assert page.get_by_text("核查结果").count() == 0
+    _choose_lonlat(page, "GPS")
     page.get_by_text("核查结果").wait_for(timeout=90_000)
+    said = page.get_by_text("坐标系:自动识别:经纬度按 GPS").first
+    said.wait_for(timeout=30_000)
+    assert said.bounding_box()["y"] < page.get_by_text("南洲厂房 — 符合").first.bounding_box()["y"]  # said before the result
     page.get_by_text("第3行 经度").first.wait_for(timeout=30_000)  # the bad row is named, the good one checked
     page.get_by_text("南洲厂房 — 符合").first.wait_for(timeout=30_000)
     frame = page.wait_for_selector(FRAME, state="attached", timeout=60_000).content_frame()
@@ -36,6 +50,8 @@ def test_upload_csv_shows_report(page, app_url: str, tmp_path: Path) -> None:
         wb = openpyxl.load_workbook(fh)
     names = [c.value for c in wb.worksheets[0]["B"]]
     assert "南洲厂房" in names, names
+    source = {r[0].value: r[1].value for r in wb["数据来源"].iter_rows()}
+    assert source["源文件"] == "projects.csv" and len(source["SHA-256"]) == 64 and "WGS-84" in source["假定坐标系"], source
 
 
 #: Project names that ran as script on the check page (issue: script execution on the check page).
@@ -52,6 +68,7 @@ def test_hostile_project_names_stay_text(page, app_url: str, tmp_path: Path) -> 
     csv.write_text("项目名称,经度,纬度,类型\n" + "\n".join(rows) + "\n", encoding="utf-8")
     page.goto(app_url + "/check", wait_until="domcontentloaded")
     page.get_by_text("选址核查").first.wait_for(timeout=60_000)
+    _choose_lonlat(page)
     page.locator('input[type="file"]').first.set_input_files(str(csv))
     page.get_by_text("核查结果").wait_for(timeout=90_000)
     frame = page.wait_for_selector(FRAME, state="attached", timeout=60_000).content_frame()
@@ -164,6 +181,7 @@ def test_check_map_zooms_to_the_upload_with_a_verdict_legend_clear_of_the_draw_t
     frame = page.wait_for_selector(FRAME, state="attached", timeout=60_000).content_frame()
     frame.wait_for_function("window.lkAtlas && window.lkAtlas.map", timeout=60_000)
     zoom0 = frame.evaluate("window.lkAtlas.map.getZoom()")
+    _choose_lonlat(page)
     page.locator('input[type="file"]').first.set_input_files(str(csv))
     page.get_by_text("核查结果").wait_for(timeout=90_000)
     frame = page.wait_for_selector(FRAME, state="attached", timeout=60_000).content_frame()
