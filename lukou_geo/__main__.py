@@ -38,14 +38,16 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _coverage(args: argparse.Namespace) -> int:
     from lukou_geo.catalog import read_catalog, validate_data
-    from lukou_geo.plan.coverage import build_coverage, format_coverage, read_unplaced
+    from lukou_geo.plan.coverage import build_coverage, format_coverage, missing_named, read_unplaced
     from lukou_geo.plan.text import read_plan
 
     catalog = read_catalog()
     data = validate_data(catalog)
     plan = read_plan()
-    print(format_coverage(build_coverage(plan, catalog, data, read_unplaced(plan)), plan, args.verbose))
-    return 0
+    unplaced = read_unplaced(plan)
+    missing = missing_named(plan, data, unplaced)
+    print(format_coverage(build_coverage(plan, catalog, data, unplaced), plan, args.verbose, missing))
+    return 1 if missing else 0
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -65,7 +67,8 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("validate", help="validate the catalog and every layer file").set_defaults(run=_validate)
     add_check_parser(sub)
     sub.choices["check"].set_defaults(run=_check)
-    cov = sub.add_parser("coverage", help="per chapter and 专栏, the map features citing it")
+    cov = sub.add_parser("coverage", help="per chapter and 专栏, the map features citing it; exit 1 when a road or "
+                                          "project named in a 专栏 is neither placed nor declared unplaceable")
     cov.add_argument("-v", "--verbose", action="store_true", help="list every citing feature and unplaced element")
     cov.set_defaults(run=_coverage)
     add_layers_parser(sub)

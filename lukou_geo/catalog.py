@@ -23,8 +23,11 @@ PRECISIONS: tuple[str, ...] = ("official", "geocoded", "approximate", "schematic
 PRECISION_LABELS: dict[str, dict[str, str]] = {p: {lg: t(f"precision.{p}", lg) for lg in LANGS} for p in PRECISIONS}
 GEOMETRIES: tuple[str, ...] = ("point", "line", "polygon")
 ROLES: tuple[str, ...] = ("overlay", "context")
-#: Parts a layer plays in the site check (`check` key; `true` means "zone").
-CHECK_ROLES: tuple[str, ...] = ("zone", "axis", "transport")
+#: Parts a layer plays in the site check (`check` key; `true` means "zone"): "zone" layers judge a
+#: project's type by their features' `fit` rules; "context" layers (areas the plan only names by town,
+#: such as the 八基地) are listed in the result and the reason but never judge; "axis" and "transport"
+#: layers give distances.
+CHECK_ROLES: tuple[str, ...] = ("zone", "context", "axis", "transport")
 REQUIRED_FEATURE_PROPS: tuple[str, ...] = ("id", "name", "name_en", "plan_ref", "precision")
 
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")

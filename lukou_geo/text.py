@@ -9,7 +9,9 @@ controller), ``precision`` (the precision flags), ``tiles`` (the store's layers 
 
 This module imports nothing (no Streamlit, folium or pandas), so every part of the package, the
 UI and the exports can read it. The UI's current language is :func:`lukou_geo.ui.i18n.lang`.
-``print`` holds the print layout's texts. Not here yet: the site check's texts (``lukou_geo.sitecheck``).
+``print`` holds the print layout's texts; ``check`` also the site check's tables, values, reasons and rules
+(``check.sum.*``/``check.zone.*`` the column headings, ``check.reason.*`` and ``check.rule.*`` sentences), and
+``report`` its report documents.
 """
 
 from __future__ import annotations
@@ -162,6 +164,193 @@ TEXT: dict[str, dict[str, str]] = {
     "check.none_valid": {"zh": "没有可核查的项目", "en": "Nothing to check"},
     "check.progress": {"zh": "核查中…", "en": "Checking…"},
     "check.clear": {"zh": "清除全部结果", "en": "Clear all results"},
+    # check: the map's pick (lukou_geo.ui.check_map)
+    "check.map_point": {"zh": "地图点选 {xy}", "en": "Map click {xy}"},
+    "check.map_drawn": {"zh": "地图上绘制的{kind}", "en": "{kind} drawn on the map"},
+    "check.map_pending": {"zh": "待核查:{what}", "en": "To check: {what}"},
+    "check.legend": {"zh": "核查结论", "en": "Verdict"},
+    # check: where the coordinates come from (lukou_geo.ui.check_crs) and the provenance in every report
+    "check.lonlat": {"zh": "经纬度坐标来自(必选)", "en": "Lon/lat coordinates come from (required)"},
+    "check.lonlat_ph": {"zh": "请选择:高德、GPS/天地图或百度", "en": "Choose: Amap, GPS/Tianditu or Baidu"},
+    "check.lonlat.gcj02": {"zh": "高德地图 / 腾讯地图(GCJ-02)", "en": "Amap / Tencent (GCJ-02)"},
+    "check.lonlat.wgs84": {"zh": "GPS、天地图、CGCS2000(WGS-84)", "en": "GPS, Tianditu, CGCS2000 (WGS-84)"},
+    "check.lonlat.bd09": {"zh": "百度地图(BD-09)", "en": "Baidu (BD-09)"},
+    "check.lonlat_needed": {
+        "zh": "{file} 的坐标是经纬度,但高德(GCJ-02)与 GPS(WGS-84)坐标从数字上无法区分(相差约 600 米):"
+              "请在上方「经纬度坐标来自」中选择来源,选择后自动核查。",
+        "en": "{file} holds lon/lat coordinates, and Amap (GCJ-02) and GPS (WGS-84) ones cannot be told apart by the numbers "
+              "(~600 m apart): choose their source above under “Lon/lat coordinates come from”; the check then runs.",
+    },
+    "check.crs_assumed": {
+        "zh": "坐标系:{crs}。如不对,请在上方「坐标系」或「经纬度坐标来自」中改选,然后重新上传或重新核查。",
+        "en": "CRS assumed: {crs}. If this is wrong, change “Coordinate system” or “Lon/lat coordinates come from” above and "
+              "upload or check again.",
+    },
+    "check.prov.title": {"zh": "数据来源", "en": "Source of the data"},
+    "check.prov.source": {"zh": "源文件", "en": "Source file"},
+    "check.prov.sha256": {"zh": "SHA-256", "en": "SHA-256"},
+    "check.prov.size": {"zh": "大小", "en": "Size"},
+    "check.prov.encoding": {"zh": "文字编码", "en": "Text encoding"},
+    "check.prov.crs": {"zh": "假定坐标系", "en": "CRS assumed"},
+    "check.prov.crs_used": {"zh": "读取说明", "en": "As read"},
+    "check.prov.given": {"zh": "输入坐标", "en": "Input coordinates"},
+    "check.prov.given_where": {"zh": "原样见各项目“输入坐标(原样)”", "en": "as given: each project's “Input coordinates (as given)”"},
+    "check.prov.auto_with": {"zh": "自动识别:经纬度按 {src},米制按 CGCS2000 高斯-克吕格3度带",
+                       "en": "auto: degrees as {src}, metres as CGCS2000 Gauss-Kruger 3°"},
+    "check.prov.auto_guess": {"zh": "自动识别:经纬度按 WGS-84(未指明来源),米制按 CGCS2000 高斯-克吕格3度带",
+                        "en": "auto: degrees as WGS-84 (no source chosen), metres as CGCS2000 Gauss-Kruger 3°"},
+    "check.prov.enc_binary": {"zh": "由文件格式自带(二进制格式)", "en": "as the file format declares (binary format)"},
+    "check.prov.enc_chosen": {"zh": "{enc}(所选)", "en": "{enc} (chosen)"},
+    "check.prov.enc_detected": {"zh": "{enc}(自动识别)", "en": "{enc} (detected)"},
+    "check.prov.enc_pasted": {"zh": "粘贴的文字(UTF-8)", "en": "pasted text (UTF-8)"},
+    "check.prov.map_crs": {"zh": "WGS-84(在地图上点选或绘制)", "en": "WGS-84 (clicked or drawn on the map)"},
+    # check: the site check's tables (column headings), values, reasons and rules (lukou_geo.sitecheck)
+    "check.sum.project_no": {"zh": "序号", "en": "No."},
+    "check.sum.name": {"zh": "项目名称", "en": "Project"},
+    "check.sum.ptype_input": {"zh": "填报类型", "en": "Type given"},
+    "check.sum.ptype": {"zh": "项目类型", "en": "Project type"},
+    "check.sum.geom_kind": {"zh": "几何", "en": "Geometry"},
+    "check.sum.area_ha": {"zh": "面积(公顷)", "en": "Area (ha)"},
+    "check.sum.area_mu": {"zh": "面积(亩)", "en": "Area (mu)"},
+    "check.sum.length_km": {"zh": "长度(km)", "en": "Length (km)"},
+    "check.sum.lon": {"zh": "经度", "en": "Lon"},
+    "check.sum.lat": {"zh": "纬度", "en": "Lat"},
+    "check.sum.in_district": {"zh": "是否在区内", "en": "In district"},
+    "check.sum.district_share": {"zh": "区内占比", "en": "Share in district"},
+    "check.sum.district_dist_km": {"zh": "距区界(km)", "en": "Distance to district (km)"},
+    "check.sum.township": {"zh": "所在镇(近似)", "en": "Township (approx.)"},
+    "check.sum.zone_count": {"zh": "涉及规划分区数", "en": "Zones touched"},
+    "check.sum.verdict": {"zh": "核查结论", "en": "Verdict"},
+    "check.sum.deciding_zone": {"zh": "判定依据分区", "en": "Deciding zone"},
+    "check.sum.reason": {"zh": "理由", "en": "Reason"},
+    "check.sum.axis": {"zh": "最近发展轴", "en": "Nearest axis"},
+    "check.sum.axis_km": {"zh": "距发展轴(km)", "en": "Axis distance (km)"},
+    "check.sum.transport": {"zh": "附近交通项目", "en": "Nearby transport"},
+    "check.sum.source": {"zh": "来源", "en": "Source"},
+    "check.sum.given": {"zh": "输入坐标(原样)", "en": "Input coordinates (as given)"},
+    "check.zone.project_no": {"zh": "序号", "en": "No."},
+    "check.zone.project": {"zh": "项目名称", "en": "Project"},
+    "check.zone.layer": {"zh": "图层", "en": "Layer"},
+    "check.zone.zone": {"zh": "规划分区", "en": "Zone"},
+    "check.zone.precision": {"zh": "精度", "en": "Precision"},
+    "check.zone.overlap_ha": {"zh": "重叠面积(公顷)", "en": "Overlap (ha)"},
+    "check.zone.overlap_mu": {"zh": "重叠面积(亩)", "en": "Overlap (mu)"},
+    "check.zone.overlap_km": {"zh": "重叠长度(km)", "en": "Overlap (km)"},
+    "check.zone.share": {"zh": "占项目比例", "en": "Share of project"},
+    "check.zone.verdict": {"zh": "结论", "en": "Verdict"},
+    "check.zone.rule": {"zh": "规则", "en": "Rule"},
+    "check.zone.plan_words": {"zh": "规划依据", "en": "Plan words"},
+    "check.verdict.fits": {"zh": "符合", "en": "fits"},
+    "check.verdict.attention": {"zh": "需关注", "en": "needs attention"},
+    "check.verdict.conflict": {"zh": "冲突", "en": "conflict"},
+    "check.inside.yes": {"zh": "是", "en": "yes"},
+    "check.inside.partly": {"zh": "部分", "en": "partly"},
+    "check.inside.no": {"zh": "否", "en": "no"},
+    "check.geom.polygon": {"zh": "面", "en": "polygon"},
+    "check.geom.line": {"zh": "线", "en": "line"},
+    "check.geom.point": {"zh": "点", "en": "point"},
+    "check.honesty": {
+        "zh": "说明:规划分区多为据规划文字绘制的示意范围(schematic),镇域为由村点推算的近似范围(approximate),"
+              "均非法定边界;核查结论仅供初步研判,须以法定国土空间规划和“三区三线”为准。",
+        "en": "Note: most zones are schematic (drawn from the plan's words) and township zones approximate; none is a legal "
+              "boundary. Verdicts are a first screening; the statutory spatial plan prevails.",
+    },
+    # the extent of a zone, as a reason names it
+    "check.extent.official": {"zh": "官方边界", "en": "official boundary"},
+    "check.extent.geocoded": {"zh": "定位点", "en": "located point"},
+    "check.extent.approximate": {"zh": "近似范围", "en": "approximate extent"},
+    "check.extent.schematic": {"zh": "示意范围", "en": "schematic extent"},
+    "check.cite": {"zh": "{chapter} ¶{para}", "en": "{chapter}, ¶{para}"},
+    "check.pct": {"zh": "{v} %", "en": "{v} %"},
+    "check.part": {"zh": "有 {pct} ", "en": " ({pct} of it)"},
+    "check.quote": {"zh": "「{q}」", "en": "“{q}”"},
+    "check.list_sep": {"zh": "、", "en": ", "},
+    "check.names_more": {"zh": "{names}等 {n} 处", "en": "{names} and others ({n} in all)"},
+    "check.category": {"zh": "{name}类项目", "en": "{name} (every type)"},
+    # reasons: one sentence (or two) per project, in the language of the table
+    "check.reason.outside": {
+        "zh": "项目不在渌口区内(距区界 {km} km),规划分区不适用。",
+        "en": "The project lies outside Lukou District ({km} km from its boundary); the plan's zones do not apply.",
+    },
+    "check.reason.partly_inside": {"zh": "项目仅 {pct} 在区内。", "en": "Only {pct} of the project lies inside the district."},
+    "check.reason.no_type": {
+        "zh": "未提供项目类型,无法判定是否符合规划用途。",
+        "en": "No project type was given, so its fit with the plan cannot be judged.",
+    },
+    "check.reason.unknown_type": {
+        "zh": "项目类型「{given}」不在类型表中,无法判定是否符合规划用途。",
+        "en": "The project type “{given}” is not in the type list, so its fit with the plan cannot be judged.",
+    },
+    "check.reason.no_zone": {
+        "zh": "项目未落入任何规划分区,需人工核查。",
+        "en": "The project lies in none of the plan's zones; check it by hand.",
+    },
+    "check.reason.no_rule_zone": {
+        "zh": "项目涉及的分区规划未规定用途,需人工核查。",
+        "en": "The plan sets no uses for the zones the project touches; check it by hand.",
+    },
+    "check.reason.located": {
+        "zh": "项目{part}位于{zone}({extent}),规划该处{words}({cite})。",
+        "en": "The project{part} lies in {zone} ({extent}), where the plan says {words} ({cite}).",
+    },
+    "check.reason.fits": {
+        "zh": "「{type}」项目{part}位于{zone}({extent}),规划该处{words},符合规划用途({cite})。",
+        "en": "The “{type}” project{part} lies in {zone} ({extent}), where the plan says {words}: it fits the plan ({cite}).",
+    },
+    "check.reason.not_named": {
+        "zh": "「{type}」项目{part}位于{zone}({extent}),规划该处{words},未列出此类项目,需关注({cite})。",
+        "en": "The “{type}” project{part} lies in {zone} ({extent}), where the plan says {words}; it does not name this "
+              "type, so the project needs attention ({cite}).",
+    },
+    "check.reason.conflict": {
+        "zh": "「{type}」项目{part}位于{zone}({extent}),规划该处{words},此类项目与规划用途冲突({cite})。",
+        "en": "The “{type}” project{part} lies in {zone} ({extent}), where the plan says {words}: this type conflicts "
+              "with the plan ({cite}).",
+    },
+    "check.reason.caution": {
+        "zh": "「{type}」项目{part}位于{zone}({extent}),规划该处{words},属保护类分区,需关注({cite})。",
+        "en": "The “{type}” project{part} lies in {zone} ({extent}), where the plan says {words}: a protected zone, so "
+              "the project needs attention ({cite}).",
+    },
+    "check.reason.capped": {
+        "zh": "{zone}虽将此类项目列为规划用途({cite}),但保护类分区覆盖项目 {cap} 以上,结论至多为需关注。",
+        "en": "{zone} names this type ({cite}), but a protected zone covers {cap} or more of the project, so the "
+              "verdict is at most “needs attention”.",
+    },
+    "check.reason.conflict_minor": {
+        "zh": "冲突部分不足项目的 {cap},结论取需关注。",
+        "en": "The conflicting part is less than {cap} of the project, so the verdict is “needs attention”.",
+    },
+    "check.reason.touch": {
+        "zh": "另有 {pct} 位于{zone}({extent},{cite}),请注意。",
+        "en": "Another {pct} lies in {zone} ({extent}, {cite}); mind it.",
+    },
+    "check.reason.context": {
+        "zh": "另位于{names}的范围(规划只写明所在镇或城区,作背景列出,不参与判定)。",
+        "en": "It also lies in the areas of {names} (the plan names only their town or the urban area: listed as "
+              "context, they do not judge).",
+    },
+    # rules: what a zone's fit table says, one sentence per zone
+    "check.rule.uses": {"zh": "该分区规划用途为{types}", "en": "Planned uses: {types}"},
+    "check.rule.conflicts": {"zh": "{types}与规划冲突", "en": "{types} conflict with the plan"},
+    "check.rule.other": {"zh": "其他类型的项目需关注", "en": "other types need attention"},
+    "check.rule.caps": {
+        "zh": "保护类分区:其他类型的项目需关注,覆盖项目 {cap} 以上时结论至多为需关注",
+        "en": "a protected zone: other types need attention, and covering {cap} or more of a project it caps the "
+              "verdict at “needs attention”",
+    },
+    "check.rule.caps_all": {
+        "zh": "保护类分区:各类项目均需关注,覆盖项目 {cap} 以上时结论至多为需关注",
+        "en": "A protected zone: every type needs attention, and covering {cap} or more of a project it caps the "
+              "verdict at “needs attention”",
+    },
+    "check.rule.sep": {"zh": ";", "en": "; "},
+    "check.rule.end": {"zh": "。", "en": "."},
+    "check.rule.context": {
+        "zh": "背景范围:规划只写明所在镇或城区,不参与判定。",
+        "en": "Context: the plan names only the town or the urban area; it does not judge.",
+    },
+    "check.rule.none": {"zh": "该分区规划未规定用途。", "en": "The plan sets no uses for this zone."},
     # meeting
     "meeting.deck": {"zh": "演示文稿", "en": "Deck"},
     "meeting.deck_views": {"zh": "我的视图(按保存顺序)", "en": "My saved views (in order)"},
@@ -439,6 +628,11 @@ TEXT: dict[str, dict[str, str]] = {
     "precision.geocoded": {"zh": "地理编码定位(约数百米)", "en": "geocoded point (~hundreds of m)"},
     "precision.approximate": {"zh": "近似推算", "en": "approximate (derived)"},
     "precision.schematic": {"zh": "示意(据规划文字绘制,非测绘)", "en": "schematic (drawn from the plan's words, not surveyed)"},
+    # the short forms, for table cells
+    "precision.official_short": {"zh": "官方", "en": "official"},
+    "precision.geocoded_short": {"zh": "定位", "en": "geocoded"},
+    "precision.approximate_short": {"zh": "近似", "en": "approximate"},
+    "precision.schematic_short": {"zh": "示意", "en": "schematic"},
     # print: the print layout (meeting/printing.py)
     "print.atlas": {
         "zh": "渌口规划一张图 · 《株洲市渌口区“十四五”规划和二〇三五年远景目标纲要》",

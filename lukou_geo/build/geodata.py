@@ -306,34 +306,46 @@ _ELEMENT_KEYS = {
 FIT_VERDICTS = ("符合", "需关注", "冲突")
 
 
-def _fit_props(plan: Plan, rec: dict[str, Any], where: str) -> dict[str, Any]:
-    """``fit = { fits = [...], conflicts = [...], other = "需关注", para = N, quote = "..." }`` →
-    properties ``fit_fits``, ``fit_conflicts``, ``fit_other``, ``fit_ref`` (the plan's words behind
-    the rule; the feature's own plan_ref when no para/quote is given).
+_FIT_KEYS = ("fits", "conflicts", "other", "caps", "para", "quote", "quote_en")
 
-    Project types in ``fits`` are 符合 in this zone, those in ``conflicts`` are 冲突, any other
-    type gets ``other`` (default 需关注). The rule is data; the checker only applies it.
+
+def _fit_props(plan: Plan, rec: dict[str, Any], where: str) -> dict[str, Any]:
+    """``fit = { fits = [...], conflicts = [...], other = "需关注", caps = false, para = N, quote = "...",
+    quote_en = "..." }`` → properties ``fit_fits``, ``fit_conflicts``, ``fit_other``, ``fit_ref`` (the plan's
+    words behind the rule; the feature's own plan_ref when no para/quote is given) and ``_fit`` (what the
+    site check's sentences need: ``caps``, ``para``, ``quote``, ``quote_en``; hidden from popups).
+
+    Project types in ``fits`` are 符合 in this zone, those in ``conflicts`` are 冲突 (only where the plan's
+    words exclude them), any other type gets ``other`` (需关注). ``caps = true`` marks a zone the plan's
+    words protect (an ecological barrier, a planned wetland): its 需关注 caps the overall verdict of a
+    project it covers substantially, and it may list no type at all. ``quote_en`` is an English
+    rendering of the quote (this project's translation) for the English reasons. The rule is data;
+    the checker only applies it.
     """
     fit = rec.get("fit")
     if fit is None:
         return {}
-    unknown = set(fit) - {"fits", "conflicts", "other", "para", "quote"}
+    unknown = set(fit) - set(_FIT_KEYS)
     if unknown:
-        raise BuildError(f"{where}: fit has unknown key(s) {sorted(unknown)}; allowed: fits, conflicts, other, para, quote")
+        raise BuildError(f"{where}: fit has unknown key(s) {sorted(unknown)}; allowed: {', '.join(_FIT_KEYS)}")
     fits, conflicts = list(fit.get("fits", [])), list(fit.get("conflicts", []))
-    if not fits and not conflicts:
-        raise BuildError(f"{where}: fit needs `fits` or `conflicts` (lists of project types)")
+    caps = fit.get("caps", False)
+    if not isinstance(caps, bool):
+        raise BuildError(f"{where}: fit.caps must be true or false")
+    if not fits and not conflicts and not caps:
+        raise BuildError(f"{where}: fit needs `fits` or `conflicts` (lists of project types), or caps = true")
     both = set(fits) & set(conflicts)
     if both:
         raise BuildError(f"{where}: fit lists {sorted(both)} both as fits and conflicts")
     other = fit.get("other", "需关注")
     if other not in FIT_VERDICTS:
         raise BuildError(f"{where}: fit.other {other!r} must be one of {', '.join(FIT_VERDICTS)}")
-    if "para" in fit:
-        ref = _citation_props(plan, {"para": fit["para"], "quote": fit.get("quote", "")}, where + " fit")["plan_ref"]
-    else:
-        ref = _citation_props(plan, rec["plan_ref"], where)["plan_ref"]
-    return {"fit_fits": fits, "fit_conflicts": conflicts, "fit_other": other, "fit_ref": ref}
+    if not str(fit.get("quote_en", "")).strip():
+        raise BuildError(f"{where}: fit needs quote_en, an English rendering of the plan's words (for the English reasons)")
+    ref = {"para": fit["para"], "quote": fit.get("quote", "")} if "para" in fit else rec["plan_ref"]
+    c = _citation_props(plan, ref, where + (" fit" if "para" in fit else ""))
+    return {"fit_fits": fits, "fit_conflicts": conflicts, "fit_other": other, "fit_ref": c["plan_ref"],
+            "_fit": {"caps": caps, "para": c["plan_para"], "quote": c["plan_quote"], "quote_en": str(fit["quote_en"]).strip()}}
 
 
 def build_plan_elements(plan: Plan, ctx: ElementContext, files: list[Path]) -> dict[str, list[dict[str, Any]]]:

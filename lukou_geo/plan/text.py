@@ -70,12 +70,21 @@ class Plan:
         return "前言" if lang == "zh" else "Preamble"
 
 
-def _chapter_of(line: int) -> int:
+def chapter_of(line: int) -> int:
+    """The chapter number of plan line ``line`` (0 = front matter, 13 = 规划实施保障)."""
     chapter = 0
     for start, num, *_ in CHAPTER_STARTS:
         if line >= start:
             chapter = num
     return chapter
+
+
+def chapter_short(number: int, lang: str = "zh") -> str:
+    """A chapter as a citation names it: ``第四章`` / ``Ch. 4`` (the title's first words)."""
+    for _start, num, zh, en, _words in CHAPTER_STARTS:
+        if num == number:
+            return zh.split(" ")[0] if lang == "zh" else " ".join(en.split(" ")[:2]) if number <= 12 else en
+    return "前言" if lang == "zh" else "Preamble"
 
 
 def parse_plan(text: str) -> Plan:
@@ -93,7 +102,7 @@ def parse_plan(text: str) -> Plan:
         else:
             box = None
             this_box = None
-        paras.append(Paragraph(i, line, _chapter_of(i), this_box))
+        paras.append(Paragraph(i, line, chapter_of(i), this_box))
     # a trailing newline leaves one empty line: drop it so line numbers match `sed -n Np`
     if paras and not paras[-1].text:
         paras.pop()

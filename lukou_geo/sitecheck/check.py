@@ -5,6 +5,11 @@ and reports, per project: inside the district or not (with the distance), the to
 it touches with the overlap and share (:mod:`lukou_geo.sitecheck.overlay`), the plan-fit verdict
 and its reason (:mod:`lukou_geo.sitecheck.verdict`), the nearest development axis and the nearby
 transport projects. Everything is measured in EPSG:4547 and vectorised over the projects.
+
+The text columns are Chinese; each has an English twin ``<column>_en`` (``reason_en``,
+``deciding_zone_en``, ``township_en``, ``axis_en``, ``transport_en``; in the zone rows ``layer_en``,
+``zone_en``, ``rule_en``, ``plan_words_en``), which :func:`lukou_geo.sitecheck.labels.table` shows
+in English. Zone rows of context layers (``context`` True) carry no verdict.
 """
 
 from __future__ import annotations
@@ -20,9 +25,10 @@ import shapely
 
 from lukou_geo.settings import MU_PER_HECTARE
 from lukou_geo.sitecheck.context import CheckContext, to_metric
+from lukou_geo.sitecheck.labels import SUMMARY_COLUMNS, ZONE_COLUMNS
 from lukou_geo.sitecheck.occupancy import SUMMARY_COLUMNS as _OCC_SUMMARY_COLUMNS
 from lukou_geo.sitecheck.overlay import measure, overlaps
-from lukou_geo.sitecheck.verdict import ATTN, CODE_NAMES, FITS, decide
+from lukou_geo.sitecheck.verdict import ATTN, CODE_NAMES, FITS, Decision, decide
 
 #: Transport features within this distance are listed as nearby.
 NEARBY_TRANSPORT_KM = 5.0
@@ -38,51 +44,17 @@ class CheckResult:
     notes: list[str] = field(default_factory=list)
     #: the 压占 tables when the check ran against imported layers (:mod:`lukou_geo.sitecheck.occupancy`)
     occupancy: Any = None
+    #: where the projects came from, for the reports (:class:`lukou_geo.sitecheck.provenance.Provenance`)
+    provenance: Any = None
 
     def project_zones(self, no: int) -> pd.DataFrame:
         return self.zones[self.zones["project_no"] == no]
 
 
-SUMMARY_COLUMNS = {
-    "project_no": ("序号", "No."),
-    "name": ("项目名称", "Project"),
-    "ptype_input": ("填报类型", "Type given"),
-    "ptype": ("项目类型", "Project type"),
-    "geom_kind": ("几何", "Geometry"),
-    "area_ha": ("面积(公顷)", "Area (ha)"),
-    "area_mu": ("面积(亩)", "Area (mu)"),
-    "length_km": ("长度(km)", "Length (km)"),
-    "lon": ("经度", "Lon"),
-    "lat": ("纬度", "Lat"),
-    "in_district": ("是否在区内", "In district"),
-    "district_share": ("区内占比", "Share in district"),
-    "district_dist_km": ("距区界(km)", "Distance to district (km)"),
-    "township": ("所在镇(近似)", "Township (approx.)"),
-    "zone_count": ("涉及规划分区数", "Zones touched"),
-    "verdict": ("核查结论", "Verdict"),
-    "deciding_zone": ("判定依据分区", "Deciding zone"),
-    "reason": ("理由", "Reason"),
-    "axis": ("最近发展轴", "Nearest axis"),
-    "axis_km": ("距发展轴(km)", "Axis distance (km)"),
-    "transport": ("附近交通项目", "Nearby transport"),
-    "source": ("来源", "Source"),
-}
 # the 压占 columns (present when the check ran against imported layers: lukou_geo.sitecheck.occupancy)
 SUMMARY_COLUMNS.update(_OCC_SUMMARY_COLUMNS)
-ZONE_COLUMNS = {
-    "project_no": ("序号", "No."),
-    "project": ("项目名称", "Project"),
-    "layer": ("图层", "Layer"),
-    "zone": ("规划分区", "Zone"),
-    "precision": ("精度", "Precision"),
-    "overlap_ha": ("重叠面积(公顷)", "Overlap (ha)"),
-    "overlap_mu": ("重叠面积(亩)", "Overlap (mu)"),
-    "overlap_km": ("重叠长度(km)", "Overlap (km)"),
-    "share": ("占项目比例", "Share of project"),
-    "verdict": ("结论", "Verdict"),
-    "rule": ("规则", "Rule"),
-    "plan_words": ("规划依据", "Plan words"),
-}
+
+__all__ = ["SUMMARY_COLUMNS", "ZONE_COLUMNS", "CheckResult", "check_projects"]
 
 
 def check_projects(
@@ -148,39 +120,44 @@ def _district(pm: np.ndarray, size: np.ndarray, ctx: CheckContext) -> tuple[np.n
     return inside, share, dist
 
 
-def _townships(pm: np.ndarray, size: np.ndarray, ctx: CheckContext) -> np.ndarray:
-    """The township with the largest overlap (points: the one containing it)."""
-    township = np.full(len(pm), "", dtype=object)
+def _townships(pm: np.ndarray, size: np.ndarray, ctx: CheckContext) -> tuple[np.ndarray, np.ndarray]:
+    """The township with the largest overlap (points: the one containing it), its Chinese and English name."""
+    township, township_en = np.full(len(pm), "", dtype=object), np.full(len(pm), "", dtype=object)
     tpi, tzi, tmeas = overlaps(pm, ctx.town_index, size)
     if len(tpi):
         first = pd.DataFrame({"p": tpi, "z": tzi, "m": tmeas}).sort_values(["p", "m"], ascending=[True, False]).drop_duplicates("p")
-        township[first["p"].to_numpy()] = ctx.town_names[first["z"].to_numpy()]
-    return township
+        p, z = first["p"].to_numpy(), first["z"].to_numpy()
+        township[p] = ctx.town_names[z]
+        township_en[p] = ctx.town_names_en[z] if len(ctx.town_names_en) else ctx.town_names[z]
+    return township, township_en
 
 
-def _axes(pm: np.ndarray, ctx: CheckContext) -> tuple[np.ndarray, np.ndarray]:
-    name, km = np.full(len(pm), "", dtype=object), np.full(len(pm), np.nan)
+def _axes(pm: np.ndarray, ctx: CheckContext) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The nearest development axis (Chinese and English name) and its distance in km."""
+    name, name_en, km = np.full(len(pm), "", dtype=object), np.full(len(pm), "", dtype=object), np.full(len(pm), np.nan)
     if ctx.axis_tree is not None and len(pm):
         (ip, ia), dist = ctx.axis_tree.query_nearest(pm, return_distance=True, all_matches=False)
-        name[ip] = ctx.axes["name"].to_numpy()[ia]
+        name[ip], name_en[ip] = ctx.axes["name"].to_numpy()[ia], ctx.axes["name_en"].to_numpy()[ia]
         km[ip] = dist / 1000
-    return name, km
+    return name, name_en, km
 
 
-def _transport(pm: np.ndarray, ctx: CheckContext) -> np.ndarray:
-    """Up to three transport projects within :data:`NEARBY_TRANSPORT_KM`, nearest first."""
-    text = np.full(len(pm), "", dtype=object)
+def _transport(pm: np.ndarray, ctx: CheckContext) -> tuple[np.ndarray, np.ndarray]:
+    """Up to three transport projects within :data:`NEARBY_TRANSPORT_KM`, nearest first (Chinese, English)."""
+    zh, en = np.full(len(pm), "", dtype=object), np.full(len(pm), "", dtype=object)
     if ctx.transport_tree is None or not len(pm):
-        return text
+        return zh, en
     ip, it = ctx.transport_tree.query(pm, predicate="dwithin", distance=NEARBY_TRANSPORT_KM * 1000)
     if len(ip):
         d = shapely.distance(pm[ip], ctx.transport_geoms[it]) / 1000
-        tdf = pd.DataFrame({"p": ip, "name": ctx.transport["name"].to_numpy()[it], "d": d}).sort_values(["p", "d"])
+        tdf = pd.DataFrame({"p": ip, "name": ctx.transport["name"].to_numpy()[it], "name_en": ctx.transport["name_en"].to_numpy()[it],
+                            "d": d}).sort_values(["p", "d"])
         tdf = tdf.groupby("p").head(3)
-        tdf["t"] = tdf["name"] + "(" + tdf["d"].map(lambda v: f"{v:.1f}") + " km)"
-        joined = tdf.groupby("p")["t"].agg(";".join)
-        text[joined.index.to_numpy()] = joined.to_numpy()
-    return text
+        km = tdf["d"].map(lambda v: f"{v:.1f}")
+        tdf["t"], tdf["t_en"] = tdf["name"] + "(" + km + " km)", tdf["name_en"] + " (" + km + " km)"
+        joined = tdf.groupby("p").agg({"t": ";".join, "t_en": "; ".join})
+        zh[joined.index.to_numpy()], en[joined.index.to_numpy()] = joined["t"].to_numpy(), joined["t_en"].to_numpy()
+    return zh, en
 
 
 def _check_chunk(projects: gpd.GeoDataFrame, ctx: CheckContext, default_type: str, offset: int, details: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -191,18 +168,19 @@ def _check_chunk(projects: gpd.GeoDataFrame, ctx: CheckContext, default_type: st
     size = measure(pm)
     raw_types, canon, tcode = _types(projects, ctx, default_type)
     in_any, dshare, ddist = _district(pm, size, ctx)
-    township = _townships(pm, size, ctx)
+    township, township_en = _townships(pm, size, ctx)
 
     zpi, zzi, zmeas = overlaps(pm, ctx.zone_index, size)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(size[zpi] > 0, zmeas / size[zpi], 1.0) if len(zpi) else np.zeros(0)
     pair_code = ctx.verdict_table[zzi, tcode[zpi]] if len(zpi) else np.zeros(0, np.int8)
-    verdict, deciding = decide(n, zpi, zzi, pair_code, share, ctx.zones["area_m2"].to_numpy() if len(ctx.zones) else np.zeros(0))
+    d = decide(n, zpi, zzi, pair_code, share, ctx.zones["area_m2"].to_numpy() if len(ctx.zones) else np.zeros(0))
+    verdict = d.verdict
     verdict[~in_any] = ATTN
     verdict[(tcode == len(ctx.type_index)) & (verdict == FITS)] = ATTN
-    axis_name, axis_km = _axes(pm, ctx)
+    axis_name, axis_en, axis_km = _axes(pm, ctx)
     lon, lat = _representative_lonlat(geoms_ll)
-    zone_names = ctx.zones["name"].to_numpy(dtype=object) if len(ctx.zones) else np.zeros(0, dtype=object)
+    transport, transport_en = _transport(pm, ctx) if details else (np.full(n, "", dtype=object),) * 2
     summary = _frame({
         "project_no": np.arange(offset + 1, offset + n + 1),
         "name": projects["name"].astype(str).to_numpy(dtype=object) if n else [],
@@ -218,23 +196,51 @@ def _check_chunk(projects: gpd.GeoDataFrame, ctx: CheckContext, default_type: st
         "district_share": dshare.round(4),
         "district_dist_km": ddist.round(3),
         "township": township,
-        "zone_count": np.bincount(zpi, minlength=n) if n else np.zeros(0, int),
+        "zone_count": np.bincount(zpi[~ctx.zone_context[zzi]], minlength=n) if n and len(zpi) else np.zeros(n, int),
         "verdict": CODE_NAMES[verdict],
-        "deciding_zone": _deciding_names(deciding, zone_names),
+        "deciding_zone": _deciding_names(d.deciding, ctx.zones, "name"),
         "axis": axis_name,
         "axis_km": np.round(axis_km, 2),
-        "transport": _transport(pm, ctx) if details else np.full(n, "", dtype=object),
+        "transport": transport,
         "source": projects["source"].astype(str).to_numpy(dtype=object) if "source" in projects and n else np.full(n, "", dtype=object),
+        "given": projects["given"].fillna("").astype(str).to_numpy(dtype=object) if "given" in projects and n else np.full(n, "", dtype=object),
+        "deciding_zone_en": _deciding_names(d.deciding, ctx.zones, "name_en"),
+        "township_en": township_en,
+        "axis_en": axis_en,
+        "transport_en": transport_en,
     })
-    summary["reason"] = ctx.reasons.reasons(summary, deciding) if details else ""
+    _add_reasons(summary, ctx, d, zpi, zzi, details)
     summary = summary[[c for c in _SUMMARY_ORDER if c in summary]]
     return summary, _zone_rows(summary, ctx, offset, zpi, zzi, zmeas, dims, share, pair_code, details)
 
 
-#: column order of the summary (as the reports have always had it)
+#: column order of the summary (as the reports have always had it), then the English twins
 _SUMMARY_ORDER = ("project_no", "name", "ptype_input", "ptype", "geom_kind", "area_ha", "area_mu", "length_km", "lon", "lat",
                   "in_district", "district_share", "district_dist_km", "township", "zone_count", "verdict", "deciding_zone",
-                  "axis", "axis_km", "transport", "source", "reason")
+                  "axis", "axis_km", "transport", "source", "given", "reason",
+                  "reason_en", "deciding_zone_en", "township_en", "axis_en", "transport_en")
+
+
+def _add_reasons(summary: pd.DataFrame, ctx: CheckContext, d: Decision, zpi: np.ndarray, zzi: np.ndarray, details: bool) -> None:
+    """The ``reason`` and ``reason_en`` columns (empty without ``details``)."""
+    if not details:
+        summary["reason"] = summary["reason_en"] = ""
+        return
+    context_of = _context_zones(zpi, zzi, ctx.zone_context)
+    summary["reason"] = pd.Series(ctx.reasons.reasons(summary, d, context_of, "zh"), dtype=object)
+    summary["reason_en"] = pd.Series(ctx.reasons.reasons(summary, d, context_of, "en"), dtype=object)
+
+
+def _context_zones(zpi: np.ndarray, zzi: np.ndarray, is_context: np.ndarray) -> dict[int, np.ndarray]:
+    """Project row → the context zones it touches (catalog order)."""
+    if not len(zpi) or not is_context.any():
+        return {}
+    sel = is_context[zzi]
+    p, z = zpi[sel], zzi[sel]
+    order = np.lexsort((z, p))
+    p, z = p[order], z[order]
+    starts = np.flatnonzero(np.r_[True, p[1:] != p[:-1]]) if len(p) else np.zeros(0, int)
+    return {int(p[a]): z[a:b] for a, b in zip(starts, [*starts[1:], len(p)], strict=True)}
 
 
 def _zone_rows(summary: pd.DataFrame, ctx: CheckContext, offset: int, zpi: np.ndarray, zzi: np.ndarray, zmeas: np.ndarray,
@@ -260,16 +266,21 @@ def _zone_rows(summary: pd.DataFrame, ctx: CheckContext, offset: int, zpi: np.nd
         "overlap_km": np.where(pdims == 1, zmeas / 1000, np.nan).round(3),
         "share": np.asarray(share).round(4),
         "verdict": CODE_NAMES[pair_code],
+        "context": ctx.zone_context[zzi] if has else np.zeros(0, dtype=bool),
+        "layer_en": col("layer_en"),
+        "zone_en": col("name_en"),
     })
-    rows["rule"] = ctx.zone_rule_zh[zzi] if details and has else ""
-    rows["plan_words"] = ctx.zone_words[zzi] if details and has else ""
+    for lg, suffix in (("zh", ""), ("en", "_en")):
+        rows["rule" + suffix] = ctx.zone_rules[lg][zzi] if details and has else ""
+        rows["plan_words" + suffix] = ctx.zone_words[lg][zzi] if details and has else ""
     return rows
 
 
-def _deciding_names(deciding: np.ndarray, zone_names: np.ndarray) -> np.ndarray:
-    if not len(zone_names):
+def _deciding_names(deciding: np.ndarray, zones: pd.DataFrame, column: str) -> np.ndarray:
+    if not len(zones):
         return np.full(len(deciding), "", dtype=object)
-    return np.where(deciding >= 0, zone_names[np.maximum(deciding, 0)], "").astype(object)
+    names = zones[column].to_numpy(dtype=object)
+    return np.where(deciding >= 0, names[np.maximum(deciding, 0)], "").astype(object)
 
 
 def _frame(columns: dict[str, Any]) -> pd.DataFrame:

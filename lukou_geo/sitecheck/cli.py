@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from lukou_geo.errors import InputError
@@ -57,28 +58,12 @@ def _run(args: argparse.Namespace, formats: tuple[str, ...], documents: Any) -> 
     import geopandas as gpd
     import pandas as pd
 
+    from lukou_geo.sitecheck import provenance
     from lukou_geo.sitecheck.check import check_projects
     from lukou_geo.sitecheck.context import get_context
-    from lukou_geo.sitecheck.inputs import read_path
     from lukou_geo.sitecheck.report import ReportError, export_all
 
-    frames, failed = [], 0
-    crs_note = "按输入文件声明" if args.crs == "auto" else f"--crs {args.crs}"
-    for path in args.inputs:
-        try:
-            ing = read_path(path, args.crs, args.encoding, args.ptype)
-        except InputError as exc:
-            print(f"错误 error: {exc}", file=sys.stderr)
-            failed += 1
-            continue
-        for e in ing.errors:
-            print(f"跳过 skipped: {e}", file=sys.stderr)
-        for n in ing.notes:
-            print(f"说明 note: {n}", file=sys.stderr)
-            if "坐标" in n or "CRS" in n:
-                crs_note += f";{n}"
-        frames.append(ing.projects)
-        print(f"{path}: {len(ing.projects)} 个项目 projects, {len(ing.errors)} 个问题 problems", file=sys.stderr)
+    frames, provs, failed, crs_note = _read_inputs(args)
     projects = [f for f in frames if len(f)]
     if not projects:
         print("没有可核查的项目 / nothing to check", file=sys.stderr)
@@ -112,6 +97,7 @@ def _run(args: argparse.Namespace, formats: tuple[str, ...], documents: Any) -> 
     else:
         result = check_projects(gdf, ctx, args.ptype, progress=progress, chunk=20_000)
         formats = tuple(f for f in formats if f != "opinion" or args.formats)
+    result.provenance = provenance.combine(provs)  # source files, SHA-256, encoding, CRS assumed: in every report
     try:
         written = export_all(result, ctx, args.out, formats, args.title, documents=documents)
     except ReportError as exc:
@@ -126,3 +112,31 @@ def _run(args: argparse.Namespace, formats: tuple[str, ...], documents: Any) -> 
     counts = result.summary["verdict"].value_counts().to_dict()
     print("结论 verdicts: " + ", ".join(f"{k} {v}" for k, v in counts.items()), file=sys.stderr)
     return 1 if failed else 0
+
+
+def _read_inputs(args: argparse.Namespace) -> tuple[list[Any], list[Any], int, str]:
+    """Read every input; print its problems and notes. The projects, their provenance, how many inputs
+    failed and the note of the CRS assumed (for the 审查意见)."""
+    from lukou_geo.sitecheck import provenance
+    from lukou_geo.sitecheck.inputs import read_path
+
+    frames, provs, failed = [], [], 0
+    crs_note = "按输入文件声明" if args.crs == "auto" else f"--crs {args.crs}"
+    for path in args.inputs:
+        try:
+            ing = read_path(path, args.crs, args.encoding, args.ptype)
+        except InputError as exc:
+            print(f"错误 error: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        for e in ing.errors:
+            print(f"跳过 skipped: {e}", file=sys.stderr)
+        for n in ing.notes:
+            print(f"说明 note: {n}", file=sys.stderr)
+            if "坐标" in n or "CRS" in n:
+                crs_note += f";{n}"
+        frames.append(ing.projects)
+        if len(ing.projects):
+            provs.append(provenance.of_bytes(Path(path).read_bytes(), Path(path).name, args.crs, args.encoding, ing.notes))
+        print(f"{path}: {len(ing.projects)} 个项目 projects, {len(ing.errors)} 个问题 problems", file=sys.stderr)
+    return frames, provs, failed, crs_note

@@ -1,10 +1,11 @@
 """The check context: the check layers in EPSG:4547 with their indexes, built lazily and cached.
 
-The zone layers are those the catalog marks ``check = "zone"``; ``"axis"`` layers give the
+The zone layers are those the catalog marks ``check = "zone"`` (they judge) and ``"context"`` (listed
+as context, never judging: areas the plan names only by town); ``"axis"`` layers give the
 distance to the development axes and ``"transport"`` layers the nearby transport projects.
 Townships come from the ``townships`` layer (approximate), inside/outside from ``district``.
-The plan-fit rules are the zones' ``fit_*`` properties; the vocabulary is
-``layers/project_types.toml``.
+The plan-fit rules are the zones' ``fit_*`` properties (and ``_fit``: caps, para, quote, quote_en);
+the vocabulary is ``layers/project_types.toml``. The 湘江 (``xiang_river``) is kept for the report maps.
 
 :func:`get_context` builds a context the first time it is asked for and keeps it per catalog and
 layer set, keyed by the modification of every file it was built from, so a changed layer file or
@@ -37,7 +38,7 @@ class CheckContext:
 
     catalog: Catalog
     vocab: ProjectTypes
-    zones: pd.DataFrame  # one row per zone feature: layer_id, layer_zh, layer_en, id, name, name_en, precision, area_m2, rule...
+    zones: pd.DataFrame  # one row per zone feature: layer_id, layer_zh, layer_en, id, name, name_en, precision, context, area_m2, rule...
     zone_geoms: np.ndarray  # shapely, EPSG:4547
     zone_index: ZoneIndex
     verdict_table: np.ndarray  # int8 [zone, type index (+1 for "no type")]
@@ -54,9 +55,14 @@ class CheckContext:
     transport_geoms: np.ndarray
     reasons: ReasonWriter
     layer_titles: dict[str, tuple[str, str]] = field(default_factory=dict)
-    #: per zone: the rule in words and the plan's words (fit_ref, else plan_ref), for the zone rows
-    zone_rule_zh: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
-    zone_words: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+    #: per zone and language ("zh", "en"): the rule in a sentence and the plan's words, for the zone rows
+    zone_rules: dict[str, np.ndarray] = field(default_factory=dict)
+    zone_words: dict[str, np.ndarray] = field(default_factory=dict)
+    #: per zone: a context zone (lists, never judges)
+    zone_context: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    town_names_en: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+    #: the 湘江 (EPSG:4547), for the report maps; None when the catalog has no xiang_river layer
+    river: Any = None
     axis_tree: shapely.STRtree | None = None
     transport_tree: shapely.STRtree | None = None
 
@@ -75,29 +81,35 @@ def _record(lyr: Any, p: dict[str, Any]) -> dict[str, Any]:
     return {
         "layer_id": lyr.id, "layer_zh": lyr.title_zh, "layer_en": lyr.title_en, "id": p["id"], "name": p["name"],
         "name_en": p.get("name_en", ""), "precision": p.get("precision", ""), "plan_ref": p.get("plan_ref", ""),
+        "plan_para": p.get("plan_para"),
     }
 
 
 def _zone_record(lyr: Any, p: dict[str, Any], g: Any) -> dict[str, Any]:
     if g.geom_type not in ("Polygon", "MultiPolygon"):
-        raise CatalogError(f"layer {lyr.id!r}: check = zone needs polygons, feature {p['id']} is {g.geom_type}")
+        raise CatalogError(f"layer {lyr.id!r}: check = {lyr.check} needs polygons, feature {p['id']} is {g.geom_type}")
+    context = lyr.check == "context"
+    words = p.get("_fit") or {}
     return {
-        **_record(lyr, p),
+        **_record(lyr, p), "context": context,
         "fit_fits": list(p.get("fit_fits") or []), "fit_conflicts": list(p.get("fit_conflicts") or []),
         "fit_other": p.get("fit_other", ""), "fit_ref": p.get("fit_ref", ""),
-        "has_rule": bool(p.get("fit_fits") or p.get("fit_conflicts")),
+        "fit_caps": bool(words.get("caps")), "fit_para": words.get("para"), "fit_quote": words.get("quote", ""),
+        "fit_quote_en": words.get("quote_en", ""),
+        "has_rule": not context and "fit_fits" in p,
     }
 
 
 def _check_layers(catalog: Catalog, data: dict[str, dict[str, Any]], layers: frozenset[str] | None) -> dict[str, tuple[list, list]]:
     out: dict[str, tuple[list, list]] = {"zone": ([], []), "axis": ([], []), "transport": ([], [])}
     for lyr in catalog.layers:
-        if not lyr.check or lyr.id not in data or (layers is not None and lyr.check == "zone" and lyr.id not in layers):
+        areal = lyr.check in ("zone", "context")
+        if not lyr.check or lyr.id not in data or (layers is not None and areal and lyr.id not in layers):
             continue
-        rows, geoms = out["zone" if lyr.check == "zone" else lyr.check]
+        rows, geoms = out["zone" if areal else lyr.check]
         props, gs = _features(data[lyr.id])
         for p, g in zip(props, gs, strict=True):
-            rows.append(_zone_record(lyr, p, g) if lyr.check == "zone" else _record(lyr, p))
+            rows.append(_zone_record(lyr, p, g) if areal else _record(lyr, p))
             geoms.append(g)
     return out
 
@@ -118,7 +130,7 @@ def build_context(catalog: Catalog, data: dict[str, dict[str, Any]], vocab: Proj
                   layers: frozenset[str] | None = None) -> CheckContext:
     """Prepare the check layers of ``catalog`` (``data`` as returned by ``validate_data``).
 
-    ``layers``: the zone layers to check against (None: every ``check = "zone"`` layer).
+    ``layers``: the zone layers to check against (None: every ``check = "zone"`` or ``"context"`` layer).
     """
     if vocab is None:
         own = (catalog.layers_dir or catalog.root / "layers") / "project_types.toml"
@@ -135,7 +147,9 @@ def build_context(catalog: Catalog, data: dict[str, dict[str, Any]], vocab: Proj
     town_geoms = to_metric(tgeoms)
     axis_geoms, transport_geoms = _metric_or_empty(parts["axis"][1]), _metric_or_empty(parts["transport"][1])
     reasons = ReasonWriter(zones, vocab)
-    words = zones["fit_ref"].where(zones["fit_ref"].astype(bool), zones["plan_ref"]) if len(zones) else pd.Series([], dtype=object)
+    river = None
+    if "xiang_river" in data and data["xiang_river"].get("features"):
+        river = to_metric(_features(data["xiang_river"])[1])
     return CheckContext(
         catalog=catalog, vocab=vocab, zones=zones, zone_geoms=zone_geoms, zone_index=index_zones(zone_geoms),
         verdict_table=table, type_index=type_index,
@@ -144,7 +158,9 @@ def build_context(catalog: Catalog, data: dict[str, dict[str, Any]], vocab: Proj
         axes=pd.DataFrame(parts["axis"][0]), axis_geoms=axis_geoms,
         transport=pd.DataFrame(parts["transport"][0]), transport_geoms=transport_geoms,
         reasons=reasons, layer_titles={lyr.id: (lyr.title_zh, lyr.title_en) for lyr in catalog.layers},
-        zone_rule_zh=reasons.rule_zh, zone_words=words.to_numpy(dtype=object),
+        zone_rules={lg: reasons.rules(lg) for lg in ("zh", "en")}, zone_words={lg: reasons.plan_words(lg) for lg in ("zh", "en")},
+        zone_context=zones["context"].to_numpy(dtype=bool) if len(zones) else np.zeros(0, dtype=bool),
+        town_names_en=np.array([p.get("name_en") or p["name"] for p in tprops], dtype=object), river=river,
         axis_tree=shapely.STRtree(axis_geoms) if len(axis_geoms) else None,
         transport_tree=shapely.STRtree(transport_geoms) if len(transport_geoms) else None,
     )
@@ -172,7 +188,7 @@ def _sources(catalog: Catalog) -> list[Path]:
     """Every file a context of ``catalog`` is built from: the catalog files, the vocabulary, the layer files."""
     ldir = catalog.layers_dir or catalog.root / "layers"
     files = sorted(ldir.glob("*.toml")) if ldir.is_dir() else []
-    return files + [catalog.path(lyr) for lyr in catalog.layers if lyr.check or lyr.id in ("district", "townships")]
+    return files + [catalog.path(lyr) for lyr in catalog.layers if lyr.check or lyr.id in ("district", "townships", "xiang_river")]
 
 
 def get_context(catalog: Catalog | None = None, layers: frozenset[str] | None = None,

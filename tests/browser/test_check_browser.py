@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import geopandas as gpd
+from shapely.geometry import Point
+
+from lukou_geo.settings import REPO_ROOT
 from tests.browser.conftest import ARTIFACTS, FRAME
+
+
+def _choose_lonlat(page, source: str = "GPS") -> None:
+    """Say where the lon/lat coordinates come from (a required step before degrees are checked)."""
+    page.locator('[data-testid="stSelectbox"]').filter(has_text="经纬度坐标来自").click()
+    page.get_by_role("option", name=re.compile(source)).click()
+    page.wait_for_timeout(500)
 
 
 def test_upload_csv_shows_report(page, app_url: str, tmp_path: Path) -> None:
@@ -13,7 +25,14 @@ def test_upload_csv_shows_report(page, app_url: str, tmp_path: Path) -> None:
     page.goto(app_url + "/check", wait_until="domcontentloaded")
     page.get_by_text("选址核查").first.wait_for(timeout=60_000)
     page.locator('input[type="file"]').first.set_input_files(str(csv))
+    # degrees: not checked until their source is chosen (GCJ-02 and WGS-84 look alike)
+    page.get_by_text("坐标是经纬度").first.wait_for(timeout=60_000)
+    assert page.get_by_text("核查结果").count() == 0
+    _choose_lonlat(page, "GPS")
     page.get_by_text("核查结果").wait_for(timeout=90_000)
+    said = page.get_by_text("坐标系:自动识别:经纬度按 GPS").first
+    said.wait_for(timeout=30_000)
+    assert said.bounding_box()["y"] < page.get_by_text("南洲厂房 — 符合").first.bounding_box()["y"]  # said before the result
     page.get_by_text("第3行 经度").first.wait_for(timeout=30_000)  # the bad row is named, the good one checked
     page.get_by_text("南洲厂房 — 符合").first.wait_for(timeout=30_000)
     frame = page.wait_for_selector(FRAME, state="attached", timeout=60_000).content_frame()
@@ -31,6 +50,8 @@ def test_upload_csv_shows_report(page, app_url: str, tmp_path: Path) -> None:
         wb = openpyxl.load_workbook(fh)
     names = [c.value for c in wb.worksheets[0]["B"]]
     assert "南洲厂房" in names, names
+    source = {r[0].value: r[1].value for r in wb["数据来源"].iter_rows()}
+    assert source["源文件"] == "projects.csv" and len(source["SHA-256"]) == 64 and "WGS-84" in source["假定坐标系"], source
 
 
 #: Project names that ran as script on the check page (issue: script execution on the check page).
@@ -47,6 +68,7 @@ def test_hostile_project_names_stay_text(page, app_url: str, tmp_path: Path) -> 
     csv.write_text("项目名称,经度,纬度,类型\n" + "\n".join(rows) + "\n", encoding="utf-8")
     page.goto(app_url + "/check", wait_until="domcontentloaded")
     page.get_by_text("选址核查").first.wait_for(timeout=60_000)
+    _choose_lonlat(page)
     page.locator('input[type="file"]').first.set_input_files(str(csv))
     page.get_by_text("核查结果").wait_for(timeout=90_000)
     frame = page.wait_for_selector(FRAME, state="attached", timeout=60_000).content_frame()
@@ -70,3 +92,120 @@ def test_hostile_project_names_stay_text(page, app_url: str, tmp_path: Path) -> 
     page.wait_for_timeout(500)
     assert dialogs == []
     assert frame.locator("img[src='x']").count() == 0
+
+
+def _container_xy(frame, lat: float, lng: float) -> dict[str, float]:
+    """The position of a lat/lng in the check map's container (for ``locator.click(position=...)``)."""
+    p = frame.evaluate("([lat, lng]) => window.lkAtlas.map.latLngToContainerPoint([lat, lng])", [lat, lng])
+    return {"x": p["x"], "y": p["y"]}
+
+
+def _click_map(frame, lat: float, lng: float) -> None:
+    box = frame.evaluate("(() => { const c = window.lkAtlas.map.getContainer(); c.setAttribute('data-lk-map', '1'); return null; })()")
+    assert box is None
+    frame.locator("[data-lk-map]").click(position=_container_xy(frame, lat, lng))
+
+
+def _checked_kinds(frame) -> list[str]:
+    return frame.evaluate(
+        """() => { const out = [];
+                   window.lkAtlas.map.eachLayer(l => { if (l.lkProject) l.eachLayer(s =>
+                       out.push(s instanceof L.CircleMarker ? "point" : (s instanceof L.Polygon ? "polygon" : "line"))); });
+                   return out; }"""
+    )
+
+
+def test_click_on_a_plan_feature_checks_the_point_and_a_drawing_the_drawing(page, app_url: str) -> None:
+    """Issue 14.1: a click inside the 淦田工业园 disc checks a point there (not the 449.5 公顷 disc); a polygon
+    drawn with the draw tools is checked as drawn."""
+    page.goto(app_url + "/check", wait_until="domcontentloaded")
+    frame = page.wait_for_selector(FRAME, state="attached", timeout=60_000).content_frame()
+    frame.wait_for_selector(".leaflet-draw-toolbar", timeout=60_000)
+    frame.wait_for_function("window.lkAtlas && window.lkAtlas.map", timeout=60_000)
+    frame.evaluate("window.lkAtlas.map.setView([27.4835, 113.135], 13, {animate: false})")
+    page.wait_for_timeout(3000)  # the pan's own rerun (st_folium reports the extent) settles
+    lat, lng = 27.478, 113.128  # inside the 淦田工业园 disc, clear of its point markers
+    frame.evaluate("""() => document.addEventListener('click', e => {
+        const m = window.lkAtlas.map, p = m.mouseEventToLatLng(e), t = e.target;
+        window.lkClick = {lat: p.lat, lng: p.lng, hit: t.tagName + ' ' + (t.getAttribute('class') || '')};
+    }, {capture: true, once: true})""")
+    _click_map(frame, lat, lng)
+    clicked = frame.wait_for_function("window.lkClick", timeout=10_000).json_value()
+    assert "leaflet-interactive" in clicked["hit"], clicked  # the click landed on a plan feature
+    disc = gpd.read_file(REPO_ROOT / "geodata" / "parks.geojson").set_index("name").geometry["淦田工业园"]
+    assert disc.contains(Point(clicked["lng"], clicked["lat"])), clicked
+    pending = page.get_by_text(re.compile(r"待核查:地图点选 ")).first
+    pending.wait_for(timeout=30_000)
+    assert pending.inner_text().endswith(f"{clicked['lng']:.5f}, {clicked['lat']:.5f}"), pending.inner_text()
+    page.get_by_role("button", name="核查地图上最后点选/绘制的位置").click()
+    page.get_by_text("核查结果").wait_for(timeout=90_000)
+    page.get_by_text(f"地图点选 {clicked['lng']:.5f}, {clicked['lat']:.5f} —").first.wait_for(timeout=30_000)
+    frame = page.wait_for_selector(FRAME, state="attached", timeout=60_000).content_frame()
+    frame.wait_for_function("(() => { let n = 0; window.lkAtlas.map.eachLayer(l => { if (l.lkProject) n++; }); return n > 0; })()", timeout=60_000)
+    assert _checked_kinds(frame) == ["point"]
+    # a polygon drawn with the tools
+    frame.evaluate("window.lkAtlas.map.setView([27.4835, 113.135], 13, {animate: false})")
+    page.wait_for_timeout(3000)
+    frame.locator(".leaflet-draw-draw-polygon").click()
+    corners = [(27.475, 113.120), (27.475, 113.140), (27.490, 113.140)]
+    for la, ln in corners:
+        _click_map(frame, la, ln)
+        page.wait_for_timeout(300)
+    frame.locator(".leaflet-editing-icon").first.click()  # the first vertex closes the polygon
+    page.get_by_text("待核查:地图上绘制的面").first.wait_for(timeout=30_000)
+    page.get_by_role("button", name="核查地图上最后点选/绘制的位置").click()
+    page.get_by_text("地图上绘制的面 —").first.wait_for(timeout=90_000)
+    frame = page.wait_for_selector(FRAME, state="attached", timeout=60_000).content_frame()
+    frame.wait_for_function(
+        "(() => { let n = 0; window.lkAtlas.map.eachLayer(l => { if (l.lkProject) l.eachLayer(s => { if (s instanceof L.Polygon) n++; }); });"
+        " return n > 0; })()", timeout=60_000)
+    assert _checked_kinds(frame) == ["polygon"]
+    page.screenshot(path=str(ARTIFACTS / "check_map_pick.png"), full_page=True)
+
+
+def _box(frame, selector: str) -> dict[str, float] | None:
+    return frame.evaluate("(s) => { const e = document.querySelector(s); return e && e.getBoundingClientRect().toJSON(); }", selector)
+
+
+def _overlap(a: dict[str, float], b: dict[str, float]) -> bool:
+    return a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]
+
+
+def test_check_map_zooms_to_the_upload_with_a_verdict_legend_clear_of_the_draw_tools(page, app_url: str, tmp_path: Path) -> None:
+    """Issue 14.8: after an upload the map shows every uploaded project (zoomed in from the district view, none
+    under a control) and a legend of the verdict colours that covers none of the draw tools."""
+    pts = [("甲", 113.120, 27.470), ("乙", 113.150, 27.495), ("丙", 113.135, 27.460)]
+    csv = tmp_path / "near_gantian.csv"
+    csv.write_text("项目名称,经度,纬度,类型\n" + "".join(f"{n},{x},{y},住宅\n" for n, x, y in pts), encoding="utf-8")
+    page.goto(app_url + "/check", wait_until="domcontentloaded")
+    frame = page.wait_for_selector(FRAME, state="attached", timeout=60_000).content_frame()
+    frame.wait_for_function("window.lkAtlas && window.lkAtlas.map", timeout=60_000)
+    zoom0 = frame.evaluate("window.lkAtlas.map.getZoom()")
+    _choose_lonlat(page)
+    page.locator('input[type="file"]').first.set_input_files(str(csv))
+    page.get_by_text("核查结果").wait_for(timeout=90_000)
+    frame = page.wait_for_selector(FRAME, state="attached", timeout=60_000).content_frame()
+    frame.wait_for_function("(() => { let n = 0; window.lkAtlas.map.eachLayer(l => { if (l.lkProject) n++; }); return n === 3; })()",
+                            timeout=60_000)
+    page.wait_for_timeout(500)
+    assert frame.evaluate("window.lkAtlas.map.getZoom()") > zoom0 + 1
+    # every project is on the map and not under a control
+    marks = frame.evaluate(
+        """() => { const out = [], box = window.lkAtlas.map.getContainer().getBoundingClientRect();
+                   window.lkAtlas.map.eachLayer(l => { if (l.lkProject) l.eachLayer(s => {
+                       const p = window.lkAtlas.map.latLngToContainerPoint(s.getLatLng());
+                       const e = document.elementFromPoint(box.left + p.x, box.top + p.y);
+                       out.push([p.x, p.y, e === s._path]); }); });
+                   return out; }""")
+    size = frame.evaluate("window.lkAtlas.map.getSize()")
+    assert all(0 < x < size["x"] and 0 < y < size["y"] and on_top for x, y, on_top in marks), marks
+    legend = _box(frame, ".lk-verdict-legend")
+    assert legend is not None
+    assert [r.strip() for r in frame.locator(".lk-verdict-row").all_inner_texts()] == ["符合", "需关注", "冲突"]
+    for tool in frame.locator(".leaflet-draw-toolbar a").all():
+        tb = tool.evaluate("e => e.getBoundingClientRect().toJSON()")
+        assert not _overlap(tb, legend)
+        hit = frame.evaluate("([x, y]) => document.elementFromPoint(x, y).closest('.leaflet-draw-toolbar') !== null",
+                             [tb["left"] + tb["width"] / 2, tb["top"] + tb["height"] / 2])
+        assert hit, tb  # nothing (the plan legend) covers a draw tool
+    page.screenshot(path=str(ARTIFACTS / "check_map_zoom.png"), full_page=True)

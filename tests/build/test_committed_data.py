@@ -194,9 +194,12 @@ def test_zone_fit_rules_use_the_project_type_vocabulary(data):
         pytest.skip("no project-type vocabulary yet")
     vocab = tomllib.loads(vocab_file.read_text(encoding="utf-8"))
     names = {t["id"] for t in vocab.get("type", [])} | {c["id"] for c in vocab.get("category", [])}
-    new = ("service_core", "service_districts", "eco_barriers", "wetlands", "public_zones")
+    new = ("service_core", "service_districts", "eco_barriers", "wetlands")
     for layer in new:
         for f in data[layer]["features"]:
             p = f["properties"]
             assert p.get("fit_ref"), (layer, p["id"])
             assert set(p["fit_fits"]) | set(p["fit_conflicts"]) <= names, (layer, p["id"])
+            assert p["_fit"]["quote"] in p["fit_ref"] and p["_fit"]["quote_en"], (layer, p["id"])
+    # the childcare and medical-elderly programmes are context (placed by town only): they carry no rule
+    assert not any("fit_fits" in f["properties"] for f in data["public_zones"]["features"])

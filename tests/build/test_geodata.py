@@ -136,8 +136,11 @@ def test_element_file_builds_with_citation(ctx, tmp_path):
         (lambda s: s.replace('placement = "测试"\n', ""), r"missing 'placement'"),
         (lambda s: s + 'colour = "red"\n', r"unknown key\(s\) \['colour'\]"),
         (lambda s: s + s, r"id 't1' already used"),
-        (lambda s: s + 'fit = { fits = ["住宅"], conflicts = ["住宅"] }\n', r"both as fits and conflicts"),
-        (lambda s: s + 'fit = { fits = ["住宅"], other = "可以" }\n', r"fit.other '可以' must be one of"),
+        (lambda s: s + 'fit = { fits = ["住宅"], conflicts = ["住宅"], quote_en = "x" }\n', r"both as fits and conflicts"),
+        (lambda s: s + 'fit = { fits = ["住宅"], other = "可以", quote_en = "x" }\n', r"fit.other '可以' must be one of"),
+        (lambda s: s + 'fit = { fits = ["住宅"] }\n', r"fit needs quote_en"),
+        (lambda s: s + 'fit = { fits = [], quote_en = "x" }\n', r"fit needs `fits` or `conflicts`.*or caps = true"),
+        (lambda s: s + 'fit = { caps = "yes", quote_en = "x" }\n', r"fit.caps must be true or false"),
     ],
 )
 def test_element_errors(ctx, tmp_path, edit, message):
@@ -146,10 +149,17 @@ def test_element_errors(ctx, tmp_path, edit, message):
 
 
 def test_fit_rule_becomes_properties_with_its_citation(ctx, tmp_path):
-    body = GOOD + 'fit = { fits = ["商业"], conflicts = ["农业"], para = 155, quote = "重点发展服务型产业" }\n'
+    body = GOOD + 'fit = { fits = ["商业"], conflicts = ["农业"], para = 155, quote = "重点发展服务型产业", quote_en = "services" }\n'
     props = build_plan_elements(read_plan(), ctx, [_element_file(tmp_path, body)])["parks"][0]["properties"]
     assert props["fit_fits"] == ["商业"] and props["fit_conflicts"] == ["农业"] and props["fit_other"] == "需关注"
     assert "「重点发展服务型产业」" in props["fit_ref"]
+    assert props["_fit"] == {"caps": False, "para": 155, "quote": "重点发展服务型产业", "quote_en": "services"}
+
+
+def test_a_protected_zone_may_list_no_type(ctx, tmp_path):
+    body = GOOD + 'fit = { caps = true, para = 335, quote = "恢复渌水水域岸线生态功能", quote_en = "restore the shoreline" }\n'
+    props = build_plan_elements(read_plan(), ctx, [_element_file(tmp_path, body)])["parks"][0]["properties"]
+    assert props["fit_fits"] == props["fit_conflicts"] == [] and props["_fit"]["caps"] is True
 
 
 def test_townships_follow_the_village_points():

@@ -8,7 +8,7 @@ import pytest
 
 from lukou_geo.map.render import layer_blob
 from lukou_geo.map.search import build_index
-from lukou_geo.plan.coverage import build_coverage, format_coverage, read_unplaced, sections
+from lukou_geo.plan.coverage import build_coverage, format_coverage, missing_named, named_elements, read_unplaced, sections
 from lukou_geo.plan.reader import (
     atlas_href,
     chapter_lines,
@@ -108,6 +108,29 @@ def test_unplaced_quotes_are_checked(plan, tmp_path):
     bad.write_text('[[element]]\npara = 337\nquote = "不在此段"\nreason = "x"\n', encoding="utf-8")
     with pytest.raises(PlanRefError, match=r"u\.toml"):
         read_unplaced(plan, bad)
+
+
+def test_every_road_or_project_named_in_a_box_is_placed_or_declared(plan, data):
+    named = named_elements(plan)
+    names = {name for _line, name in named}
+    assert {"S330渌口区泉龙村至古岳峰公路", "S331渌口区王十万互通至马英九祖籍地公路", "渌江航道", "南洲站"} <= names
+    assert "公路" not in names and not any(n.startswith(("2.", "新建", "实施")) for n in names)  # headings and verbs cut off
+    assert missing_named(plan, data, read_unplaced(plan)) == []
+
+
+def test_a_named_road_neither_placed_nor_declared_is_caught(plan, data, tmp_path, monkeypatch, capsys):
+    from lukou_geo.__main__ import main
+    from lukou_geo.plan import coverage
+
+    src = coverage.UNPLACED_FILE.read_text(encoding="utf-8")
+    cut = src.index('quote = "新建S330渌口区泉龙村至古岳峰公路"')
+    start, end = src.rindex("[[element]]", 0, cut), src.find("[[element]]", cut)
+    without = tmp_path / "unplaced.toml"
+    without.write_text(src[:start] + (src[end:] if end > 0 else ""), encoding="utf-8")
+    assert missing_named(plan, data, read_unplaced(plan, without)) == [(301, "S330渌口区泉龙村至古岳峰公路")]
+    monkeypatch.setattr(coverage, "UNPLACED_FILE", without)
+    assert main(["coverage"]) == 1
+    assert "MISSING ¶301 S330渌口区泉龙村至古岳峰公路" in capsys.readouterr().out
 
 
 def test_cli_coverage(capsys):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 
 import geopandas as gpd
@@ -61,7 +62,9 @@ def test_every_fit_list_uses_the_vocabulary() -> None:
 
 def test_zone_layers_are_marked_in_the_catalog() -> None:
     roles = {lyr.id: lyr.check for lyr in read_catalog().layers}
-    assert roles["parks"] == roles["core_districts"] == roles["agri_bases"] == "zone"
+    assert roles["parks"] == roles["core_districts"] == roles["eco_barriers"] == "zone"
+    # the 八基地 and the childcare / medical-elderly programmes are placed by town only: context, never judging
+    assert roles["agri_bases"] == roles["public_zones"] == "context"
     assert roles["dev_axes"] == "axis" and roles["roads"] == "transport"
 
 
@@ -217,3 +220,99 @@ def test_context_is_cached_and_rebuilt_when_a_layer_file_changes(tmp_path, monke
     assert second is not first and len(second.zones) == len(first.zones)
     only_parks = get_context(read_catalog(root / "layers"), layers=frozenset({"parks"}))
     assert set(only_parks.zones["layer_id"]) == {"parks"}
+
+
+# ------------------------------------------------------------------ rules that say what the plan says
+
+CJK = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef「」]")
+
+
+def _zone(ctx, zone_id: str):
+    return ctx.zone_geoms[int(np.flatnonzero(ctx.zones["id"].to_numpy() == zone_id)[0])]
+
+
+def _square_ll(x: float, y: float, h: float):
+    return gpd.GeoSeries([box(x - h, y - h, x + h, y + h)], crs="EPSG:4547").to_crs("EPSG:4326").values[0]
+
+
+def test_conflicts_only_where_the_plan_excludes_the_use(ctx) -> None:
+    """冲突 needs words that exclude the use: today only 湾塘's 退二进三; the ecological zones' words
+    (¶335 micro-wetlands, conservation areas) prohibit nothing, so they say 需关注 with weight."""
+    with_conflicts = ctx.zones[ctx.zones["fit_conflicts"].map(bool)]
+    assert set(with_conflicts["id"]) == {"park_wantang", "svc_district_wantang"}
+    assert all("退二进三" in q for q in with_conflicts["fit_quote"])
+    eco = ctx.zones[ctx.zones["layer_id"].isin(["eco_barriers", "wetlands"])]
+    assert len(eco) == 5 and eco["fit_caps"].all() and not eco["fit_conflicts"].map(bool).any()
+    res = check_projects(_projects([_zone_point(ctx, "wetland_meizihu")], "新材料"), ctx)
+    r = res.summary.iloc[0]
+    assert r["verdict"] == "需关注" and "¶337" in r["reason"] and "冲突" not in r["reason"]
+
+
+def test_a_parcel_mostly_in_an_ecological_barrier_is_not_fits(ctx) -> None:
+    """A 新材料 parcel 60–70 % inside the 渌江 barrier, the rest in the 中心城区 (which names 新材料):
+    the protected zone caps the verdict at 需关注, and the reason says why."""
+    barrier, core = _zone(ctx, "eco_barrier_lujiang"), _zone(ctx, "core_central_city")
+    edge = barrier.boundary.intersection(core.buffer(-800))
+    p = edge.interpolate(0.5, normalized=True) if edge.geom_type == "LineString" else shapely.get_parts(edge)[0].interpolate(0.5, normalized=True)
+    inward = shapely.ops.nearest_points(barrier.buffer(-380).boundary, p)[0]  # towards the barrier's middle
+    best = None
+    for k in np.linspace(0, 1, 41):  # move the square into the barrier until 60–70 % of it is inside
+        x, y = p.x + (inward.x - p.x) * k, p.y + (inward.y - p.y) * k
+        sq = box(x - 200, y - 200, x + 200, y + 200)
+        share = sq.intersection(barrier).area / sq.area
+        if 0.6 <= share <= 0.7 and sq.within(core):
+            best = (sq, share)
+            break
+    assert best is not None
+    sq, share = best
+    ll = gpd.GeoSeries([sq], crs="EPSG:4547").to_crs("EPSG:4326").values
+    res = check_projects(_projects(ll, "新材料"), ctx)
+    r = res.summary.iloc[0]
+    z = res.zones.set_index("zone_id")
+    assert z.loc["core_central_city", "verdict"] == "符合" and z.loc["eco_barrier_lujiang", "verdict"] == "需关注"
+    assert r["verdict"] == "需关注" and r["deciding_zone"].startswith("渌江生态屏障")
+    assert f"{z.loc['eco_barrier_lujiang', 'share'] * 100:.1f} %" in r["reason"]
+    assert "保护类分区" in r["reason"] and "第十章 ¶335" in r["reason"] and "10.0 %" in r["reason"]
+    assert "protected zone" in r["reason_en"] and "Ch. 10, ¶335" in r["reason_en"]
+
+
+def test_a_sliver_in_a_conflicting_zone_needs_attention_not_conflict(ctx) -> None:
+    disc = _zone(ctx, "park_wantang")
+    c, rad = disc.centroid, np.sqrt(disc.area / np.pi)
+    ll = _square_ll(c.x + rad + 500 - 100, c.y, 500)  # 100 m into the disc: about 6 % of the square
+    res = check_projects(_projects([ll], "新材料"), ctx)
+    r = res.summary.iloc[0]
+    share = res.zones.set_index("zone_id").loc["park_wantang", "share"]
+    assert 0 < share < 0.10
+    assert r["verdict"] == "需关注" and r["deciding_zone"] == "湾塘工业园"
+    assert "冲突部分不足项目的 10.0 %" in r["reason"] and "less than 10.0 %" in r["reason_en"]
+
+
+def test_the_eight_bases_are_context_not_judges(ctx) -> None:
+    res = check_projects(_projects([_zone_point(ctx, "park_nanzhou")], "养殖"), ctx)  # 湘猪 / 种养殖 bases cover the town
+    z, r = res.zones, res.summary.iloc[0]
+    bases = z[z["layer_id"] == "agri_bases"]
+    assert len(bases) and bases["context"].all() and (bases["verdict"] == "").all()
+    assert bases["rule"].str.startswith("背景范围").all() and bases["rule_en"].str.startswith("Context").all()
+    assert not r["deciding_zone"].endswith("基地") and r["zone_count"] == int((~z["context"]).sum())
+    assert "不参与判定" in r["reason"] and "do not judge" in r["reason_en"]
+
+
+def test_reasons_are_sentences_in_one_language(ctx) -> None:
+    """Chinese reasons and rules read as sentences (no rule dumps, no English), English ones hold no
+    Chinese (the projects here have ASCII names and types)."""
+    geoms = [_zone_point(ctx, z) for z in ("park_nanzhou", "park_wantang", "eco_barrier_xiangjiang", "district_qinglongwan")]
+    geoms += [Point(113.60, 27.70), Point(113.135, 27.70)]
+    types = ["New materials", "industry", "housing", "hotel", "housing", ""]
+    gdf = gpd.GeoDataFrame({"name": [f"p{i}" for i in range(6)], "ptype": types, "source": "t"}, geometry=geoms, crs="EPSG:4326")
+    res = check_projects(gdf, ctx)
+    for zh, en in zip(res.summary["reason"], res.summary["reason_en"], strict=True):
+        assert zh.endswith("。") and "符合:" not in zh and "/" not in zh and not re.search(r"[A-Za-z]{3,}", zh), zh
+        assert en.endswith(".") and not CJK.search(en), en
+    assert res.summary["verdict"].tolist()[:4] == ["符合", "冲突", "需关注", "符合"]
+    assert "「新材料」项目位于南洲新区产业园(示意范围),规划该处「重点发展新材料" in res.summary["reason"][0]
+    assert "符合规划用途(第四章 ¶156)" in res.summary["reason"][0]
+    assert res.summary["reason_en"][0].startswith("The “New materials” project lies in Nanzhou New Area Industrial Park (schematic extent)")
+    for zh, en in zip(res.zones["rule"], res.zones["rule_en"], strict=True):
+        assert zh.endswith("。") and "其他:" not in zh and "—" not in zh and not CJK.search(en), (zh, en)
+    assert not res.zones["plan_words_en"].map(lambda s: bool(CJK.search(s))).any()

@@ -17,6 +17,7 @@ def test_paste_check_then_bad_input_keeps_results():
     at = AppTest.from_function(_page, default_timeout=90).run()
     assert not at.exception
     assert any("选址核查" in m.value for m in at.markdown)
+    at.selectbox(key="check_lonlat").set_value("wgs84")  # where the lon/lat come from: a required step
     at.text_area(key="check_paste").input("113.1475, 27.605")
     at.selectbox(key="check_ptype").set_value("新材料")
     at.button(key="check_paste_go").click().run()

@@ -56,6 +56,14 @@ class CrsSpec:
     prefix_required: bool = False
     epsg: int | None = None
     datum: str = "cgcs2000"  # gk: cgcs2000 | xian80 | beijing54 (a 部标 file's 坐标系)
+    guessed: bool = False  # auto with no lon/lat CRS chosen: degrees are taken as WGS-84 with a DegreesGuessed note
+
+
+class DegreesGuessed(str):
+    """The note that degrees were taken as WGS-84 because no lon/lat CRS was chosen (``crs="auto"``).
+
+    GCJ-02 (高德) and WGS-84 cannot be told apart by the numbers; the check page holds such an input
+    until the planner says where the coordinates come from (``auto:gcj02``, ``auto:wgs84``…)."""
 
 
 #: Gauss-Kruger datums: (label zh, label en, EPSG of 3° zone 25 with its CM and no prefix; zones follow in order).
@@ -94,7 +102,10 @@ def parse_crs(spec: str | None, file: str = "--crs") -> CrsSpec:
     s = (spec or "auto").strip().lower()
     s = _CRS_ALIASES.get(s, s)
     if s == "auto":
-        return CrsSpec("auto")
+        return CrsSpec("auto", guessed=True)
+    m = re.fullmatch(r"auto:(.+)", s)
+    if m and _CRS_ALIASES.get(m.group(1), m.group(1)) in ("wgs84", "gcj02", "bd09"):
+        return CrsSpec("auto", converter=_CRS_ALIASES.get(m.group(1), m.group(1)))  # degrees as chosen, metres as Gauss-Kruger
     if s in ("wgs84", "gcj02", "bd09"):
         return CrsSpec("lonlat", converter=s)
     if s == "gk":
@@ -164,6 +175,9 @@ def to_wgs84_geoms(geoms: np.ndarray, spec: CrsSpec, file: str, notes: list[str]
             notes.append(f"{file}:坐标为米制,按 CGCS2000 高斯-克吕格3度带处理 / metric coordinates read as CGCS2000 Gauss-Kruger 3°")
     if kind == "lonlat":
         notes.append(used_note(file, *_LONLAT_LABELS[spec.converter]))
+        if spec.kind == "auto" and spec.guessed:
+            notes.append(DegreesGuessed(f"{file}:经纬度坐标未指明来源,按 WGS-84 读取;高德(GCJ-02)坐标会因此偏移约 600 米 / "
+                                        "degrees with no source chosen were read as WGS-84; Amap (GCJ-02) points would be ~600 m off"))
         if spec.converter == "wgs84":
             return geoms
         return ccrs.transform_geometry(geoms, ccrs.TO_WGS84[spec.converter])
@@ -182,6 +196,8 @@ def to_wgs84_tagged(geoms: np.ndarray, metric: bool, spec: CrsSpec, file: str, n
     if spec.kind in ("gk", "epsg"):
         notes.append(f"{file}:所选坐标系为投影(米制),但这些坐标是经纬度,按 WGS-84 读取 / a projected CRS was chosen "
                      "but these coordinates are degrees: read as WGS-84")
+    if spec.kind == "auto":
+        return to_wgs84_geoms(geoms, spec, file, notes)  # degrees as the chosen lon/lat source (noted when guessed)
     return to_wgs84_geoms(geoms, spec if spec.kind == "lonlat" else CrsSpec("lonlat"), file, notes)
 
 

@@ -147,6 +147,7 @@ class _Row:
     name: str
     ptype: str
     tag: Hashable
+    given: Any = None  # the geometry as read, in the file's coordinates (before repair and conversion)
 
 
 class Collector:
@@ -179,7 +180,7 @@ class Collector:
                     "shorten it, or raise LUKOU_MAX_NAME_CHARS",
                 )
                 return False
-        self._rows.append(_Row(geom, where, name, ptype, tag))
+        self._rows.append(_Row(geom, where, name, ptype, tag, geom))
         return True
 
     # -------------------------------------------------------------------------- the checks, in order
@@ -281,6 +282,9 @@ class Collector:
                 "name": [r.name or default_name(r.where) for r in rows],
                 "ptype": [r.ptype for r in rows],
                 "source": [r.where.source(self.file) for r in rows],
+                # the coordinates as given (the file's own CRS, before repair): WKT with the numbers as read
+                "given": list(shapely.to_wkt(np.array([r.given for r in rows] + [None], dtype=object)[:-1], rounding_precision=-1))
+                if rows else [],
             },
             geometry=list(wgs[keep]) if len(keep) else [],
             crs="EPSG:4326",

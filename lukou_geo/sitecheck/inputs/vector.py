@@ -391,8 +391,8 @@ def read_shp_path(path: Path, file: str, spec: CrsSpec, ptype: str, encoding: st
             file,
             "Shapefile 缺少 .prj,无法确定坐标系",
             "the shapefile has no .prj, so its CRS is unknown",
-            "请在下方选择坐标系(命令行用 --crs)",
-            "choose the CRS below (--crs on the command line)",
+            "请在页面上方的「坐标系」中选择(命令行用 --crs)",
+            "choose it under “Coordinate system” at the top of the page (--crs on the command line)",
         )
     enc = encoding
     if enc is None and cpg is None:

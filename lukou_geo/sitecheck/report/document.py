@@ -26,7 +26,7 @@ import shapely
 from lukou_geo.output.sinks import cut_text
 from lukou_geo.sitecheck.check import SUMMARY_COLUMNS, ZONE_COLUMNS, CheckResult
 from lukou_geo.sitecheck.context import CheckContext
-from lukou_geo.sitecheck.report.tables import HONESTY_EN, HONESTY_ZH, MAX_DETAIL_PROJECTS, labelled, project_zones
+from lukou_geo.sitecheck.report.tables import HONESTY_EN, HONESTY_ZH, MAX_DETAIL_PROJECTS, labelled, project_zones, provenance_rows
 
 #: Size of a project's map (pixels at :data:`MAP_DPI`); the overview's longer side.
 MAP_PX = (900, 700)
@@ -221,6 +221,9 @@ def export_html(result: CheckResult, ctx: CheckContext, path: str | Path | None 
         f"<p class='note'>生成时间 {dt.datetime.now():%Y-%m-%d %H:%M} · 渌口规划一张图 · 项目 {len(result.summary)} 个</p>",
         f"<p class='note'>{e(HONESTY_ZH)}<br>{e(HONESTY_EN)}</p>",
     ]
+    prov_rows = provenance_rows(result)
+    if prov_rows:  # the source, its SHA-256, the encoding and the CRS assumed
+        parts.append("<table class='prov'>" + "".join(f"<tr><th>{e(k)}</th><td>{e(str(v))}</td></tr>" for k, v in prov_rows) + "</table>")
     counts = result.summary["verdict"].value_counts().to_dict() if len(result.summary) else {}
     parts.append("<p>" + " · ".join(f"{e(k)}:{v}" for k, v in counts.items()) + "</p>")
     if images and maps is None:
@@ -283,6 +286,9 @@ def export_pdf(result: CheckResult, ctx: CheckContext, path: str | Path | None =
     pdf.add_page()
     pdf.line_of_text(10, title, 16)
     pdf.paragraph(4.5, f"生成时间 {dt.datetime.now():%Y-%m-%d %H:%M} · 项目 {len(result.summary)} 个\n{HONESTY_ZH}", 8)
+    prov_rows = provenance_rows(result)
+    if prov_rows:
+        pdf.paragraph(4.2, "\n".join(f"{k}:{v}" for k, v in prov_rows), 8)
     if images and maps is None:
         maps = report_maps(result, ctx)
     if maps is not None and images and maps.overview is not None:

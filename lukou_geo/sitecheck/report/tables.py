@@ -64,9 +64,28 @@ def _safe_frame(df: pd.DataFrame) -> pd.DataFrame:
     return df.apply(csv_column) if len(df) else df
 
 
+def provenance_rows(result: CheckResult, lang: str = "zh") -> list[tuple[str, str]]:
+    """(label, value) of where the projects came from (source file, SHA-256, encoding, CRS assumed), or []."""
+    prov = getattr(result, "provenance", None)
+    return prov.rows(lang) if prov is not None else []
+
+
+def _with_provenance(df: pd.DataFrame, result: CheckResult) -> pd.DataFrame:
+    """``df`` with the source file, its SHA-256, the encoding and the CRS assumed as columns (one value for every row)."""
+    prov = getattr(result, "provenance", None)
+    if prov is None:
+        return df
+    out = df.copy()
+    for label, value in prov.rows("zh")[:5]:
+        out[label] = value
+    return out
+
+
 def export_csv(result: CheckResult, path: str | Path, which: str = "summary") -> Path:
-    """The summary (``which="summary"``) or the per-zone rows (``"zones"``) as UTF-8-with-BOM CSV (opens in Excel)."""
-    df = labelled(result.summary, SUMMARY_COLUMNS) if which == "summary" else labelled(result.zones, ZONE_COLUMNS)
+    """The summary (``which="summary"``) or the per-zone rows (``"zones"``) as UTF-8-with-BOM CSV (opens in Excel).
+
+    The summary carries the source (file, SHA-256, encoding, CRS assumed) as columns and the input coordinates as given."""
+    df = _with_provenance(labelled(result.summary, SUMMARY_COLUMNS), result) if which == "summary" else labelled(result.zones, ZONE_COLUMNS)
     p = Path(path)
     _safe_frame(df).to_csv(p, index=False, encoding="utf-8-sig")
     return p
@@ -80,7 +99,11 @@ def export_geojson(result: CheckResult, path: str | Path) -> Path:
         clean = {k: (v.item() if isinstance(v, np.generic) else v) for k, v in pr.items()}
         feats.append({"type": "Feature", "geometry": shapely.geometry.mapping(geom), "properties": clean})
     p = Path(path)
-    p.write_text(json.dumps({"type": "FeatureCollection", "features": feats}, ensure_ascii=False), encoding="utf-8")
+    doc: dict[str, Any] = {"type": "FeatureCollection", "features": feats}
+    prov = getattr(result, "provenance", None)
+    if prov is not None:
+        doc["lukou_provenance"] = prov.as_dict()  # a foreign member (RFC 7946 §6.1): source, SHA-256, encoding, CRS assumed
+    p.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     return p
 
 
@@ -109,6 +132,9 @@ def export_xlsx(result: CheckResult, path: str | Path, title: str = "选址核�
     ws.append(_cells(ws, [title], Font(bold=True, size=14)))
     ws.append([f"生成时间 {dt.datetime.now():%Y-%m-%d %H:%M};项目 {len(result.summary)} 个"])
     ws.append([HONESTY_ZH])
+    prov_rows = provenance_rows(result)
+    if prov_rows:
+        ws.append([_safe_cell(";".join(f"{k} {v}" for k, v in prov_rows[:5]))])
     ws.append([])
     _append_table(ws, labelled(result.summary, SUMMARY_COLUMNS))
     if len(result.summary) > MAX_DETAIL_PROJECTS:
@@ -116,6 +142,12 @@ def export_xlsx(result: CheckResult, path: str | Path, title: str = "选址核�
         ws.append([f"逐项工作表只列前 {MAX_DETAIL_PROJECTS} 个项目;全部分区明细见“分区明细”表"])
     _append_table(wb.create_sheet("分区明细"), labelled(result.zones, ZONE_COLUMNS))
     used = {"汇总", "分区明细"}
+    if prov_rows:
+        src = wb.create_sheet("数据来源")
+        for k, v in prov_rows:
+            src.append([k, _safe_cell(v)])
+        src.column_dimensions["A"].width, src.column_dimensions["B"].width = 16, 90
+        used.add("数据来源")
     for _, r in result.summary.head(MAX_DETAIL_PROJECTS).iterrows():
         sh = wb.create_sheet(_sheet_name(int(r["project_no"]), r["name"], used))
         sh.column_dimensions["A"].width = 22

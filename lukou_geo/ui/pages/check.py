@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import folium
+import shapely
 import streamlit as st
 from folium.plugins import Draw
 from streamlit_folium import st_folium
@@ -20,14 +21,18 @@ from lukou_geo.errors import InputError
 from lukou_geo.map import assets
 from lukou_geo.map.render import MapOptions, build_map, project_group
 from lukou_geo.settings import get_settings
+from lukou_geo.sitecheck import provenance
 from lukou_geo.sitecheck.check import SUMMARY_COLUMNS, ZONE_COLUMNS, CheckResult, check_projects
 from lukou_geo.sitecheck.context import get_context
 from lukou_geo.sitecheck.inputs import CRS_CHOICES, Ingested, describe, project_from_geojson, read_bytes, read_coordinates_text, upload_types
+from lukou_geo.sitecheck.provenance import Provenance, note_in
 from lukou_geo.sitecheck.report.document import export_html, export_pdf, report_maps
 from lukou_geo.sitecheck.report.tables import HONESTY_EN, HONESTY_ZH, export_csv, export_geojson, export_xlsx
 from lukou_geo.sitecheck.vocab import read_project_types
 from lukou_geo.text import t
 from lukou_geo.ui import messages, occupancy_panel
+from lukou_geo.ui.check_crs import CRS_ORDER, crs_argument, lonlat_selector, needs_lonlat_choice
+from lukou_geo.ui.check_map import VERDICT_COLOURS, CheckMapExtras, FitToProjects, describe_pick, map_pick
 from lukou_geo.ui.i18n import lang
 from lukou_geo.ui.state import load_catalog, load_data
 
@@ -41,8 +46,8 @@ def _runs() -> list[dict[str, Any]]:
     return st.session_state.setdefault("check_runs", [])
 
 
-def _run(ing: Ingested, label: str, ptype: str) -> None:
-    """Check the projects of ``ing`` and append a run (never removes earlier runs)."""
+def _run(ing: Ingested, label: str, ptype: str, prov: Provenance | None = None) -> None:
+    """Check the projects of ``ing`` and append a run (never removes earlier runs); ``prov`` goes into its reports."""
     lg = lang()
     errors = [e.message(lg) for e in ing.errors]
     if not len(ing.projects):
@@ -52,7 +57,8 @@ def _run(ing: Ingested, label: str, ptype: str) -> None:
     result = check_projects(ing.projects, _context(), ptype, progress=lambda f: bar.progress(f, text=t("check.progress", lg)), chunk=5000)
     result = occupancy_panel.apply(result, ptype)  # 压占 of the chosen imported layers
     bar.empty()
-    run = {"label": label, "result": result, "errors": errors, "notes": list(ing.notes), "files": {}}
+    result.provenance = prov
+    run = {"label": label, "result": result, "errors": errors, "notes": list(ing.notes), "files": {}, "provenance": prov}
     _runs().append(run)
     st.session_state["check_pick"] = len(_runs()) - 1
 
@@ -68,11 +74,17 @@ def _inputs(crs: str, enc: str | None, ptype: str) -> None:
             digest = hashlib.sha256(data).hexdigest() + crs + str(enc) + ptype
             if st.session_state.get("check_upload_done") != digest:
                 st.session_state["check_upload_done"] = digest
-                st.session_state["check_upload_error"] = ""
+                st.session_state["check_upload_error"] = st.session_state["check_upload_wait"] = ""
                 try:
-                    _run(read_bytes(data, up.name, crs, enc, ptype), up.name, ptype)
+                    ing = read_bytes(data, up.name, crs, enc, ptype)
+                    if needs_lonlat_choice(ing.notes):
+                        st.session_state["check_upload_wait"] = up.name  # checked once the source is chosen (the digest changes)
+                    else:
+                        _run(ing, up.name, ptype, provenance.of_bytes(data, up.name, crs, enc, ing.notes))
                 except InputError as exc:
                     st.session_state["check_upload_error"] = exc.message(lg)
+            if st.session_state.get("check_upload_wait"):
+                messages.warning(t("check.lonlat_needed", lg, file=st.session_state["check_upload_wait"]))
             if st.session_state.get("check_upload_error"):
                 messages.error(t("check.error", lg, err=st.session_state["check_upload_error"]))
     with tab_paste:
@@ -80,12 +92,14 @@ def _inputs(crs: str, enc: str | None, ptype: str) -> None:
         text = st.text_area(t("check.paste", lg), placeholder=t("check.paste_ph", lg), key="check_paste", height=120)
         if st.button(t("check.run_paste", lg), key="check_paste_go"):
             try:
-                _run(read_coordinates_text(text, crs, name, ptype), name or t("check.tab_paste", lg), ptype)
+                ing = read_coordinates_text(text, crs, name, ptype)
+                label = name or t("check.tab_paste", lg)
+                if needs_lonlat_choice(ing.notes):
+                    messages.warning(t("check.lonlat_needed", lg, file=label))
+                else:
+                    _run(ing, label, ptype, provenance.of_text(text, label, crs, ing.notes))
             except InputError as exc:
                 messages.error(t("check.error", lg, err=exc.message(lg)))
-
-
-VERDICT_COLOURS = {"符合": "#2e7d32", "冲突": "#c62828"}
 
 
 def _highlight(result: CheckResult) -> folium.FeatureGroup:
@@ -98,7 +112,9 @@ def _highlight(result: CheckResult) -> folium.FeatureGroup:
             "color": VERDICT_COLOURS.get(r["verdict"], "#f9a825"),
             "kind": "point" if geom.geom_type == "Point" else "shape",
         })
-    return project_group(feats)
+    fg = project_group(feats)
+    FitToProjects().add_to(fg)  # the map zooms to what was checked, once per result
+    return fg
 
 
 def _map(lg: str, result: CheckResult | None) -> dict[str, Any] | None:
@@ -109,6 +125,7 @@ def _map(lg: str, result: CheckResult | None) -> dict[str, Any] | None:
         position="topleft",
         draw_options={"circle": False, "circlemarker": False, "polyline": True, "polygon": True, "rectangle": True, "marker": True},
     ).add_to(m)
+    CheckMapExtras(lg).add_to(m)
     assets.localize(m, assets.LOCAL_BASE_APP)
     fg = _highlight(result) if result is not None and len(result.summary) <= 2000 else None
     fg = occupancy_panel.highlight(fg, result)
@@ -117,7 +134,7 @@ def _map(lg: str, result: CheckResult | None) -> dict[str, Any] | None:
         key=f"check-map-{lg}",
         height=560,
         use_container_width=True,
-        returned_objects=["last_clicked", "last_active_drawing"],
+        returned_objects=["last_clicked", "last_object_clicked", "last_active_drawing", "all_drawings"],
         feature_group_to_add=fg,
     )
 
@@ -129,8 +146,11 @@ def _show(run: dict[str, Any]) -> None:
         with st.expander(t("check.problems", lg, n=len(run["errors"])), expanded=True):
             for e in run["errors"][:200]:
                 messages.warning(e)
+    prov: Provenance | None = run.get("provenance")
+    if prov is not None:  # said before the result: which CRS was assumed, and how to change it
+        messages.info(t("check.crs_assumed", lg, crs=prov.crs_zh if lg == "zh" else prov.crs_en))
     for n in run["notes"]:
-        messages.info(n)
+        messages.info(note_in(n, lg))
     cols = [
         "project_no",
         "name",
@@ -197,6 +217,16 @@ def _table_file(result: CheckResult, fmt: str) -> Any:
     return write
 
 
+def _pick_label(pick: dict[str, Any] | None, lg: str) -> str:
+    """The name of a project taken from the map: a point's position, or the kind of shape drawn."""
+    if not pick:
+        return ""
+    if pick.get("type") == "Point":
+        return t("check.map_point", lg, xy=describe_pick(pick))
+    kind = {"LineString": "line", "MultiLineString": "line"}.get(pick.get("type", ""), "polygon")
+    return t("check.map_drawn", lg, kind=t(f"check.geom.{kind}", lg))
+
+
 def render() -> None:
     """Draw the page."""
     lg = lang()
@@ -205,7 +235,8 @@ def render() -> None:
     _context()
     vocab = read_project_types()
     c1, c2, c3 = st.columns(3)
-    crs = c1.selectbox(t("check.crs", lg), list(CRS_CHOICES), format_func=lambda k: CRS_CHOICES[k][lg], key="check_crs")
+    crs = c1.selectbox(t("check.crs", lg), CRS_ORDER, format_func=lambda k: CRS_CHOICES[k][lg], key="check_crs")
+    crs = crs_argument(crs, lonlat_selector(c1, lg) if crs == "auto" else None)
     enc_choice = c2.selectbox(t("check.encoding", lg), ["", "GBK", "UTF-8"], format_func=lambda e: e or t("check.enc_auto", lg), key="check_enc")
     types = ["", *vocab.types]
     ptype = c3.selectbox(
@@ -223,15 +254,19 @@ def render() -> None:
         current = runs[pick]
     st.caption(t("check.map_hint", lg))
     out = _map(lg, current["result"] if current else None) or {}
+    pick = map_pick(out, st.session_state.setdefault("check_map_seen", {}))
+    label = _pick_label(pick, lg)
+    if pick:
+        st.caption(t("check.map_pending", lg, what=label))
     if st.button(t("check.run_map", lg), key="check_map_go"):
-        drawing = out.get("last_active_drawing")
-        click = out.get("last_clicked")
-        label = t("check.tab_map", lg)
         try:
-            if drawing and drawing.get("geometry"):
-                _run(project_from_geojson(drawing["geometry"], label, ptype), label, ptype)
-            elif click:
-                _run(project_from_geojson({"type": "Point", "coordinates": [click["lng"], click["lat"]]}, label, ptype), label, ptype)
+            if pick:
+                n = len(_runs())
+                ing = project_from_geojson(pick, label, ptype)
+                ing.projects["given"] = shapely.to_wkt(ing.projects.geometry.to_numpy(), rounding_precision=-1)
+                _run(ing, label, ptype, provenance.of_map(label))
+                if len(_runs()) > n:
+                    st.rerun()  # the map above was drawn before this run: draw it again with the result
             else:
                 messages.info(t("check.nothing_on_map", lg))
         except InputError as exc:
