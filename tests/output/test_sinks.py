@@ -103,7 +103,7 @@ def test_pdf_and_maps_take_long_names_and_dollars(hostile_result, tmp_path: Path
 
     ctx, res = hostile_result
     export_pdf(res, ctx, tmp_path / "r.pdf", title="=1 $x^2$ " + "长" * 500)
-    text = "".join(p.extract_text() for p in PdfReader(tmp_path / "r.pdf").pages)
+    text = "".join(p.extract_text() for p in PdfReader(tmp_path / "r.pdf").pages).replace("\x00", "")
     assert "单价$\\x$元" in text and "已截断" in text
     for no in res.summary["project_no"]:
         assert map_png(res, ctx, int(no))[:4] == b"\x89PNG"
