@@ -103,7 +103,16 @@ def test_pdf_and_maps_take_long_names_and_dollars(hostile_result, tmp_path: Path
 
     ctx, res = hostile_result
     export_pdf(res, ctx, tmp_path / "r.pdf", title="=1 $x^2$ " + "长" * 500)
-    text = "".join(p.extract_text() for p in PdfReader(tmp_path / "r.pdf").pages)
+    text = "".join(p.extract_text() for p in PdfReader(tmp_path / "r.pdf").pages).replace("\x00", "")
     assert "单价$\\x$元" in text and "已截断" in text
     for no in res.summary["project_no"]:
         assert map_png(res, ctx, int(no))[:4] == b"\x89PNG"
+
+
+@pytest.mark.parametrize("fmt", ["png", "pdf"])
+def test_print_layout_takes_a_hostile_view_title(catalog, data, fmt: str) -> None:
+    from lukou_geo.meeting.printing import PrintSpec, export_print
+
+    spec = PrintSpec(title="单价$\\x$元 $x^2$ =1+1 \x01" + "长" * 450, layers=("district",))
+    out = export_print(catalog, data, spec, fmt)
+    assert out[:4] == (b"\x89PNG" if fmt == "png" else b"%PDF")

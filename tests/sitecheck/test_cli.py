@@ -39,3 +39,36 @@ def test_cli_runs_as_module(tmp_path: Path) -> None:
                         "--crs", "wgs84"], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "r.xlsx").is_file() and (tmp_path / "r.csv").is_file()
+
+
+def test_killing_the_cli_while_it_writes_keeps_the_earlier_report(tmp_path: Path) -> None:
+    """SIGKILL during the second run (once its staging folder holds a file): the first report is intact."""
+    import hashlib
+    import json
+    import os
+    import signal
+    import time
+
+    csv = tmp_path / "projects.csv"
+    csv.write_text("名称,经度,纬度,类型\n南洲厂房,113.1475,27.605,新材料\n", encoding="utf-8")
+    out = tmp_path / "out" / "report.xlsx"
+    cmd = [sys.executable, "-m", "lukou_geo", "check", str(csv), "--out", str(out)]
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    assert subprocess.run(cmd, cwd=REPO_ROOT, env=env, capture_output=True).returncode == 0
+    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in out.parent.iterdir() if p.is_file()}
+    manifest = json.loads(out.with_suffix(".manifest.json").read_text(encoding="utf-8"))
+    proc = subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 600
+    while time.time() < deadline and proc.poll() is None:
+        if any(any(d.iterdir()) for d in out.parent.glob(".report-*") if d.is_dir()):
+            break
+        time.sleep(0.02)
+    if proc.poll() is not None:
+        import pytest
+
+        pytest.skip("the run finished before a file was staged")
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in out.parent.iterdir() if p.is_file()}
+    assert after == before
+    assert json.loads(out.with_suffix(".manifest.json").read_text(encoding="utf-8")) == manifest

@@ -135,7 +135,7 @@ def test_missing_deck_names_the_file(tmp_path, monkeypatch, data_dir, fresh_cach
     at = AppTest.from_function(_compare, default_timeout=60).run()
     assert not at.exception
     (box,) = at.error
-    assert escape("default.toml") in box.value and "not found" in box.value
+    assert escape("default.toml") in box.value and "找不到演示文稿文件" in box.value  # the page is in Chinese
     at = AppTest.from_function(_present, default_timeout=60).run()
     assert not at.exception
     (box,) = at.error
@@ -150,7 +150,7 @@ def test_print_with_no_layer_visible_is_a_message(data_dir):
     at.button(key="view_make").click().run()
     assert not at.exception
     (box,) = at.error
-    assert escape("no visible layers to print: choose at least one layer") in box.value
+    assert escape("没有可打印的图层:请至少选择一个图层") in box.value
     assert not [b for b in at.get("download_button")]
     assert at.button(key="view_make")  # the page carried on past the error
 
