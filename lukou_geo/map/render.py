@@ -423,6 +423,21 @@ class _Legend(MacroElement):
                 return div;
             };
             legend.addTo(map);
+            // a popup the legend would cover folds the legend away while it is open
+            function overlaps(a, b) {
+                return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+            }
+            map.on("popupopen", function(e) {
+                var div = legend.getContainer(), box = e.popup.getElement();
+                if (!box || div.classList.contains("lk-collapsed")) return;
+                if (overlaps(box.getBoundingClientRect(), div.getBoundingClientRect())) {
+                    div.classList.add("lk-collapsed", "lk-folded-for-popup");
+                }
+            });
+            map.on("popupclose", function() {
+                var div = legend.getContainer();
+                if (div.classList.contains("lk-folded-for-popup")) div.classList.remove("lk-collapsed", "lk-folded-for-popup");
+            });
             var layers = { {%- for lid, fg in this.rows %}{{ lid | tojson }}: {{ fg.get_name() }},{%- endfor %} };
             function sync() {
                 var root = legend.getContainer();

@@ -198,6 +198,28 @@ def test_click_identifies_every_layer_under_the_point(page, site, store):
     assert any(n == "identify" and v[2] == ("dltb_demo", "hx_demo") for n, v in store.calls)  # the shown layers only
 
 
+def test_a_popup_the_legend_would_cover_folds_the_legend(page, site):
+    open_page(page, site)
+    lat, lon = parcel_centre(1, 1)  # put parcel (1, 1) behind the legend, in the bottom-left corner
+    legend = page.locator(".lk-legend")
+    box = legend.bounding_box()
+    page.evaluate(f"""() => {{ const m = window.lkTiles.map, r = m.getContainer().getBoundingClientRect();
+        const p = m.latLngToContainerPoint([{lat}, {lon}]);
+        m.panBy([p.x - ({box["x"]} - r.left + {box["width"]} / 2), p.y - ({box["y"]} - r.top + {box["height"]} / 2)], {{animate: false}}); }}""")
+    wait_tiles(page)
+    page.evaluate(f"""() => window.lkTiles.map.fire("preclick", {{latlng: L.latLng({lat}, {lon})}})""")
+    page.locator(".lk-identify").wait_for(timeout=10000)
+    page.wait_for_timeout(800)  # the popup pans the map
+    assert "lk-collapsed" in legend.get_attribute("class")
+    pop = page.locator(".lk-identify-popup .leaflet-popup-content-wrapper").bounding_box()
+    folded = legend.bounding_box()
+    assert folded["height"] < box["height"] / 2
+    assert not (pop["x"] < folded["x"] + folded["width"] and folded["x"] < pop["x"] + pop["width"]
+                and pop["y"] < folded["y"] + folded["height"] and folded["y"] < pop["y"] + pop["height"]), (pop, folded)
+    page.evaluate("() => window.lkTiles.map.closePopup()")
+    assert "lk-collapsed" not in legend.get_attribute("class")  # unfolded again once the popup is closed
+
+
 def test_opacity_slider_fades_a_layer(page, site):
     open_page(page, site)
     lat, lon = parcel_centre(4, 6)
