@@ -137,10 +137,10 @@ def show(run: dict[str, Any], lg: str) -> None:
                 files["opinion_docx"], files["opinion_pdf"] = _opinion_files(result, run)
             st.rerun()
     else:
-        c[0].download_button("审查意见 DOCX", files["opinion_docx"], file_name="审查意见.docx", key=f"occ_docx_{id(run)}",
+        c[0].download_button("审查意见 DOCX", files["opinion_docx"], file_name="审查意见.docx", key=f"occ_docx_{id(run)}", on_click="ignore",
                              mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
         c[1].download_button("审查意见 PDF", files["opinion_pdf"], file_name="审查意见.pdf", mime="application/pdf",
-                             key=f"occ_pdf_{id(run)}")
+                             key=f"occ_pdf_{id(run)}", on_click="ignore")
 
 
 def _opinion_files(result: Any, run: dict[str, Any]) -> tuple[bytes, bytes]:

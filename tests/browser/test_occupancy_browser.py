@@ -28,7 +28,7 @@ def test_check_against_imported_layers_and_download_the_opinion(page, store_app_
     button.wait_for(timeout=120_000)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "check_occupancy.png"), full_page=True)
-    with page.expect_download(timeout=60_000) as dl:
+    with page.expect_download(timeout=120_000) as dl:
         button.click()
     assert dl.value.suggested_filename.endswith(".docx")
     d = docx.Document(dl.value.path())
