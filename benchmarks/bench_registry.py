@@ -44,7 +44,7 @@ def _fill(store, n: int) -> None:
     with store.transaction(write=True) as tx:  # spread statuses (a direct write: the fixture, not a user's)
         p = store.dialect.param
         for j, status in enumerate(("核查中", "已出具意见", "已批复", "不予通过")):
-            tx.execute(f"UPDATE lk_projects SET status = {p} WHERE id % 5 = {p}", (status, j + 1))
+            tx.execute(f"UPDATE lk_projects SET status = {p} WHERE mod(id, 5) = {p}", (status, j + 1))
 
 
 def main() -> int:

@@ -5,7 +5,8 @@ its ``{placeholders}``. Namespaces: ``app`` (the frame), ``page`` (page titles),
 ``reader``, ``indicators``, ``check``, ``meeting`` (present, views, compare, print), ``verdict``
 (indicator verdicts), ``map`` (the rendered map: popups, legend, controls), ``deck`` (the slide
 controller), ``precision`` (the precision flags), ``tiles`` (the store's layers on the map), ``layers``
-(the 图层管理 page), ``table`` (the attribute table page) and ``formats`` (the store's layer formats). Chinese first.
+(the 图层管理 page), ``table`` (the attribute table page), ``formats`` (the store's layer formats), ``signin``
+(the sign-in page) and ``registry`` (the 项目库 page). Chinese first.
 
 This module imports nothing (no Streamlit, folium or pandas), so every part of the package, the
 UI and the exports can read it. The UI's current language is :func:`lukou_geo.ui.i18n.lang`.
