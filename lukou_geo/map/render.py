@@ -354,6 +354,10 @@ class _AtlasLayers(JSCSSMixin, MacroElement):
                 // zone fills, then the river above them, then lines and points (overlayPane, 400)
                 map.createPane("lkFills").style.zIndex = 380;
                 map.createPane("lkWater").style.zIndex = 390;
+                // and before the overlay pane in the page too, so what is drawn later is later in the page
+                var over = map.getPane("overlayPane");
+                over.parentNode.insertBefore(map.getPane("lkFills"), over);
+                over.parentNode.insertBefore(map.getPane("lkWater"), over);
             }
             DATA.forEach(function(layer) {
                 var fg = GROUPS[layer.id];

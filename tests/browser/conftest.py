@@ -269,5 +269,12 @@ def store_app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def unfold_panels(frame: object) -> None:
     """Unfold the map's layer list and legend (they start folded on a small map: lukou_geo.map.elements.screen)."""
     frame.evaluate(  # type: ignore[attr-defined]
-        """() => document.querySelectorAll('.leaflet-control-layers.lk-collapsed, .lk-legend.lk-collapsed')
-                  .forEach(e => e.classList.remove('lk-collapsed'))""")
+        """() => document.querySelectorAll('.leaflet-control-layers, .lk-legend')
+                  .forEach(e => { e.dataset.lkFolded = '1'; e.classList.remove('lk-collapsed'); })""")
+
+
+def fold_panels(frame: object) -> None:
+    """Fold the map's layer list and legend again (so that they cover nothing a test clicks or samples)."""
+    frame.evaluate(  # type: ignore[attr-defined]
+        """() => document.querySelectorAll('.leaflet-control-layers, .lk-legend')
+                  .forEach(e => { e.dataset.lkFolded = '1'; e.classList.add('lk-collapsed'); })""")

@@ -13,7 +13,7 @@ from io import BytesIO
 from PIL import Image
 
 from lukou_geo import classes
-from tests.browser.conftest import FRAME, unfold_panels
+from tests.browser.conftest import FRAME, fold_panels, unfold_panels
 from tests.browser.test_app_browser import shot
 from tests.demo_store import DEMO_CODES, DEMO_ORIGIN, DEMO_STEP
 
@@ -59,6 +59,7 @@ def test_atlas_draws_the_imported_layer_and_identifies_through_the_app(page, sto
     assert "已导入图层" in control and "合成三调地类图斑" in control and "合成生态保护红线" in control
     legend = f.locator(".lk-legend").inner_text()
     assert "已导入图层" in legend and "DLTB_合成.gdb" in legend and "线型表示精度" in legend
+    fold_panels(f)  # on a small window they would cover the point clicked below
     goto_demo(page, f)
     assert tile_responses and all(status in (200, 204) for status, _ in tile_responses)
     assert all(url.startswith(store_app_url + "/lk/tiles/") for _, url in tile_responses)

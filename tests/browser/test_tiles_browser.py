@@ -27,7 +27,7 @@ from lukou_geo.map import assets
 from lukou_geo.map.elements.vector_tiles import layer_spec
 from lukou_geo.map.render import MapOptions, build_map
 from lukou_geo.map.server import routes
-from tests.browser.conftest import unfold_panels
+from tests.browser.conftest import fold_panels, unfold_panels
 from tests.demo_store import DEMO_CODES, DEMO_ORIGIN, DEMO_STEP, RecordingStore, demo_store_path
 
 HOSTILE = '<img src=x onerror="window.__pwned=1">'
@@ -82,14 +82,14 @@ def site(store, vendored):
     thread.join(timeout=10)
 
 
-def open_page(page, site: str, name: str = "plain", view: tuple[float, float, int] | None = None):
+def open_page(page, site: str, name: str = "plain", view: tuple[float, float, int] | None = None, unfold: bool = False):
     page.goto(f"{site}/map/{name}")
     page.wait_for_function("() => window.lkTiles && window.lkTiles.map && window.lkTiles.map._loaded")
     lat, lon, z = view or (Y0 + 6 * DEMO_STEP, X0 + 6 * DEMO_STEP, 14)
     page.evaluate(f"() => window.lkTiles.map.setView([{lat}, {lon}], {z}, {{animate: false}})")
     wait_tiles(page)
     page.wait_for_timeout(700)
-    unfold_panels(page)
+    (unfold_panels if unfold else fold_panels)(page)
 
 
 def wait_tiles(page) -> None:
@@ -154,7 +154,7 @@ def test_parcels_draw_in_their_class_colours(page, site):
 
 
 def test_legend_lists_the_classes_present_in_their_colours(page, site, store):
-    open_page(page, site)
+    open_page(page, site, unfold=True)
     rows = page.evaluate("""() => Array.from(document.querySelectorAll('.lk-store-class[data-store-layer="dltb_demo"]'))
         .map(r => [r.dataset.code, r.dataset.colour, r.textContent, r.querySelector('rect').getAttribute('fill')])""")
     stats = store.class_stats("dltb_demo")

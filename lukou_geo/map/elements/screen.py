@@ -83,9 +83,10 @@ class ScreenFit(MacroElement):
                 var r = fe.getBoundingClientRect();
                 var y = r.top + (top.scrollY || top.document.documentElement.scrollTop || 0);
                 var h = Math.max(O.min_height, Math.floor(top.innerHeight - y - O.bottom));
-                if (Math.abs(fe.getBoundingClientRect().height - h) > 1) fe.style.setProperty("height", h + "px", "important");
+                var first = !document.body.classList.contains("lk-fill");
                 document.body.classList.add("lk-fill");
-                map.invalidateSize({pan: false});
+                if (Math.abs(r.height - h) > 1) fe.style.setProperty("height", h + "px", "important");
+                if (first || Math.abs(r.height - h) > 1) map.invalidateSize({pan: false});
             }
             if (fe && O.fill) {
                 try {
@@ -95,6 +96,9 @@ class ScreenFit(MacroElement):
                 fill();
                 setTimeout(fill, 150);
                 setTimeout(fill, 600);
+                // a message shown above the map later moves it down: follow (sets the height only when it changed)
+                var every = setInterval(function() { try { fill(); } catch (e) { clearInterval(every); } }, 1000);
+                window.addEventListener("pagehide", function() { clearInterval(every); });
             }
             function head(ctl) {
                 if (ctl.querySelector(".lk-ctl-head")) return;
