@@ -1,6 +1,6 @@
 """`make bench`: the 压占 check against big imported layers (issue 12's targets, as ratios in one run).
 
-Layers (synthetic, 合成: :func:`lukou_geo.store.synthetic.synthetic_dltb`, tiling the district): a
+Layers (synthetic, 合成: :func:`lukou_geo.build.synthetic.dltb`, tiling the district): a
 150,000-parcel DLTB, a 30,000-polygon 永久基本农田 and a 500-polygon 生态保护红线, as the check
 holds them after :func:`lukou_geo.sitecheck.occupancy.load_layer` (EPSG:4547 with their trees).
 The red lines are ``bench_check.red_lines`` (rectangles, rotated rectangles, concave polygons,
@@ -37,8 +37,9 @@ from _targets import Targets
 from _timing import best
 from bench_check import red_lines
 
+from lukou_geo.build.synthetic import dltb
+from lukou_geo.sitecheck.context import get_context
 from lukou_geo.sitecheck.occupancy import layer_from_frame, occupancy
-from lukou_geo.store.synthetic import district_boundary_metric, synthetic_dltb
 
 STD = {  # the delivery's fields → the store's standard fields (as the importer maps them)
     "DLBM": "lk_code", "DLMC": "lk_name", "BSM": "lk_bsm", "TBBH": "lk_ref_id", "TBMJ": "lk_tbmj", "KCXS": "lk_kcxs",
@@ -46,7 +47,7 @@ STD = {  # the delivery's fields → the store's standard fields (as the importe
 
 
 def frame(n: int, seed: int) -> gpd.GeoDataFrame:
-    gdf = synthetic_dltb(n, seed=seed).rename(columns=STD)
+    gdf = dltb(n, seed=seed).to_crs("EPSG:4547").rename(columns=STD)
     gdf["lk_fid"] = np.arange(1, len(gdf) + 1)
     return gdf
 
@@ -158,7 +159,7 @@ def main() -> int:
     kinds = {"dltb": "dltb", "yjjbnt": "yjjbnt", "stbhhx": "stbhhx"}
     layers = [layer_from_frame(f, lid, lid, kinds[lid]) for lid, f in frames.items()]
     print(f"layers: {', '.join(f'{lyr.id} {len(lyr):,}' for lyr in layers)} (合成) in {time.perf_counter() - t0:.1f} s")
-    bounds = district_boundary_metric().bounds
+    bounds = shapely.bounds(get_context().district)
     rng = np.random.default_rng(11)
 
     one = red_lines(rng, 1, bounds)

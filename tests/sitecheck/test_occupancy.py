@@ -159,16 +159,17 @@ def test_ydyh_compatibility_table():
 
 
 def test_equals_geopandas_overlay():
-    from lukou_geo.store.synthetic import synthetic_dltb
+    from lukou_geo.build.synthetic import dltb
 
-    boundary = shapely.box(X0, Y0, X0 + 3000, Y0 + 3000)
-    gdf = synthetic_dltb(400, seed=3, boundary=boundary)
+    full = dltb(2000, seed=3)  # 合成 parcels tiling the district; those in a 3 km square
+    x0, y0 = full.geometry.union_all().centroid.coords[0]
+    gdf = full[full.intersects(shapely.box(x0, y0, x0 + 3000, y0 + 3000))].reset_index(drop=True)
     gdf = gdf.rename(columns={"DLBM": "lk_code", "DLMC": "lk_name", "KCXS": "lk_kcxs", "TBMJ": "lk_tbmj"})
     gdf["lk_fid"] = np.arange(1, len(gdf) + 1)
     lyr = layer(gdf)
     rng = np.random.default_rng(1)
     c = rng.uniform(200, 2800, size=(20, 2))
-    reds = shapely.buffer(shapely.points(c[:, 0] + X0, c[:, 1] + Y0), rng.uniform(50, 300, 20), quad_segs=8)
+    reds = shapely.buffer(shapely.points(c[:, 0] + x0, c[:, 1] + y0), rng.uniform(50, 300, 20), quad_segs=8)
     pi, fi, area, _ = overlay_pieces(reds, lyr)
     ov = gpd.overlay(gpd.GeoDataFrame({"p": range(20)}, geometry=reds, crs="EPSG:4547"), gdf[["lk_fid", "geometry"]],
                      keep_geom_type=True)
@@ -182,9 +183,9 @@ def test_equals_geopandas_overlay():
 
 def test_three_input_crs_give_the_same_areas():
     """A red line given in EPSG:4490, EPSG:4526 (zone prefix) and EPSG:4547 measures the same."""
+    from lukou_geo.build.synthetic_write import in_crs as to_crs
     from lukou_geo.crs import to_lonlat
     from lukou_geo.sitecheck.context import to_metric
-    from lukou_geo.store.synthetic import to_crs
 
     lyr = layer(grid_dltb())
     poly = red(20, 20, 320, 180)
