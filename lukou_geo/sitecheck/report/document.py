@@ -23,9 +23,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from lukou_geo.sitecheck import labels
 from lukou_geo.sitecheck.check import SUMMARY_COLUMNS, ZONE_COLUMNS, CheckResult
 from lukou_geo.sitecheck.context import CheckContext
-from lukou_geo.sitecheck.report.tables import HONESTY_EN, HONESTY_ZH, MAX_DETAIL_PROJECTS, labelled, project_zones, provenance_rows
+from lukou_geo.sitecheck.report.tables import HONESTY_EN, HONESTY_ZH, MAX_DETAIL_PROJECTS, project_zones, provenance_rows
 
 #: Size of a project's map (pixels at :data:`MAP_DPI`); the overview's longer side.
 MAP_PX = (900, 700)
@@ -231,15 +232,17 @@ def export_html(result: CheckResult, ctx: CheckContext, path: str | Path | None 
         parts.append(_img("总览", maps.overview))
     parts.append("<h2>汇总 Summary</h2>")
     cols = ["project_no", "name", "ptype", "geom_kind", "area_ha", "area_mu", "in_district", "township", "verdict", "deciding_zone"]
-    parts.append(_table_html(labelled(result.summary[[c for c in cols if c in result.summary]], SUMMARY_COLUMNS)))
+    parts.append(_table_html(labels.table(result.summary, {c: SUMMARY_COLUMNS[c] for c in cols}, "zh", text=True)))
     for _, r in result.summary.head(MAX_DETAIL_PROJECTS).iterrows():
         no = int(r["project_no"])
         parts.append(f"<h2>{no}. {e(str(r['name']))}</h2>")
         if maps is not None and images:
             parts.append(_img(f"项目{no}位置图", maps.projects[no]))
-        info = pd.DataFrame([(SUMMARY_COLUMNS[k][0], r[k]) for k in SUMMARY_COLUMNS if k in r and k not in ("project_no",)], columns=["项目", "内容"])
+        one = labels.table(result.summary[result.summary["project_no"] == no], SUMMARY_COLUMNS, "zh", text=True).iloc[0]
+        info = pd.DataFrame([(k, v) for k, v in one.items() if k != SUMMARY_COLUMNS["project_no"][0]], columns=["项目", "内容"])
         parts.append(_table_html(info))
-        pz = labelled(project_zones(result, no), ZONE_COLUMNS).drop(columns=["序号", "项目名称"])
+        pz = labels.table(project_zones(result, no), {k: ZONE_COLUMNS[k] for k in ZONE_COLUMNS if k not in ("project_no", "project")},
+                          "zh", text=True)
         parts.append("<h3>涉及的规划分区(重叠面积在 EPSG:4547 中量算)</h3>" + (_table_html(pz) if len(pz) else "<p>无</p>"))
         parts.append("<p class='note'>镇域为近似范围 / township zones are approximate.</p>")
     if len(result.summary) > MAX_DETAIL_PROJECTS:
@@ -259,13 +262,17 @@ def _rows(df: pd.DataFrame) -> list[list[str]]:
     return [[str(c) for c in df.columns], *([_cell_text(v) for v in row] for row in df.itertuples(index=False))]
 
 
-def _overview_page(pdf: Any, png: bytes) -> None:
-    """The overview map on a page of its own, as large as the page allows."""
+def _aspect(png: bytes) -> float:
     from PIL import Image
 
     with Image.open(io.BytesIO(png)) as im:
-        aspect = im.width / im.height
-    pdf.add_page()
+        return im.width / im.height
+
+
+def _overview_page(pdf: Any, png: bytes) -> None:
+    """The overview map on the first page, below the title, as large as the rest of the page allows; the
+    summary starts on the next page (the overview once had a page of its own after a nearly blank first page)."""
+    aspect = _aspect(png)
     w_avail, h_avail = 297 - 2 * pdf.left, 210 - pdf.y - 14
     h = h_avail
     w = h * aspect
@@ -294,23 +301,32 @@ def export_pdf(result: CheckResult, ctx: CheckContext, path: str | Path | None =
         _overview_page(pdf, maps.overview)
     cols = ["project_no", "name", "ptype", "area_ha", "area_mu", "in_district", "township", "verdict", "deciding_zone"]
     pdf.font(8)
-    pdf.table(_rows(labelled(result.summary[[c for c in cols if c in result.summary]].head(500), SUMMARY_COLUMNS)))
+    pdf.table(_rows(labels.table(result.summary.head(500), {c: SUMMARY_COLUMNS[c] for c in cols}, "zh", text=True)))
     for _, r in result.summary.head(MAX_DETAIL_PROJECTS).iterrows():
         no = int(r["project_no"])
         pdf.add_page()
         pdf.line_of_text(8, f"{no}. {r['name']} — {r['verdict']}", 13)
         pdf.font(8)
+        map_bottom = pdf.y
+        info = labels.table(result.summary[result.summary["project_no"] == no], SUMMARY_COLUMNS, "zh", text=True).iloc[0]
+        text = "\n".join(f"{k}:{v}" for k, v in info.items() if k != SUMMARY_COLUMNS["project_no"][0])
         if maps is not None and images:
             y = pdf.y
-            pdf.image(maps.projects[no], x=pdf.left, y=y, w=PDF_MAP_W)
-            pdf.set_xy(pdf.left + PDF_MAP_W + 5, y)
-        rows = [(SUMMARY_COLUMNS[k][0], "" if pd.isna(r[k]) else str(r[k])) for k in SUMMARY_COLUMNS if k in r and k != "project_no"]
-        pdf.paragraph(4.2, "\n".join(f"{k}:{v}" for k, v in rows))
+            png = maps.projects[no]
+            pdf.image(png, x=pdf.left, y=y, w=PDF_MAP_W)
+            map_bottom = y + PDF_MAP_W / _aspect(png)
+            left = pdf.pdf.l_margin
+            pdf.pdf.set_left_margin(left + PDF_MAP_W + 5)  # the project's facts beside the map, never over it
+            pdf.set_xy(left + PDF_MAP_W + 5, y)
+            pdf.paragraph(4.2, text)
+            pdf.pdf.set_left_margin(left)
+        else:
+            pdf.paragraph(4.2, text)
         pdf.skip(2)
-        pz = labelled(project_zones(result, no), ZONE_COLUMNS).drop(columns=["序号", "项目名称", "精度"])
+        pz = labels.table(project_zones(result, no), {k: ZONE_COLUMNS[k] for k in ZONE_COLUMNS if k not in ("project_no", "project", "precision")},
+                          "zh", text=True)
         if len(pz):
-            if pdf.y < 110:
-                pdf.set_y(110)
+            pdf.set_y(max(pdf.y, map_bottom + 4))  # the table below the map
             pdf.table(_rows(pz), (22, 30, 14, 14, 12, 12, 12, 60, 80))
     data = pdf.output()
     if path is not None:
