@@ -144,16 +144,61 @@ def map_png(result: CheckResult, ctx: CheckContext, project_no: int | None = Non
         pad_m = max(2000.0, 0.3 * max(maxx - minx, maxy - miny))
         frame = fit_frame(minx, miny, maxx, maxy, w_px / map_h, pad_m=pad_m)
     fig = new_figure(w_px / MAP_DPI, h_px / MAP_DPI, MAP_DPI)
-    draw_map(fig, (0, 0, 1, map_h / h_px), frame, [*_base_shapes(ctx, zone_idx), *_project_shapes(geoms, project_no is not None)])
+    extra, names = _overview_extras(result, ctx, geoms) if project_no is None else ([], [])
+    draw_map(fig, (0, 0, 1, map_h / h_px), frame, [*_base_shapes(ctx, zone_idx), *extra, *_project_shapes(geoms, project_no is not None)],
+             names)
     w_mm, h_mm = w_px / MAP_DPI * 25.4, h_px / MAP_DPI * 25.4
     cv = MplCanvas(fig, w_mm, h_mm)
     box = Box(0, _TITLE_MM, w_mm, h_mm - _TITLE_MM)
+    if project_no is None:
+        _overview_legend(cv, box)
     cv.text(3, 1.6, title, 12)
     cv.rect(box.x, box.y, box.w, box.h, stroke="#37474f", width=0.8)
     draw_scale_bar(cv, box, frame, K)
     draw_north_arrow(cv, box, K, _NORTH)
     cv.text(box.w - 2, 2.6, _FOOTNOTE, 7, color="#555555", align="right")
     return png_bytes(fig)
+
+
+#: The overview numbers at most this many projects (beyond, the numbers would hide the map).
+MAX_NUMBERED = 200
+
+
+def _overview_extras(result: CheckResult, ctx: CheckContext, geoms: np.ndarray) -> tuple[list[Any], list[Any]]:
+    """The overview's 湘江 (above the township fills) and its labels: the towns, and each project's number."""
+    from lukou_geo.map.figure import Label, layer_shapes
+
+    shapes: list[Any] = []
+    river = _catalog_layer(ctx, "xiang_river")
+    if river is not None and ctx.river is not None and len(ctx.river):
+        shapes += layer_shapes(river, np.asarray(ctx.river), ["approximate"] * len(ctx.river), 8, K)
+    names = [Label(pt.x, pt.y, str(n), 7.5 * K, "#37474f")
+             for n, pt in zip(ctx.town_names, shapely.point_on_surface(np.asarray(ctx.town_geoms)), strict=True)]
+    numbers = result.summary["project_no"].to_numpy()[:MAX_NUMBERED]
+    names += [Label(pt.x, pt.y, str(int(no)), 8 * K, _PROJECT_EDGE)
+              for no, pt in zip(numbers, shapely.point_on_surface(geoms[:MAX_NUMBERED]), strict=True)]
+    return shapes, names
+
+
+#: The overview's legend: (label, colour, dash or None, kind).
+_OVERVIEW_LEGEND = (
+    ("渌口区界", "#37474f", None, "line"), ("镇域(近似)", "#8d6e63", (1.5, 1.5), "line"), ("湘江", "#5b9bd5", None, "band"),
+    ("发展轴(示意)", "#6a1b9a", (3.0, 2.0), "line"), ("核查项目(数字为序号)", _PROJECT_POINT, None, "point"),
+)
+
+
+def _overview_legend(cv: Any, box: Any) -> None:
+    """The overview's legend (top left of the map): the district, towns, 湘江, axes and the numbered projects."""
+    x0, y0, row = box.x + 3, box.y + 3, 4.6 * K
+    cv.rect(x0, y0, 46 * K, row * len(_OVERVIEW_LEGEND) + 5 * K, fill=(1, 1, 1, 0.88), stroke="#90a4ae", width=0.4)
+    cv.text(x0 + 2, y0 + 1.2, "图例", 8 * K)
+    for i, (label, colour, dash, kind) in enumerate(_OVERVIEW_LEGEND):
+        y = y0 + 5 * K + i * row + row / 2
+        if kind == "point":
+            cv.circle(x0 + 6, y, 1.2 * K, (0.84, 0.0, 0.0, 1.0), "#ffffff", 0.5)
+        else:
+            cv.line(x0 + 2, y, x0 + 10, y, colour, 3.0 if kind == "band" else 1.2, dash=dash)
+        cv.text(x0 + 12, y - 1.6 * K, label, 7 * K)
 
 
 @dataclass

@@ -68,3 +68,27 @@ def test_html_shares_as_percentages_and_no_none(one) -> None:
     assert "None" not in html and ">nan<" not in html
     assert "100.0 %" in html or " %</td>" in html
     assert ">schematic<" not in html and ">示意<" in html
+
+
+def test_overview_shows_the_district_river_towns_legend_and_numbered_projects(checked, monkeypatch: pytest.MonkeyPatch) -> None:
+    from lukou_geo.map import figure
+    from lukou_geo.sitecheck.report import document
+
+    ctx, res = checked
+    seen: dict = {}
+    real_draw, real_text = figure.draw_map, figure.MplCanvas.text
+
+    def draw_map(fig, rect, frame, shapes, labels=(), **k):
+        seen["shapes"], seen["labels"], seen["frame"] = shapes, [lb.text for lb in labels], frame
+        return real_draw(fig, rect, frame, shapes, labels, **k)
+
+    texts: list[str] = []
+    monkeypatch.setattr(figure, "draw_map", draw_map)
+    monkeypatch.setattr(figure.MplCanvas, "text", lambda self, x, y, s, *a, **k: (texts.append(s), real_text(self, x, y, s, *a, **k)))
+    document.map_png(res, ctx)
+    fr = seen["frame"]
+    dminx, dminy, dmaxx, dmaxy = __import__("shapely").bounds(ctx.district)
+    assert fr.minx <= dminx and fr.miny <= dminy and fr.maxx >= dmaxx and fr.maxy >= dmaxy  # the whole district
+    assert any(s.geoms is not None and len(s.geoms) and s.geoms[0] is ctx.river[0] for s in seen["shapes"])  # 湘江
+    assert {"渌口镇", "南洲镇"} <= set(seen["labels"]) and {"1", "2", "3"} <= set(seen["labels"])  # towns, numbers
+    assert {"图例", "湘江", "核查项目(数字为序号)"} <= set(texts)  # the legend
