@@ -48,3 +48,30 @@ def test_english_ui_shows_verdicts_and_reasons_in_english():
     assert reason and "fits the plan" in reason[0]
     summary = at.dataframe[0].value
     assert summary["Verdict"][0] == "fits" and not HAN.search(str(summary["In district"][0]))
+
+
+def test_the_report_button_shows_progress_while_the_report_is_written(monkeypatch):
+    """Issue 14.10: progress while a long report is written (the maps one by one, then HTML and PDF)."""
+    import streamlit as st
+
+    texts: list[str] = []
+    real = st.progress
+
+    def progress(value, text=None):
+        bar = real(value, text=text)
+        texts.append(text or "")
+        original = bar.progress
+
+        def update(v, text=None):
+            texts.append(text or "")
+            return original(v, text=text)
+
+        bar.progress = update
+        return bar
+
+    at = _check("zh")
+    monkeypatch.setattr(st, "progress", progress)
+    at.button(key=f"mk_{id(at.session_state['check_runs'][0])}").click().run(timeout=180)
+    assert not at.exception
+    assert any("正在绘制报告地图 2/2" in x for x in texts) and any("PDF" in x for x in texts), texts
+    assert {"html", "pdf"} <= set(at.session_state["check_runs"][0]["files"])

@@ -15,6 +15,7 @@ import base64
 import datetime as dt
 import html
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -209,13 +210,20 @@ class ReportMaps:
     projects: dict[int, bytes] = field(default_factory=dict)
 
 
-def report_maps(result: CheckResult, ctx: CheckContext) -> ReportMaps:
-    """Draw every map of the report once: the overview and the first :data:`MAX_DETAIL_PROJECTS` projects."""
+def report_maps(result: CheckResult, ctx: CheckContext, progress: Callable[[int, int], None] | None = None) -> ReportMaps:
+    """Draw every map of the report once: the overview and the first :data:`MAX_DETAIL_PROJECTS` projects.
+
+    ``progress(done, total)`` is called after each map (the page shows it while a long report is written)."""
     if not len(result.summary):
         return ReportMaps()
+    numbers = [int(no) for no in result.summary["project_no"].head(MAX_DETAIL_PROJECTS)]
     maps = ReportMaps(overview=map_png(result, ctx))
-    for no in result.summary["project_no"].head(MAX_DETAIL_PROJECTS):
-        maps.projects[int(no)] = map_png(result, ctx, int(no))
+    if progress:
+        progress(1, len(numbers) + 1)
+    for i, no in enumerate(numbers, start=2):
+        maps.projects[no] = map_png(result, ctx, no)
+        if progress:
+            progress(i, len(numbers) + 1)
     return maps
 
 

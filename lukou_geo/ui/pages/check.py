@@ -199,9 +199,14 @@ def _show(run: dict[str, Any]) -> None:
     if "pdf" not in run["files"]:
         if c[3].button(t("check.make_report", lg), key=f"mk_{id(run)}"):
             ctx = _context()
-            maps = report_maps(result, ctx)  # drawn once for both documents
+            bar = st.progress(0.0, text=t("check.report_maps", lg, done=0, total="…"))
+            maps = report_maps(  # drawn once for both documents; the page shows how far it got
+                result, ctx, progress=lambda done, total: bar.progress(0.8 * done / total, text=t("check.report_maps", lg, done=done, total=total)))
+            bar.progress(0.85, text=t("check.report_html", lg))
             run["files"]["html"] = export_html(result, ctx, maps=maps).encode("utf-8")
+            bar.progress(0.9, text=t("check.report_pdf", lg))
             run["files"]["pdf"] = export_pdf(result, ctx, maps=maps)
+            bar.empty()
             st.rerun()
     else:
         c[3].download_button("HTML", run["files"]["html"], file_name="选址核查.html", mime=mimes["html"], key=f"dl_html_{id(run)}")
