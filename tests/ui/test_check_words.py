@@ -75,3 +75,15 @@ def test_the_report_button_shows_progress_while_the_report_is_written(monkeypatc
     assert not at.exception
     assert any("正在绘制报告地图 2/2" in x for x in texts) and any("PDF" in x for x in texts), texts
     assert {"html", "pdf"} <= set(at.session_state["check_runs"][0]["files"])
+
+
+def test_map_tooltips_name_the_verdict_in_the_ui_language():
+    import json
+
+    at = _check("en")
+    from lukou_geo.ui.pages.check import _highlight
+
+    result = at.session_state["check_runs"][0]["result"]
+    marks = next(c for c in _highlight(result, "en")._children.values() if hasattr(c, "data_json"))
+    tips = [f["tip"] for f in json.loads(marks.data_json)]
+    assert tips and all(tip.endswith("— fits") for tip in tips), tips

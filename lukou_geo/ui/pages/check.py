@@ -103,13 +103,13 @@ def _inputs(crs: str, enc: str | None, ptype: str) -> None:
                 messages.error(t("check.error", lg, err=exc.message(lg)))
 
 
-def _highlight(result: CheckResult) -> folium.FeatureGroup:
-    """The checked projects on the map, coloured by verdict; names stay text (see project_group)."""
+def _highlight(result: CheckResult, lg: str = "zh") -> folium.FeatureGroup:
+    """The checked projects on the map, coloured by verdict, the verdict in ``lg``; names stay text (see project_group)."""
     feats = []
     for geom, (_, r) in zip(result.projects.geometry.values, result.summary.iterrows(), strict=True):
         feats.append({
             "geometry": geom.__geo_interface__,
-            "tip": f"{int(r['project_no'])}. {r['name']} — {r['verdict']}",
+            "tip": f"{int(r['project_no'])}. {r['name']} — {labels.verdict_label(r['verdict'], lg)}",
             "color": VERDICT_COLOURS.get(r["verdict"], "#f9a825"),
             "kind": "point" if geom.geom_type == "Point" else "shape",
         })
@@ -128,7 +128,7 @@ def _map(lg: str, result: CheckResult | None) -> dict[str, Any] | None:
     ).add_to(m)
     CheckMapExtras(lg).add_to(m)
     assets.localize(m, assets.LOCAL_BASE_APP)
-    fg = _highlight(result) if result is not None and len(result.summary) <= 2000 else None
+    fg = _highlight(result, lg) if result is not None and len(result.summary) <= 2000 else None
     return st_folium(
         m,
         key=f"check-map-{lg}",
