@@ -48,7 +48,7 @@ def needs_lonlat_choice(notes: list[str]) -> bool:
     return any(isinstance(n, DegreesGuessed) for n in notes)
 
 
-def uploader_in_language(lang: str, limit_mb: int) -> None:
+def uploader_in_language(lang: str) -> None:
     """Streamlit's own uploader texts ("Upload", "200MB per file • CSV…") in the page's language.
 
     Streamlit writes them in English whatever the page's language (and the default limit's "200MB"

@@ -66,10 +66,10 @@ def _inputs(crs: str, enc: str | None, ptype: str) -> None:
     lg = lang()
     tab_file, tab_paste = st.tabs([t("check.tab_file", lg), t("check.tab_paste", lg)])
     with tab_file:
-        limit_mb = max(1, get_settings().max_upload_bytes // 2**20)
-        uploader_in_language(lg, limit_mb)
-        up = st.file_uploader(describe(lg), type=upload_types(), key="check_upload", max_upload_size=limit_mb)
-        st.caption(t("check.upload_limit", lg, mb=limit_mb))
+        uploader_in_language(lg)
+        up = st.file_uploader(describe(lg), type=upload_types(), key="check_upload",
+                              max_upload_size=max(1, get_settings().max_upload_bytes // 2**20))
+        st.caption(t("check.upload_limit", lg, mb=max(1, get_settings().max_upload_bytes // 2**20)))
         if up is not None:
             data = up.getvalue()
             digest = hashlib.sha256(data).hexdigest() + crs + str(enc) + ptype
