@@ -170,6 +170,13 @@ TEXT: dict[str, dict[str, str]] = {
     "check.map_drawn": {"zh": "地图上绘制的{kind}", "en": "{kind} drawn on the map"},
     "check.map_pending": {"zh": "待核查:{what}", "en": "To check: {what}"},
     "check.legend": {"zh": "核查结论", "en": "Verdict"},
+    "check.report_maps": {"zh": "正在绘制报告地图 {done}/{total}…", "en": "Drawing the report's maps {done}/{total}…"},
+    "check.report_html": {"zh": "正在写 HTML 报告…", "en": "Writing the HTML report…"},
+    "check.report_pdf": {"zh": "正在写 PDF 报告…", "en": "Writing the PDF report…"},
+    "check.upload_button": {"zh": "选择文件", "en": "Choose a file"},
+    "check.upload_limit": {"zh": "可拖放文件到上框;单个文件不超过 {mb} MB", "en": "Drop a file on the box above; at most {mb} MB per file"},
+    "check.context_zones": {"zh": "背景:位于{names}范围(规划只写明所在镇或城区,不参与判定)",
+                            "en": "Context: lies within {names} (the plan names only the town or the urban area; not a judgement)"},
     # check: where the coordinates come from (lukou_geo.ui.check_crs) and the provenance in every report
     "check.lonlat": {"zh": "经纬度坐标来自(必选)", "en": "Lon/lat coordinates come from (required)"},
     "check.lonlat_ph": {"zh": "请选择:高德、GPS/天地图或百度", "en": "Choose: Amap, GPS/Tianditu or Baidu"},

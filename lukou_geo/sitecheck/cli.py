@@ -20,7 +20,9 @@ def add_check_parser(sub: Any) -> None:
     )
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="input files: " + describe("en", suffixes=True))
     p.add_argument("--out", required=True, help="report path, e.g. report.xlsx (its stem names the .csv/.geojson/.html/.pdf)")
-    p.add_argument("--crs", default="auto", help="CRS of inputs without one: " + ", ".join(CRS_CHOICES) + " or EPSG:nnnn (default auto)")
+    p.add_argument("--crs", default="auto", help="CRS of inputs without one: " + ", ".join(CRS_CHOICES)
+                   + " or EPSG:nnnn; auto:gcj02, auto:wgs84 or auto:bd09 say where degrees come from (default auto: degrees "
+                   "taken as WGS-84, with a note)")
     p.add_argument("--encoding", default=None, help="text/attribute encoding, e.g. GBK or UTF-8 (default: detected)")
     p.add_argument("--type", dest="ptype", default="", help="project type for rows without one, e.g. 新材料, 住宅, 物流")
     p.add_argument("--formats", default=None,

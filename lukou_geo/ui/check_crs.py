@@ -48,4 +48,24 @@ def needs_lonlat_choice(notes: list[str]) -> bool:
     return any(isinstance(n, DegreesGuessed) for n in notes)
 
 
-__all__ = ["CRS_ORDER", "crs_argument", "lonlat_selector", "needs_lonlat_choice"]
+def uploader_in_language(lang: str) -> None:
+    """Streamlit's own uploader texts ("Upload", "200MB per file • CSV…") in the page's language.
+
+    Streamlit writes them in English whatever the page's language (and the default limit's "200MB"
+    contradicted the app's); the page names the types in the uploader's label and the limit in a caption
+    below it, so the drop zone's instructions are hidden and the button reads :func:`t` ``check.upload_button``.
+    The CSS is the app's own; the button text goes in as a CSS string, without the characters that could
+    end the string or the style element (Markdown would eat a CSS escape's backslash).
+    """
+    label = '"' + "".join(ch for ch in t("check.upload_button", lang) if ch not in '"\\<>\n{};') + '"'
+    st.markdown(
+        "<style>"
+        '[data-testid="stFileUploaderDropzoneInstructions"]{display:none}'
+        '[data-testid="stFileUploaderDropzone"] button,[data-testid="stFileUploaderDropzone"] button *{font-size:0 !important}'
+        f'[data-testid="stFileUploaderDropzone"] button::after{{content:{label};font-size:14px}}'
+        "</style>",
+        unsafe_allow_html=True,
+    )
+
+
+__all__ = ["CRS_ORDER", "crs_argument", "lonlat_selector", "needs_lonlat_choice", "uploader_in_language"]

@@ -209,3 +209,22 @@ def test_check_map_zooms_to_the_upload_with_a_verdict_legend_clear_of_the_draw_t
                              [tb["left"] + tb["width"] / 2, tb["top"] + tb["height"] / 2])
         assert hit, tb  # nothing (the plan legend) covers a draw tool
     page.screenshot(path=str(ARTIFACTS / "check_map_zoom.png"), full_page=True)
+
+
+def test_uploader_speaks_the_page_language(page, app_url: str) -> None:
+    """Issue 14.15: no "200MB per file"/"Upload" (Streamlit's English) in the Chinese check page; the limit is the app's."""
+    page.goto(app_url + "/check", wait_until="domcontentloaded")
+    zone = page.locator('[data-testid="stFileUploaderDropzone"]')
+    zone.wait_for(timeout=60_000)
+    assert "per file" not in zone.inner_text() and "MB" not in zone.inner_text()
+    button = zone.locator("button")
+    assert button.evaluate("b => getComputedStyle(b, '::after').content") == '"选择文件"'
+    shown = button.evaluate("""b => { const out = [], w = document.createTreeWalker(b, NodeFilter.SHOW_TEXT);
+        while (w.nextNode()) { const n = w.currentNode; if (n.textContent.trim() && getComputedStyle(n.parentElement).fontSize !== "0px")
+            out.push(n.textContent); } return out; }""")
+    assert shown == [], shown  # "Upload" not shown
+    page.get_by_text("单个文件不超过 50 MB").wait_for(timeout=30_000)
+    page.get_by_text("坐标系", exact=True).first.wait_for()
+    # the CRS selectors sit above the uploader (the messages say 上方)
+    assert page.get_by_text("经纬度坐标来自(必选)").bounding_box()["y"] < zone.bounding_box()["y"]
+    page.screenshot(path=str(ARTIFACTS / "check_uploader_zh.png"), full_page=True)

@@ -15,6 +15,7 @@ import base64
 import datetime as dt
 import html
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,9 +25,10 @@ import pandas as pd
 import shapely
 
 from lukou_geo.output.sinks import cut_text
+from lukou_geo.sitecheck import labels
 from lukou_geo.sitecheck.check import SUMMARY_COLUMNS, ZONE_COLUMNS, CheckResult
 from lukou_geo.sitecheck.context import CheckContext
-from lukou_geo.sitecheck.report.tables import HONESTY_EN, HONESTY_ZH, MAX_DETAIL_PROJECTS, labelled, project_zones, provenance_rows
+from lukou_geo.sitecheck.report.tables import HONESTY_EN, HONESTY_ZH, MAX_DETAIL_PROJECTS, project_zones, provenance_rows
 
 #: Size of a project's map (pixels at :data:`MAP_DPI`); the overview's longer side.
 MAP_PX = (900, 700)
@@ -144,16 +146,61 @@ def map_png(result: CheckResult, ctx: CheckContext, project_no: int | None = Non
         pad_m = max(2000.0, 0.3 * max(maxx - minx, maxy - miny))
         frame = fit_frame(minx, miny, maxx, maxy, w_px / map_h, pad_m=pad_m)
     fig = new_figure(w_px / MAP_DPI, h_px / MAP_DPI, MAP_DPI)
-    draw_map(fig, (0, 0, 1, map_h / h_px), frame, [*_base_shapes(ctx, zone_idx), *_project_shapes(geoms, project_no is not None)])
+    extra, names = _overview_extras(result, ctx, geoms) if project_no is None else ([], [])
+    draw_map(fig, (0, 0, 1, map_h / h_px), frame, [*_base_shapes(ctx, zone_idx), *extra, *_project_shapes(geoms, project_no is not None)],
+             names)
     w_mm, h_mm = w_px / MAP_DPI * 25.4, h_px / MAP_DPI * 25.4
     cv = MplCanvas(fig, w_mm, h_mm)
     box = Box(0, _TITLE_MM, w_mm, h_mm - _TITLE_MM)
+    if project_no is None:
+        _overview_legend(cv, box)
     cv.text(3, 1.6, title, 12)
     cv.rect(box.x, box.y, box.w, box.h, stroke="#37474f", width=0.8)
     draw_scale_bar(cv, box, frame, K)
     draw_north_arrow(cv, box, K, _NORTH)
     cv.text(box.w - 2, 2.6, _FOOTNOTE, 7, color="#555555", align="right")
     return png_bytes(fig)
+
+
+#: The overview numbers at most this many projects (beyond, the numbers would hide the map).
+MAX_NUMBERED = 200
+
+
+def _overview_extras(result: CheckResult, ctx: CheckContext, geoms: np.ndarray) -> tuple[list[Any], list[Any]]:
+    """The overview's 湘江 (above the township fills) and its labels: the towns, and each project's number."""
+    from lukou_geo.map.figure import Label, layer_shapes
+
+    shapes: list[Any] = []
+    river = _catalog_layer(ctx, "xiang_river")
+    if river is not None and ctx.river is not None and len(ctx.river):
+        shapes += layer_shapes(river, np.asarray(ctx.river), ["approximate"] * len(ctx.river), 8, K)
+    names = [Label(pt.x, pt.y, str(n), 7.5 * K, "#37474f")
+             for n, pt in zip(ctx.town_names, shapely.point_on_surface(np.asarray(ctx.town_geoms)), strict=True)]
+    numbers = result.summary["project_no"].to_numpy()[:MAX_NUMBERED]
+    names += [Label(pt.x, pt.y, str(int(no)), 8 * K, _PROJECT_EDGE)
+              for no, pt in zip(numbers, shapely.point_on_surface(geoms[:MAX_NUMBERED]), strict=True)]
+    return shapes, names
+
+
+#: The overview's legend: (label, colour, dash or None, kind).
+_OVERVIEW_LEGEND = (
+    ("渌口区界", "#37474f", None, "line"), ("镇域(近似)", "#8d6e63", (1.5, 1.5), "line"), ("湘江", "#5b9bd5", None, "band"),
+    ("发展轴(示意)", "#6a1b9a", (3.0, 2.0), "line"), ("核查项目(数字为序号)", _PROJECT_POINT, None, "point"),
+)
+
+
+def _overview_legend(cv: Any, box: Any) -> None:
+    """The overview's legend (top left of the map): the district, towns, 湘江, axes and the numbered projects."""
+    x0, y0, row = box.x + 3, box.y + 3, 4.6 * K
+    cv.rect(x0, y0, 46 * K, row * len(_OVERVIEW_LEGEND) + 5 * K, fill=(1, 1, 1, 0.88), stroke="#90a4ae", width=0.4)
+    cv.text(x0 + 2, y0 + 1.2, "图例", 8 * K)
+    for i, (label, colour, dash, kind) in enumerate(_OVERVIEW_LEGEND):
+        y = y0 + 5 * K + i * row + row / 2
+        if kind == "point":
+            cv.circle(x0 + 6, y, 1.2 * K, (0.84, 0.0, 0.0, 1.0), "#ffffff", 0.5)
+        else:
+            cv.line(x0 + 2, y, x0 + 10, y, colour, 3.0 if kind == "band" else 1.2, dash=dash)
+        cv.text(x0 + 12, y - 1.6 * K, label, 7 * K)
 
 
 @dataclass
@@ -164,13 +211,20 @@ class ReportMaps:
     projects: dict[int, bytes] = field(default_factory=dict)
 
 
-def report_maps(result: CheckResult, ctx: CheckContext) -> ReportMaps:
-    """Draw every map of the report once: the overview and the first :data:`MAX_DETAIL_PROJECTS` projects."""
+def report_maps(result: CheckResult, ctx: CheckContext, progress: Callable[[int, int], None] | None = None) -> ReportMaps:
+    """Draw every map of the report once: the overview and the first :data:`MAX_DETAIL_PROJECTS` projects.
+
+    ``progress(done, total)`` is called after each map (the page shows it while a long report is written)."""
     if not len(result.summary):
         return ReportMaps()
+    numbers = [int(no) for no in result.summary["project_no"].head(MAX_DETAIL_PROJECTS)]
     maps = ReportMaps(overview=map_png(result, ctx))
-    for no in result.summary["project_no"].head(MAX_DETAIL_PROJECTS):
-        maps.projects[int(no)] = map_png(result, ctx, int(no))
+    if progress:
+        progress(1, len(numbers) + 1)
+    for i, no in enumerate(numbers, start=2):
+        maps.projects[no] = map_png(result, ctx, no)
+        if progress:
+            progress(i, len(numbers) + 1)
     return maps
 
 
@@ -232,15 +286,17 @@ def export_html(result: CheckResult, ctx: CheckContext, path: str | Path | None 
         parts.append(_img("总览", maps.overview))
     parts.append("<h2>汇总 Summary</h2>")
     cols = ["project_no", "name", "ptype", "geom_kind", "area_ha", "area_mu", "in_district", "township", "verdict", "deciding_zone"]
-    parts.append(_table_html(labelled(result.summary[[c for c in cols if c in result.summary]], SUMMARY_COLUMNS)))
+    parts.append(_table_html(labels.table(result.summary, {c: SUMMARY_COLUMNS[c] for c in cols}, "zh", text=True)))
     for _, r in result.summary.head(MAX_DETAIL_PROJECTS).iterrows():
         no = int(r["project_no"])
         parts.append(f"<h2>{no}. {e(str(r['name']))}</h2>")
         if maps is not None and images:
             parts.append(_img(f"项目{no}位置图", maps.projects[no]))
-        info = pd.DataFrame([(SUMMARY_COLUMNS[k][0], r[k]) for k in SUMMARY_COLUMNS if k in r and k not in ("project_no",)], columns=["项目", "内容"])
+        one = labels.table(result.summary[result.summary["project_no"] == no], SUMMARY_COLUMNS, "zh", text=True).iloc[0]
+        info = pd.DataFrame([(k, v) for k, v in one.items() if k != SUMMARY_COLUMNS["project_no"][0]], columns=["项目", "内容"])
         parts.append(_table_html(info))
-        pz = labelled(project_zones(result, no), ZONE_COLUMNS).drop(columns=["序号", "项目名称"])
+        pz = labels.table(project_zones(result, no), {k: ZONE_COLUMNS[k] for k in ZONE_COLUMNS if k not in ("project_no", "project")},
+                          "zh", text=True)
         parts.append("<h3>涉及的规划分区(重叠面积在 EPSG:4547 中量算)</h3>" + (_table_html(pz) if len(pz) else "<p>无</p>"))
         parts.append("<p class='note'>镇域为近似范围 / township zones are approximate.</p>")
     if len(result.summary) > MAX_DETAIL_PROJECTS:
@@ -260,13 +316,17 @@ def _rows(df: pd.DataFrame) -> list[list[str]]:
     return [[str(c) for c in df.columns], *([_cell_text(v) for v in row] for row in df.itertuples(index=False))]
 
 
-def _overview_page(pdf: Any, png: bytes) -> None:
-    """The overview map on a page of its own, as large as the page allows."""
+def _aspect(png: bytes) -> float:
     from PIL import Image
 
     with Image.open(io.BytesIO(png)) as im:
-        aspect = im.width / im.height
-    pdf.add_page()
+        return im.width / im.height
+
+
+def _overview_page(pdf: Any, png: bytes) -> None:
+    """The overview map on the first page, below the title, as large as the rest of the page allows; the
+    summary starts on the next page (the overview once had a page of its own after a nearly blank first page)."""
+    aspect = _aspect(png)
     w_avail, h_avail = 297 - 2 * pdf.left, 210 - pdf.y - 14
     h = h_avail
     w = h * aspect
@@ -295,23 +355,32 @@ def export_pdf(result: CheckResult, ctx: CheckContext, path: str | Path | None =
         _overview_page(pdf, maps.overview)
     cols = ["project_no", "name", "ptype", "area_ha", "area_mu", "in_district", "township", "verdict", "deciding_zone"]
     pdf.font(8)
-    pdf.table(_rows(labelled(result.summary[[c for c in cols if c in result.summary]].head(500), SUMMARY_COLUMNS)))
+    pdf.table(_rows(labels.table(result.summary.head(500), {c: SUMMARY_COLUMNS[c] for c in cols}, "zh", text=True)))
     for _, r in result.summary.head(MAX_DETAIL_PROJECTS).iterrows():
         no = int(r["project_no"])
         pdf.add_page()
         pdf.line_of_text(8, f"{no}. {r['name']} — {r['verdict']}", 13)
         pdf.font(8)
+        map_bottom = pdf.y
+        info = labels.table(result.summary[result.summary["project_no"] == no], SUMMARY_COLUMNS, "zh", text=True).iloc[0]
+        text = "\n".join(f"{k}:{v}" for k, v in info.items() if k != SUMMARY_COLUMNS["project_no"][0])
         if maps is not None and images:
             y = pdf.y
-            pdf.image(maps.projects[no], x=pdf.left, y=y, w=PDF_MAP_W)
-            pdf.set_xy(pdf.left + PDF_MAP_W + 5, y)
-        rows = [(SUMMARY_COLUMNS[k][0], "" if pd.isna(r[k]) else str(r[k])) for k in SUMMARY_COLUMNS if k in r and k != "project_no"]
-        pdf.paragraph(4.2, "\n".join(f"{k}:{v}" for k, v in rows))
+            png = maps.projects[no]
+            pdf.image(png, x=pdf.left, y=y, w=PDF_MAP_W)
+            map_bottom = y + PDF_MAP_W / _aspect(png)
+            left = pdf.pdf.l_margin
+            pdf.pdf.set_left_margin(left + PDF_MAP_W + 5)  # the project's facts beside the map, never over it
+            pdf.set_xy(left + PDF_MAP_W + 5, y)
+            pdf.paragraph(4.2, text)
+            pdf.pdf.set_left_margin(left)
+        else:
+            pdf.paragraph(4.2, text)
         pdf.skip(2)
-        pz = labelled(project_zones(result, no), ZONE_COLUMNS).drop(columns=["序号", "项目名称", "精度"])
+        pz = labels.table(project_zones(result, no), {k: ZONE_COLUMNS[k] for k in ZONE_COLUMNS if k not in ("project_no", "project", "precision")},
+                          "zh", text=True)
         if len(pz):
-            if pdf.y < 110:
-                pdf.set_y(110)
+            pdf.set_y(max(pdf.y, map_bottom + 4))  # the table below the map
             pdf.table(_rows(pz), (22, 30, 14, 14, 12, 12, 12, 60, 80))
     data = pdf.output()
     if path is not None:

@@ -21,7 +21,7 @@ from lukou_geo.errors import InputError
 from lukou_geo.map import assets
 from lukou_geo.map.render import MapOptions, build_map, project_group
 from lukou_geo.settings import get_settings
-from lukou_geo.sitecheck import provenance
+from lukou_geo.sitecheck import labels, provenance
 from lukou_geo.sitecheck.check import SUMMARY_COLUMNS, ZONE_COLUMNS, CheckResult, check_projects
 from lukou_geo.sitecheck.context import get_context
 from lukou_geo.sitecheck.inputs import CRS_CHOICES, Ingested, describe, project_from_geojson, read_bytes, read_coordinates_text, upload_types
@@ -31,7 +31,7 @@ from lukou_geo.sitecheck.report.tables import HONESTY_EN, HONESTY_ZH, export_csv
 from lukou_geo.sitecheck.vocab import read_project_types
 from lukou_geo.text import t
 from lukou_geo.ui import messages, occupancy_panel
-from lukou_geo.ui.check_crs import CRS_ORDER, crs_argument, lonlat_selector, needs_lonlat_choice
+from lukou_geo.ui.check_crs import CRS_ORDER, crs_argument, lonlat_selector, needs_lonlat_choice, uploader_in_language
 from lukou_geo.ui.check_map import VERDICT_COLOURS, CheckMapExtras, FitToProjects, describe_pick, map_pick
 from lukou_geo.ui.i18n import lang
 from lukou_geo.ui.state import load_catalog, load_data
@@ -67,8 +67,10 @@ def _inputs(crs: str, enc: str | None, ptype: str) -> None:
     lg = lang()
     tab_file, tab_paste = st.tabs([t("check.tab_file", lg), t("check.tab_paste", lg)])
     with tab_file:
+        uploader_in_language(lg)
         up = st.file_uploader(describe(lg), type=upload_types(), key="check_upload",
                               max_upload_size=max(1, get_settings().max_upload_bytes // 2**20))
+        st.caption(t("check.upload_limit", lg, mb=max(1, get_settings().max_upload_bytes // 2**20)))
         if up is not None:
             data = up.getvalue()
             digest = hashlib.sha256(data).hexdigest() + crs + str(enc) + ptype
@@ -102,13 +104,13 @@ def _inputs(crs: str, enc: str | None, ptype: str) -> None:
                 messages.error(t("check.error", lg, err=exc.message(lg)))
 
 
-def _highlight(result: CheckResult) -> folium.FeatureGroup:
-    """The checked projects on the map, coloured by verdict; names stay text (see project_group)."""
+def _highlight(result: CheckResult, lg: str = "zh") -> folium.FeatureGroup:
+    """The checked projects on the map, coloured by verdict, the verdict in ``lg``; names stay text (see project_group)."""
     feats = []
     for geom, (_, r) in zip(result.projects.geometry.values, result.summary.iterrows(), strict=True):
         feats.append({
             "geometry": geom.__geo_interface__,
-            "tip": f"{int(r['project_no'])}. {r['name']} — {r['verdict']}",
+            "tip": f"{int(r['project_no'])}. {r['name']} — {labels.verdict_label(r['verdict'], lg)}",
             "color": VERDICT_COLOURS.get(r["verdict"], "#f9a825"),
             "kind": "point" if geom.geom_type == "Point" else "shape",
         })
@@ -127,7 +129,7 @@ def _map(lg: str, result: CheckResult | None) -> dict[str, Any] | None:
     ).add_to(m)
     CheckMapExtras(lg).add_to(m)
     assets.localize(m, assets.LOCAL_BASE_APP)
-    fg = _highlight(result) if result is not None and len(result.summary) <= 2000 else None
+    fg = _highlight(result, lg) if result is not None and len(result.summary) <= 2000 else None
     fg = occupancy_panel.highlight(fg, result)
     return st_folium(
         m,
@@ -166,19 +168,24 @@ def _show(run: dict[str, Any]) -> None:
         "axis_km",
         "transport",
     ]
-    table = result.summary[[c for c in cols if c in result.summary]]
-    table.columns = [SUMMARY_COLUMNS[c][0 if lg == "zh" else 1] for c in table.columns]
-    st.dataframe(table.head(5000), hide_index=True, width="stretch", key=f"check_summary_{id(result)}")
+    # values in the UI's language, shares as percentages, no "None" (lukou_geo.sitecheck.labels)
+    table = labels.table(result.summary.head(5000), {c: SUMMARY_COLUMNS[c] for c in cols}, lg, text=True)
+    st.dataframe(table, hide_index=True, width="stretch", key=f"check_summary_{id(result)}")
+    zone_cols = {c: ZONE_COLUMNS[c] for c in ZONE_COLUMNS if c not in ("project_no", "project")}
     for _, r in result.summary.head(20).iterrows():
-        label = f"{int(r['project_no'])}. {messages.escape(r['name'])} — {r['verdict']}"
+        verdict = labels.verdict_label(r["verdict"], lg)
+        label = f"{int(r['project_no'])}. {messages.escape(r['name'])} — {verdict}"
         with st.expander(label, expanded=len(result.summary) == 1):
-            st.markdown(f"**{r['verdict']}**")
-            st.text(r["reason"])
+            st.markdown(f"**{messages.escape(verdict)}**")
+            st.text(r["reason"] if lg == "zh" or "reason_en" not in r else r["reason_en"])
             z = result.project_zones(int(r["project_no"]))
-            zt = z[[c for c in ZONE_COLUMNS if c in z and c not in ("project_no", "project")]]
-            zt.columns = [ZONE_COLUMNS[c][0 if lg == "zh" else 1] for c in zt.columns]
+            ctx_rows = z["context"].fillna(False).astype(bool) if "context" in z else None
+            judging = z[~ctx_rows] if ctx_rows is not None else z
             st.caption(t("check.zones_of", lg))
-            st.dataframe(zt, hide_index=True, width="stretch")
+            st.dataframe(labels.table(judging, zone_cols, lg, text=True), hide_index=True, width="stretch")
+            if ctx_rows is not None and ctx_rows.any():  # 八基地 and the like: where it lies, not a judgement
+                names = z.loc[ctx_rows, "zone" if lg == "zh" else "zone_en"].astype(str)
+                st.caption(t("check.context_zones", lg, names=t("check.list_sep", lg).join(dict.fromkeys(names))))
     occupancy_panel.show(run, lg)
     st.caption(HONESTY_ZH if lg == "zh" else HONESTY_EN)
     st.markdown(f"**{t('check.downloads', lg)}**")
@@ -195,9 +202,14 @@ def _show(run: dict[str, Any]) -> None:
     if "pdf" not in run["files"]:
         if c[3].button(t("check.make_report", lg), key=f"mk_{id(run)}"):
             ctx = _context()
-            maps = report_maps(result, ctx)  # drawn once for both documents
+            bar = st.progress(0.0, text=t("check.report_maps", lg, done=0, total="…"))
+            maps = report_maps(  # drawn once for both documents; the page shows how far it got
+                result, ctx, progress=lambda done, total: bar.progress(0.8 * done / total, text=t("check.report_maps", lg, done=done, total=total)))
+            bar.progress(0.85, text=t("check.report_html", lg))
             run["files"]["html"] = export_html(result, ctx, maps=maps).encode("utf-8")
+            bar.progress(0.9, text=t("check.report_pdf", lg))
             run["files"]["pdf"] = export_pdf(result, ctx, maps=maps)
+            bar.empty()
             st.rerun()
     else:
         c[3].download_button("HTML", run["files"]["html"], file_name="选址核查.html", mime=mimes["html"], key=f"dl_html_{id(run)}")
