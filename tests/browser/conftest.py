@@ -278,3 +278,12 @@ def fold_panels(frame: object) -> None:
     frame.evaluate(  # type: ignore[attr-defined]
         """() => document.querySelectorAll('.leaflet-control-layers, .lk-legend')
                   .forEach(e => { e.dataset.lkFolded = '1'; e.classList.add('lk-collapsed'); })""")
+
+
+def choose_lonlat(page: object, source: str = "GPS") -> None:
+    """On the check page, say where lon/lat coordinates come from (required before degrees are checked)."""
+    import re
+
+    page.locator('[data-testid="stSelectbox"]').filter(has_text="经纬度坐标来自").click()  # type: ignore[attr-defined]
+    page.get_by_role("option", name=re.compile(source)).click()  # type: ignore[attr-defined]
+    page.wait_for_timeout(500)  # type: ignore[attr-defined]

@@ -9,14 +9,7 @@ import geopandas as gpd
 from shapely.geometry import Point
 
 from lukou_geo.settings import REPO_ROOT
-from tests.browser.conftest import ARTIFACTS, FRAME
-
-
-def _choose_lonlat(page, source: str = "GPS") -> None:
-    """Say where the lon/lat coordinates come from (a required step before degrees are checked)."""
-    page.locator('[data-testid="stSelectbox"]').filter(has_text="经纬度坐标来自").click()
-    page.get_by_role("option", name=re.compile(source)).click()
-    page.wait_for_timeout(500)
+from tests.browser.conftest import ARTIFACTS, FRAME, choose_lonlat
 
 
 def test_upload_csv_shows_report(page, app_url: str, tmp_path: Path) -> None:
@@ -28,7 +21,7 @@ def test_upload_csv_shows_report(page, app_url: str, tmp_path: Path) -> None:
     # degrees: not checked until their source is chosen (GCJ-02 and WGS-84 look alike)
     page.get_by_text("坐标是经纬度").first.wait_for(timeout=60_000)
     assert page.get_by_text("核查结果").count() == 0
-    _choose_lonlat(page, "GPS")
+    choose_lonlat(page, "GPS")
     page.get_by_text("核查结果").wait_for(timeout=90_000)
     said = page.get_by_text("坐标系:自动识别:经纬度按 GPS").first
     said.wait_for(timeout=30_000)
@@ -68,7 +61,7 @@ def test_hostile_project_names_stay_text(page, app_url: str, tmp_path: Path) -> 
     csv.write_text("项目名称,经度,纬度,类型\n" + "\n".join(rows) + "\n", encoding="utf-8")
     page.goto(app_url + "/check", wait_until="domcontentloaded")
     page.get_by_text("选址核查").first.wait_for(timeout=60_000)
-    _choose_lonlat(page)
+    choose_lonlat(page)
     page.locator('input[type="file"]').first.set_input_files(str(csv))
     page.get_by_text("核查结果").wait_for(timeout=90_000)
     frame = page.wait_for_selector(FRAME, state="attached", timeout=60_000).content_frame()
@@ -181,7 +174,7 @@ def test_check_map_zooms_to_the_upload_with_a_verdict_legend_clear_of_the_draw_t
     frame = page.wait_for_selector(FRAME, state="attached", timeout=60_000).content_frame()
     frame.wait_for_function("window.lkAtlas && window.lkAtlas.map", timeout=60_000)
     zoom0 = frame.evaluate("window.lkAtlas.map.getZoom()")
-    _choose_lonlat(page)
+    choose_lonlat(page)
     page.locator('input[type="file"]').first.set_input_files(str(csv))
     page.get_by_text("核查结果").wait_for(timeout=90_000)
     frame = page.wait_for_selector(FRAME, state="attached", timeout=60_000).content_frame()

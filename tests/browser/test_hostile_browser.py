@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 import pytest
 
 from lukou_geo.meeting.views import View, ViewStore
-from tests.browser.conftest import FRAME
+from tests.browser.conftest import FRAME, choose_lonlat
 
 #: Names and titles that once ran as script, broke the map's script, or rendered as Markdown.
 INJECTIONS = [
@@ -82,6 +82,7 @@ def test_check_page_takes_the_injection_corpus_from_csv_and_geojson(page, app_ur
     for upload in (csv, gj):
         page.goto(app_url + "/check", wait_until="domcontentloaded")
         page.get_by_text("选址核查").first.wait_for(timeout=90_000)
+        choose_lonlat(page)  # the CSV's degrees are checked once their source is chosen
         page.locator('input[type="file"]').first.set_input_files(str(upload))
         page.get_by_text("核查结果").wait_for(timeout=120_000)
         frame = page.wait_for_selector(FRAME, state="attached", timeout=90_000).content_frame()

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from lukou_geo.build.synthetic_write import write_delivery
-from tests.browser.conftest import FRAME, _start_app, _wait_healthy
+from tests.browser.conftest import FRAME, _start_app, _wait_healthy, unfold_panels
 from tests.browser.test_app_browser import shot
 from tests.demo_store import DEMO_ORIGIN, DEMO_STEP, parcels
 
@@ -54,6 +54,7 @@ def test_import_map_identify_table_and_provenance(page, empty_store_app, tmp_pat
     f.wait_for_function("() => window.map && window.map._loaded && window.lkTiles && window.lkTiles.layers.dltb", timeout=60000)
     page.wait_for_timeout(800)
     f = page.locator(FRAME).element_handle().content_frame()  # st_folium may have mounted it again
+    unfold_panels(f)  # the layer list starts folded on a small map
     assert "已导入图层" in f.locator(".leaflet-control-layers").inner_text()
     lat, lon = Y0 + 5.48 * DEMO_STEP, X0 + 5.48 * DEMO_STEP  # parcel (5, 5): 图斑 TB00066
     for _ in range(3):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, choose_lonlat
 from tests.demo_store import DEMO_ORIGIN, DEMO_STEP
 
 X0, Y0 = DEMO_ORIGIN
@@ -19,6 +19,7 @@ def test_check_against_imported_layers_and_download_the_opinion(page, store_app_
     # a red line over parcels of the synthetic DLTB and into the synthetic 生态保护红线 (lon, lat per line)
     corners = [(X0 + 5 * DEMO_STEP, Y0 + 5 * DEMO_STEP), (X0 + 8 * DEMO_STEP, Y0 + 5 * DEMO_STEP),
                (X0 + 8 * DEMO_STEP, Y0 + 8 * DEMO_STEP), (X0 + 5 * DEMO_STEP, Y0 + 8 * DEMO_STEP)]
+    choose_lonlat(page)  # degrees are checked once their source is chosen
     page.get_by_role("tab", name="粘贴坐标").click()
     page.get_by_label("项目名称").fill("合成红线")
     page.locator("textarea").first.fill("\n".join(f"{x:.6f}, {y:.6f}" for x, y in corners))

@@ -199,7 +199,7 @@ def test_click_identifies_every_layer_under_the_point(page, site, store):
 
 
 def test_a_popup_the_legend_would_cover_folds_the_legend(page, site):
-    open_page(page, site)
+    open_page(page, site, unfold=True)  # the legend open, as a planner unfolds it
     lat, lon = parcel_centre(1, 1)  # put parcel (1, 1) behind the legend, in the bottom-left corner
     legend = page.locator(".lk-legend")
     box = legend.bounding_box()

@@ -229,6 +229,10 @@ class MapState(MacroElement):
                 u.searchParams.set("z", String(Math.round(map.getZoom() * 100) / 100));
                 u.searchParams.set("lang", O.lang);
                 O.drop.forEach(function(k) { u.searchParams.delete(k); });
+                if (O.keep) {  // only what the page reads: a foreign parameter is not carried into the permalink
+                    var known = ["show", "c", "z", "lang"].concat(O.keep);
+                    Array.from(u.searchParams.keys()).forEach(function(k) { if (known.indexOf(k) < 0) u.searchParams.delete(k); });
+                }
                 return u;
             }
             var link = null;
@@ -278,28 +282,29 @@ class MapState(MacroElement):
     )
 
     def __init__(self, groups: list[tuple[str, folium.FeatureGroup]], lang: str, url: bool = False,
-                 permalink: bool = False, drop: tuple[str, ...] = ()):
+                 permalink: bool = False, drop: tuple[str, ...] = (), keep: tuple[str, ...] | None = None):
         super().__init__()
         from lukou_geo.map.render import script_json
 
         self._name = "MapState"
         self.groups = groups
         self.options_json = script_json({
-            "url": bool(url), "lang": lang, "drop": list(drop),
+            "url": bool(url), "lang": lang, "drop": list(drop), "keep": None if keep is None else list(keep),
             "permalink": t("map.permalink", lang) if permalink else "", "copied": t("map.permalink_copied", lang),
         })
 
 
 def add_map_state(m: folium.Map, lang: str, url: bool = False, permalink: bool = False,
-                  drop: tuple[str, ...] = ()) -> MapState:
+                  drop: tuple[str, ...] = (), keep: tuple[str, ...] | None = None) -> MapState:
     """Add :class:`MapState` over the atlas layers of ``m`` (built by :func:`~lukou_geo.map.render.build_map`).
 
     ``drop``: query parameters removed from the address once the map keeps its own state (e.g. a
-    one-off ``feature`` or ``layers`` link that the state now describes).
+    one-off ``feature`` or ``layers`` link that the state now describes). ``keep``: when given, the
+    only parameters kept besides the map's own state (show, c, z, lang); any other is removed.
     """
     from lukou_geo.meeting.present import atlas_groups
 
-    el = MapState(atlas_groups(m), lang, url=url, permalink=permalink, drop=drop)
+    el = MapState(atlas_groups(m), lang, url=url, permalink=permalink, drop=drop, keep=keep)
     el.add_to(m)
     return el
 

@@ -115,7 +115,7 @@ def render() -> None:
     if kept[0] is not None:
         visible = kept[0]
     m = load_map(lg, basemap, visible, tile_layers=specs, swipe=swipe, coords=basemap != "amap", fill=True)
-    add_map_state(m, lg, url=True, permalink=True, drop=("feature", "layers"))
+    add_map_state(m, lg, url=True, permalink=True, drop=("feature", "layers"), keep=("lk_layer", "lk_fid"))
     center, zoom = kept[1], kept[2]
     fg = None
     store_target = _store_target(lg)
