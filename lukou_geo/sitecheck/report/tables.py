@@ -23,6 +23,9 @@ from lukou_geo.sitecheck.check import SUMMARY_COLUMNS, ZONE_COLUMNS, CheckResult
 
 #: Reports show per-project detail (sheets, sections, map images) for at most this many projects.
 MAX_DETAIL_PROJECTS = 50
+#: Data rows of the 分区明细 sheet: an Excel sheet holds 1,048,576 rows (header and note included); the
+#: documented input limit (200,000 projects × several zones) can exceed it, so the rest is in report_zones.csv.
+MAX_ZONE_SHEET_ROWS = 1_048_576 - 3
 HONESTY_ZH = (
     "说明:规划分区多为据规划文字绘制的示意范围(schematic),镇域为由村点推算的近似范围(approximate),"
     "均非法定边界;核查结论仅供初步研判,须以法定国土空间规划和“三区三线”为准。"
@@ -140,7 +143,14 @@ def export_xlsx(result: CheckResult, path: str | Path, title: str = "选址核�
     if len(result.summary) > MAX_DETAIL_PROJECTS:
         ws.append([])
         ws.append([f"逐项工作表只列前 {MAX_DETAIL_PROJECTS} 个项目;全部分区明细见“分区明细”表"])
-    _append_table(wb.create_sheet("分区明细"), labelled(result.zones, ZONE_COLUMNS))
+    zs = wb.create_sheet("分区明细")
+    cut = len(result.zones) > MAX_ZONE_SHEET_ROWS
+    _append_table(zs, labelled(result.zones.head(MAX_ZONE_SHEET_ROWS), ZONE_COLUMNS))
+    if cut:
+        note = (f"分区明细共 {len(result.zones):,} 行,超过 Excel 单表行数上限,本表只列前 {MAX_ZONE_SHEET_ROWS:,} 行;"
+                "全部分区明细见同名的 _zones.csv 文件")
+        zs.append([note])
+        ws.append([note])
     used = {"汇总", "分区明细"}
     if prov_rows:
         src = wb.create_sheet("数据来源")

@@ -41,3 +41,18 @@ def test_unknown_format_is_refused_before_anything_is_written(checked, tmp_path:
     with pytest.raises(ValueError, match="unknown format 'docx'"):
         export_all(res, ctx, tmp_path / "r.xlsx", ("xlsx", "docx"))
     assert not list(tmp_path.iterdir())
+
+
+def test_zone_sheet_stops_at_the_sheet_limit_with_a_note(checked, tmp_path: Path, monkeypatch) -> None:
+    """More zone rows than an Excel sheet holds: the sheet stops at its limit and says where the rest is."""
+    import openpyxl
+
+    from lukou_geo.sitecheck.report import tables
+
+    _, res = checked
+    assert len(res.zones) > 3
+    monkeypatch.setattr(tables, "MAX_ZONE_SHEET_ROWS", 2)
+    wb = openpyxl.load_workbook(tables.export_xlsx(res, tmp_path / "r.xlsx"))
+    rows = list(wb["分区明细"].iter_rows(values_only=True))
+    assert len(rows) == 1 + 2 + 1 and "_zones.csv" in rows[-1][0] and f"{len(res.zones):,}" in rows[-1][0]
+    assert any(r and isinstance(r[0], str) and "_zones.csv" in r[0] for r in wb["汇总"].iter_rows(values_only=True))
