@@ -21,7 +21,7 @@ $(VENV)/.installed: requirements.txt
 	touch $@
 
 # the PDF writer's font: Noto Sans SC's GB 2312 characters and symbols with TrueType outlines, made once
-# (≈ 20 s); without it PDFs use the full OpenType font (same text, slower)
+# (≈ 20 s); without it PDFs use the full OpenType font (same glyphs, slower; their text copies with NUL bytes between characters)
 $(FONT_CACHE): lukou_geo/output/fonts.py $(VENV)/.installed
 	$(BIN)/python -m lukou_geo.output.fonts
 	touch $@
