@@ -23,10 +23,14 @@ from lukou_geo.errors import LukouError
 def _serve(conn: Any) -> None:
     """The worker: warm up, then write one job's documents and report back."""
     try:
-        import geopandas  # noqa: F401  (to unpickle the result)
+        # the slow imports, done while the first process checks: fpdf2 and matplotlib (through the map
+        # renderer), which document.py loads lazily, and GeoPandas to unpickle the result
+        import fpdf  # noqa: F401
+        import geopandas  # noqa: F401
 
+        import lukou_geo.map.figure  # noqa: F401
         from lukou_geo.sitecheck.report import (
-            document,  # noqa: F401  (matplotlib, fpdf2: the slow imports)
+            document,  # noqa: F401
             write_documents,
         )
 
