@@ -19,6 +19,15 @@ from _app import CHROMIUM, CHROMIUM_ARGS, FRAME, local_only, start_app
 from _targets import Targets
 
 
+def choose_lonlat(page) -> None:
+    """Say where the lon/lat come from (the page checks degrees only once this is chosen), as a planner does first."""
+    import re
+
+    page.locator('[data-testid="stSelectbox"]').filter(has_text="经纬度坐标来自").click()
+    page.get_by_role("option", name=re.compile("GPS")).click()
+    page.wait_for_timeout(500)
+
+
 def one_check(page, text: str, name: str) -> float:
     page.get_by_role("tab", name="粘贴坐标").click()
     page.get_by_label("项目名称").fill(name)
@@ -49,6 +58,7 @@ def main() -> int:
             frame.wait_for_selector("path.leaflet-interactive", state="attached", timeout=120_000)
             page.get_by_role("tab", name="粘贴坐标").wait_for(timeout=60_000)
             t_up = time.perf_counter() - t0
+            choose_lonlat(page)
             first = one_check(page, "113.1475,27.605", "甲项目")
             second = one_check(page, "113.1375,27.705", "乙项目")
             browser.close()
