@@ -21,6 +21,7 @@ serve_dir
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import ipaddress
@@ -234,10 +235,10 @@ def _start_app(env: dict[str, str], log_name: str) -> tuple[subprocess.Popen, st
     return proc, f"http://127.0.0.1:{port}", fh
 
 
-@pytest.fixture(scope="session")
-def app_url() -> Iterator[str]:
-    """A real Streamlit server running app.py on a free loopback port (one per test session)."""
-    proc, url, fh = _start_app({}, "streamlit.log")
+@contextlib.contextmanager
+def serve_app(env: dict[str, str], log_name: str) -> Iterator[str]:
+    """app.py served with ``env`` on a free loopback port, healthy, until the block ends (output in artifacts/)."""
+    proc, url, fh = _start_app(env, log_name)
     try:
         _wait_healthy(url, proc)
         yield url
@@ -245,6 +246,13 @@ def app_url() -> Iterator[str]:
         proc.terminate()
         proc.wait(timeout=20)
         fh.close()  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    """A real Streamlit server running app.py on a free loopback port (one per test session)."""
+    with serve_app({}, "streamlit.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -255,15 +263,9 @@ def store_app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
     data_dir = tmp_path_factory.mktemp("store-app-var")
     path = demo_store_path(tmp_path_factory.mktemp("store-app-store"))
-    proc, url, fh = _start_app({"LUKOU_STORE": str(path), "LUKOU_DATA_DIR": str(data_dir),
-                                "LUKOU_USER": "测试管理员"}, "streamlit_store.log")
-    try:
-        _wait_healthy(url, proc)
+    with serve_app({"LUKOU_STORE": str(path), "LUKOU_DATA_DIR": str(data_dir), "LUKOU_USER": "测试管理员"},
+                   "streamlit_store.log") as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-        fh.close()  # type: ignore[attr-defined]
 
 
 def unfold_panels(frame: object) -> None:

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from lukou_geo.build.synthetic_write import write_delivery
-from tests.browser.conftest import FRAME, _start_app, _wait_healthy, unfold_panels
+from tests.browser.conftest import FRAME, serve_app, unfold_panels
 from tests.browser.test_app_browser import shot
 from tests.demo_store import DEMO_ORIGIN, DEMO_STEP, parcels
 
@@ -21,15 +21,9 @@ X0, Y0 = DEMO_ORIGIN
 def empty_store_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """app.py with an empty GeoPackage store (the store file does not exist yet) and an empty data dir."""
     store = tmp_path_factory.mktemp("newcomer-store") / "store.gpkg"
-    proc, url, fh = _start_app({"LUKOU_STORE": str(store), "LUKOU_DATA_DIR": str(tmp_path_factory.mktemp("newcomer-var")),
-                                "LUKOU_USER": "新同事"}, "streamlit_newcomer.log")
-    try:
-        _wait_healthy(url, proc)
+    with serve_app({"LUKOU_STORE": str(store), "LUKOU_DATA_DIR": str(tmp_path_factory.mktemp("newcomer-var")),
+                    "LUKOU_USER": "新同事"}, "streamlit_newcomer.log") as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-        fh.close()  # type: ignore[attr-defined]
 
 
 def test_import_map_identify_table_and_provenance(page, empty_store_app, tmp_path):
