@@ -38,9 +38,10 @@ import contextlib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:  # annotations only: `python -m lukou_geo` builds its parsers from this module without pandas
+    import pandas as pd
 
 #: Layer kinds: what the layer is, which decides its standard fields, styles and check rules.
 KINDS: dict[str, tuple[str, str]] = {
