@@ -89,10 +89,11 @@ def _inputs(crs: str, enc: str | None, ptype: str) -> None:
                 messages.warning(t("check.lonlat_needed", lg, file=st.session_state["check_upload_wait"]))
             if st.session_state.get("check_upload_error"):
                 messages.error(t("check.error", lg, err=st.session_state["check_upload_error"]))
-    with tab_paste:
+    # a form: the name and the coordinates go with the button press as one run (not a run per edited field)
+    with tab_paste, st.form("check_paste_form", border=False):
         name = st.text_input(t("check.name", lg), key="check_paste_name")
         text = st.text_area(t("check.paste", lg), placeholder=t("check.paste_ph", lg), key="check_paste", height=120)
-        if st.button(t("check.run_paste", lg), key="check_paste_go"):
+        if st.form_submit_button(t("check.run_paste", lg), key="check_paste_go"):
             try:
                 ing = read_coordinates_text(text, crs, name, ptype)
                 label = name or t("check.tab_paste", lg)
@@ -264,6 +265,18 @@ def render() -> None:
         pick = st.session_state.get("check_pick", len(runs) - 1)
         pick = min(pick, len(runs) - 1)
         current = runs[pick]
+    # the map's place on the page comes first, the result below it; the result is written first, so that
+    # it shows while the browser draws the map again (the map is the slowest element to arrive)
+    map_box, result_box = st.container(), st.container()
+    if current is not None:
+        with result_box:
+            current = _results(runs, current, lg)
+    with map_box:
+        _map_and_pick(lg, current, ptype)
+
+
+def _map_and_pick(lg: str, current: dict[str, Any] | None, ptype: str) -> None:
+    """The map with the current result, and the button that checks what was clicked or drawn on it."""
     st.caption(t("check.map_hint", lg))
     out = _map(lg, current["result"] if current else None) or {}
     pick = map_pick(out, st.session_state.setdefault("check_map_seen", {}))
@@ -283,23 +296,25 @@ def render() -> None:
                 messages.info(t("check.nothing_on_map", lg))
         except InputError as exc:
             messages.error(t("check.error", lg, err=exc.message(lg)))
-        runs = _runs()
-        current = runs[-1] if runs else None
-    if current is not None:
-        st.markdown(f"#### {t('check.results', lg)}")
-        if len(runs) > 1:
-            idx = st.selectbox(
-                t("check.run_pick", lg),
-                list(range(len(runs))),
-                index=len(runs) - 1 if current is runs[-1] else runs.index(current),
-                format_func=lambda i: f"{i + 1}. {runs[i]['label']}",
-            )
-            st.session_state["check_pick"] = idx
-            current = runs[idx]
-        _show(current)
-        if st.button(t("check.clear", lg), key="check_clear"):
-            st.session_state["check_runs"] = []
-            st.rerun()
+
+
+def _results(runs: list[dict[str, Any]], current: dict[str, Any], lg: str) -> dict[str, Any]:
+    """The result of the chosen run (a selector when there are several) and the button that clears them; the run shown."""
+    st.markdown(f"#### {t('check.results', lg)}")
+    if len(runs) > 1:
+        idx = st.selectbox(
+            t("check.run_pick", lg),
+            list(range(len(runs))),
+            index=len(runs) - 1 if current is runs[-1] else runs.index(current),
+            format_func=lambda i: f"{i + 1}. {runs[i]['label']}",
+        )
+        st.session_state["check_pick"] = idx
+        current = runs[idx]
+    _show(current)
+    if st.button(t("check.clear", lg), key="check_clear"):
+        st.session_state["check_runs"] = []
+        st.rerun()
+    return current
 
 
 __all__ = ["render"]
