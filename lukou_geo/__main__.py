@@ -82,5 +82,19 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
+def _exit(code: int) -> None:
+    """Leave without the interpreter's teardown after ``check``: its report set is written, closed and
+    committed (the manifest last) before :func:`main` returns, and unloading its ≈ 1,000 modules
+    (GeoPandas, pandas, openpyxl …) took 0.5 s of a 3 s one-point check. Other commands exit normally."""
+    import os
+
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    rc = main()
+    if len(sys.argv) > 1 and sys.argv[1] == "check":
+        _exit(rc)
+    sys.exit(rc)

@@ -41,6 +41,23 @@ def test_cli_runs_as_module(tmp_path: Path) -> None:
     assert (tmp_path / "r.xlsx").is_file() and (tmp_path / "r.csv").is_file()
 
 
+def test_cli_as_module_keeps_its_exit_code_and_messages(tmp_path: Path) -> None:
+    """``check`` leaves without the interpreter's teardown (lukou_geo.__main__._exit): the exit code and
+    every line written to stdout/stderr still arrive."""
+    bad = tmp_path / "x.doc"
+    bad.write_text("x")
+    r = subprocess.run([sys.executable, "-m", "lukou_geo", "check", str(bad), "--out", str(tmp_path / "r.xlsx")],
+                       cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and "不支持的文件类型" in r.stderr and "没有可核查的项目" in r.stderr
+    f = tmp_path / "a.csv"
+    f.write_text("lng,lat\n113.1475,27.605\n", encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "lukou_geo", "check", str(f), "--out", str(tmp_path / "o" / "r.xlsx"),
+                        "--crs", "wgs84"], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[-1].endswith("r.pdf") and "结论 verdicts" in r.stderr  # the last lines, flushed
+    assert (tmp_path / "o" / "r.manifest.json").is_file()
+
+
 def test_killing_the_cli_while_it_writes_keeps_the_earlier_report(tmp_path: Path) -> None:
     """SIGKILL during the second run (once its staging folder holds a file): the first report is intact."""
     import hashlib
