@@ -76,7 +76,8 @@ def _run(args: argparse.Namespace, formats: tuple[str, ...], documents: Any) -> 
     store = occ.open_existing_store()
     try:
         zone_ids, store_ids = occ.resolve_layers(args.layers, get_context().catalog, store)
-        layers = occ.load_layers(store, store_ids) if store_ids else []
+        box = tuple(float(v) for v in gdf.total_bounds)  # the projects' box: a few red lines read only their part
+        layers = occ.load_layers(store, store_ids, bbox=box) if store_ids else []
     except InputError as exc:
         print(f"错误 error: {exc}", file=sys.stderr)
         return 2

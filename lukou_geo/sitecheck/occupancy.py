@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from lukou_geo.errors import StoreError
+from lukou_geo.errors import LukouError, StoreError
 from lukou_geo.settings import MU_PER_HECTARE
 from lukou_geo.sitecheck.rules_occupancy import SEVERITY, Rules, applies, compatible, read_rules, type_keys
 
@@ -80,6 +80,7 @@ class OccLayer:
     source_crs: str = ""
     version: int = 0
     has_kcxs: bool = False
+    features: int | None = None  # the layer's feature count in the store (None: all of them are here)
 
     _index: dict[str, Any] = field(default_factory=dict, repr=False)
 
@@ -123,7 +124,7 @@ class OccLayer:
 
     def meta(self) -> dict[str, Any]:
         """Name, kind, year, sha256 … (the report's data versions)."""
-        return {"id": self.id, "title": self.title, "kind": self.kind, "features": len(self), "year": self.year,
+        return {"id": self.id, "title": self.title, "kind": self.kind, "features": self.features or len(self), "year": self.year,
                 "sha256": self.sha256, "source_file": self.source_file, "source_crs": self.source_crs, "version": self.version}
 
 
@@ -177,27 +178,92 @@ def _store_key(store: Any) -> str:
     return str(getattr(store, "path", "") or getattr(store, "where", "") or id(store))
 
 
-def load_layer(store: Any, layer_id: str) -> OccLayer:
+#: A batch whose projects' bounding box covers less than this share of a layer's extent reads only the
+#: features in that box (the store's spatial index), not the whole layer (see :func:`load_layer`).
+BBOX_READ_SHARE = 0.25
+
+
+def _box_share(bbox: tuple[float, float, float, float], bounds: tuple[float, ...]) -> float:
+    bw, bh = bounds[2] - bounds[0], bounds[3] - bounds[1]
+    w = max(0.0, min(bbox[2], bounds[2]) - max(bbox[0], bounds[0]))
+    h = max(0.0, min(bbox[3], bounds[3]) - max(bbox[1], bounds[1]))
+    return (w * h) / (bw * bh) if bw > 0 and bh > 0 else 1.0
+
+
+def load_layer(store: Any, layer_id: str, bbox: tuple[float, float, float, float] | None = None) -> OccLayer:
     """A store layer as an :class:`OccLayer`, cached by store, id, version and import time (so a
-    re-import is picked up and an unchanged layer costs nothing the second time)."""
+    re-import is picked up and an unchanged layer costs nothing the second time).
+
+    ``bbox`` (WGS-84: the bounding box of the projects to check): when it covers a small part of the
+    layer (:data:`BBOX_READ_SHARE`), only the features whose envelope meets it are read, through the
+    store's spatial index, and nothing is cached (the one-shot CLI: a red line reads a few hundred of
+    150,000 parcels). Every feature a project meets meets its box, so the result is the same.
+    """
     info = store.layer(layer_id)
+    if bbox is not None and info.bounds and _box_share(bbox, info.bounds) < BBOX_READ_SHARE:
+        return _read_layer(store, info, bbox)
     key = (_store_key(store), info.id, info.version, info.imported_at)
     with _CACHE_LOCK:
         hit = _CACHE.get(key)
         if hit is not None:
             _CACHE.move_to_end(key)
             return hit
-    try:
-        gdf = store.read_features(layer_id, columns=_COLUMNS)
-    except (KeyError, StoreError):  # a store without some standard column: take what it has
-        gdf = store.read_features(layer_id)
-    lyr = layer_from_frame(gdf, info.id, info.title, info.kind, year=info.data_year, sha256=info.sha256,
-                           source_file=info.source_file, source_crs=info.source_crs, version=info.version)
+    lyr = _read_layer(store, info, None)
     with _CACHE_LOCK:
         _CACHE[key] = lyr
         while len(_CACHE) > CACHE_LAYERS:
             _CACHE.popitem(last=False)
     return lyr
+
+
+def _read_layer(store: Any, info: Any, bbox: tuple[float, float, float, float] | None) -> OccLayer:
+    try:
+        gdf = store.read_features(info.id, bbox=bbox, columns=_COLUMNS)
+    except (KeyError, StoreError):  # a store without some standard column: take what it has
+        gdf = store.read_features(info.id, bbox=bbox)
+    return layer_from_frame(gdf, info.id, info.title, info.kind, year=info.data_year, sha256=info.sha256,
+                            source_file=info.source_file, source_crs=info.source_crs, version=info.version,
+                            features=info.features)
+
+
+_WARMING: dict[tuple, threading.Thread] = {}
+
+
+def warm_layers(store: Any, layer_ids: Iterable[str]) -> None:
+    """Load ``layer_ids`` into the cache in a background thread (once per store and layer set), so that
+    the first check of a page that shows them does not wait for 150,000 parcels to be read; a check that
+    comes before the thread is done waits for it (:func:`load_layers`) instead of reading them twice."""
+    ids = list(layer_ids)
+    try:  # a re-imported layer (a new version) is warmed again
+        key = (_store_key(store), tuple((i, store.layer(i).version) for i in ids))
+    except (LukouError, KeyError):
+        return
+    with _CACHE_LOCK:
+        if not ids or key in _WARMING:
+            return
+        th = threading.Thread(target=_warm, args=(store, ids), name="lukou-warm-layers", daemon=True)
+        _WARMING[key] = th
+    th.start()
+
+
+def _warm(store: Any, ids: list[str]) -> None:
+    for i in ids:
+        try:
+            load_layer(store, i)
+        except (LukouError, KeyError, OSError):  # the check that asks for it reports the problem
+            pass
+    # and the writers of the 审查意见 (python-docx, fpdf2, matplotlib: ≈ 1.5 s of imports on first use)
+    import docx  # noqa: F401
+    import fpdf  # noqa: F401
+
+    import lukou_geo.map.figure  # noqa: F401
+
+
+def _wait_warming(store: Any) -> None:
+    with _CACHE_LOCK:
+        threads = [th for (skey, _), th in _WARMING.items() if skey == _store_key(store) and th.is_alive()]
+    for th in threads:
+        th.join()
 
 
 def default_layer_ids(store: Any) -> list[str]:
@@ -206,10 +272,13 @@ def default_layer_ids(store: Any) -> list[str]:
     return [i.id for i in sorted(infos, key=lambda i: KIND_ORDER.get(i.kind, 9))]
 
 
-def load_layers(store: Any, layer_ids: Iterable[str] | None = None) -> list[OccLayer]:
-    """The chosen store layers (default :func:`default_layer_ids`)."""
+def load_layers(store: Any, layer_ids: Iterable[str] | None = None,
+                bbox: tuple[float, float, float, float] | None = None) -> list[OccLayer]:
+    """The chosen store layers (default :func:`default_layer_ids`); ``bbox`` as in :func:`load_layer`."""
     ids = list(layer_ids) if layer_ids is not None else default_layer_ids(store)
-    return [load_layer(store, i) for i in ids]
+    if bbox is None:
+        _wait_warming(store)
+    return [load_layer(store, i, bbox) for i in ids]
 
 
 # ------------------------------------------------------------------------------ engine

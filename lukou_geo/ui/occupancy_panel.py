@@ -48,6 +48,17 @@ def choose(lg: str) -> None:
                    if lg == "zh" else rules.exceptions[e].title_en, key="occ_exceptions")
 
 
+def warm() -> None:
+    """Start reading the chosen layers into memory (call when the page is drawn: the first check then need
+    not wait for 150,000 parcels, and the page's own first drawing does not compete with the reading)."""
+    from lukou_geo.sitecheck.occupancy import warm_layers
+
+    s = store()
+    chosen = list(st.session_state.get("occ_layers") or [])
+    if s is not None and chosen:
+        warm_layers(s, chosen)
+
+
 def apply(result: Any, ptype: str = "") -> Any:
     """Add the 压占 of the chosen layers to a fresh check result (nothing when none is chosen)."""
     from lukou_geo.sitecheck.context import to_metric

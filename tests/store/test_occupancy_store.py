@@ -63,6 +63,48 @@ def test_areas_from_the_store(store, tmp_path):
     assert feats.loc["JB01", "gross_m2"] == pytest.approx(7_500, abs=1e-3) and feats.loc["HX01", "ref_name"] == "湘江生态红线"
 
 
+def test_a_red_line_reads_only_its_box_and_gets_the_same_tables(store, tmp_path):
+    """``load_layer(bbox=…)`` (the CLI's few red lines) reads the features in the projects' box through the
+    store's spatial index: the same pieces and areas as the whole layer, the layer's own feature count kept."""
+    from lukou_geo.crs import to_lonlat
+    from lukou_geo.sitecheck import occupancy as occ_mod
+
+    import_layer(store, write(parcels(12, 12), "gpkg", tmp_path / "a", crs="EPSG:4490"), layer_id="dltb", kind="dltb",
+                 user="test", tiles=False)
+    box = tuple(float(v) for v in shapely.bounds(to_lonlat(RED)))
+    part = load_layer(store, "dltb", bbox=box)
+    whole = load_layer(store, "dltb")
+    assert len(whole) == 144 and 9 <= len(part) < 40 and part.meta()["features"] == 144
+    assert load_layer(store, "dltb", bbox=box) is not part  # one-shot reads are not cached
+    wide = (box[0] - 1, box[1] - 1, box[2] + 1, box[3] + 1)  # a box over most of the layer: the cached whole layer
+    assert load_layer(store, "dltb", bbox=wide) is whole and occ_mod.BBOX_READ_SHARE < 1
+    a = occupancy(np.array([RED], dtype=object), [part], names=["甲"], ptypes=[""])
+    b = occupancy(np.array([RED], dtype=object), [whole], names=["甲"], ptypes=[""])
+    cols = ["layer_id", "level", "code", "gross_m2", "net_m2"]
+    pd_a, pd_b = (o.classes[cols].sort_values(cols[:3]).reset_index(drop=True) for o in (a, b))
+    assert len(pd_a) > 2 and pd_a.equals(pd_b)
+    assert sorted(a.pieces["fid"]) == sorted(b.pieces["fid"])
+
+
+def test_warming_reads_the_layers_once_in_the_background(store, tmp_path):
+    from lukou_geo.sitecheck import occupancy as occ_mod
+
+    _import_all(store, tmp_path)
+    occ_mod.warm_layers(store, ["dltb", "yjjbnt"])
+    occ_mod.warm_layers(store, ["dltb", "yjjbnt"])  # once per store and layer set
+    threads = [th for (k, _), th in occ_mod._WARMING.items() if k == occ_mod._store_key(store)]
+    assert len(threads) == 1
+    layers = load_layers(store, ["dltb", "yjjbnt"])  # waits for the thread, then takes its layers
+    assert not threads[0].is_alive()
+    reads = []
+    original = store.read_features
+    store.read_features = lambda *a, **k: reads.append(a) or original(*a, **k)
+    try:
+        assert load_layers(store, ["dltb", "yjjbnt"]) == layers and reads == []
+    finally:
+        store.read_features = original
+
+
 @pytest.fixture
 def env(store_url, monkeypatch):
     monkeypatch.setenv("LUKOU_STORE", store_url)

@@ -291,9 +291,9 @@ def write_docx(blocks: list[Block], path: str | Path) -> Path:
         elif blk.kind == "table" and blk.rows:
             t = doc.add_table(rows=len(blk.rows), cols=len(blk.rows[0]))
             t.style = "Table Grid"
-            for i, row in enumerate(blk.rows):
-                for j, v in enumerate(row):
-                    cell = t.cell(i, j)
+            for i, (row, cells) in enumerate(zip(blk.rows, t.rows, strict=True)):
+                # the row's cells once per row: ``Table.cell(i, j)`` walks the whole table at every call
+                for v, cell in zip(row, cells.cells, strict=True):
                     cell.text = v
                     for par in cell.paragraphs:
                         for run in par.runs:

@@ -273,6 +273,7 @@ def render() -> None:
             current = _results(runs, current, lg)
     with map_box:
         _map_and_pick(lg, current, ptype)
+    occupancy_panel.warm()
 
 
 def _map_and_pick(lg: str, current: dict[str, Any] | None, ptype: str) -> None:
