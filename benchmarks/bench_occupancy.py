@@ -8,6 +8,8 @@ The red lines are ``bench_check.red_lines`` (rectangles, rotated rectangles, con
 features, the summary columns and the rule findings.
 
 Targets:
+- a 部标 TXT of one red line through ``python -m lukou_geo check`` (every report, the 审查意见 included) against a
+  GeoPackage store of these layers: ≤ 2 × the same command without the store (the plan's zones only);
 - 1 red line, warm (layers loaded): ≤ 1 s;
 - 1,000 red lines: ≤ 1.5 × the bare ``STRtree.query`` + ``shapely.intersection`` + ``area`` of the
   same pairs, and ≤ 1 × ``geopandas.overlay`` of the same; areas equal to ``overlay`` within 1e-6
@@ -93,6 +95,72 @@ def big_memory(t: Targets, n: int) -> None:
     t.check(f"peak memory at {n:,} parcels (MB)", res["peak_mb"], "<=", 2048)
 
 
+def store_frame(gdf: gpd.GeoDataFrame, layer_id: str, kind: str):
+    """(LayerInfo, frame) as the importer hands them to ``Store.write_layer`` (WGS-84, the standard fields)."""
+    from lukou_geo.store import STANDARD_FIELDS, LayerInfo
+
+    ll = gdf.to_crs("EPSG:4326")
+    ll["lk_area_m2"] = shapely.area(gdf.geometry.values)
+    ll["lk_code1"] = ll["lk_code"].str[:2]
+    ll["lk_year"], ll["lk_repaired"] = 2022, 0
+    for c in STANDARD_FIELDS:
+        if c not in ll:
+            ll[c] = None
+    info = LayerInfo(id=layer_id, title=f"{layer_id} 合成", kind=kind, geometry="polygon", features=len(ll),
+                     bounds=tuple(float(v) for v in ll.total_bounds), source_file="synthetic", sha256="0" * 64,
+                     source_crs="EPSG:4547", encoding="", sublayer="", imported_at="", imported_by="bench", version=0)
+    return info, ll
+
+
+def bubiao(red: shapely.Polygon, path: Path) -> Path:
+    """A surveyor's 部标 界址点 TXT of one red line (CGCS2000, 3° zone 38 with its prefix, GBK), as planners receive it."""
+    ring = list(red.exterior.coords)
+    lines = ["[属性描述]", "格式版本号=1.01", "坐标系=2000国家大地坐标系", "几度分带=3", "投影类型=高斯克吕格", "计量单位=米", "带号=38",
+             "[地块坐标]", f"{len(ring)},{red.area / 10_000:.4f},1,合成红线,面,,工业用地,,@"]
+    lines += [f"J{i},1,{y:.3f},{x + 38e6:.3f}" for i, (x, y) in enumerate(ring, 1)]
+    path.write_bytes(("\n".join(lines) + "\n").encode("gbk"))
+    return path
+
+
+def cli_with_store(t: Targets, frames: dict, kinds: dict, red: shapely.Polygon) -> None:
+    """A 部标 TXT through ``python -m lukou_geo check`` (every report, the 审查意见 DOCX/PDF included) against a
+    GeoPackage store holding the layers, next to the same command without a store (the plan's zones only)."""
+    import os
+    import statistics
+    import tempfile
+
+    from lukou_geo.store import open_store
+
+    with tempfile.TemporaryDirectory(prefix="lukou-bench-occ-") as tmp:
+        folder = Path(tmp)
+        t0 = time.perf_counter()
+        st = open_store(str(folder / "store" / "store.gpkg"))
+        for lid, gdf in frames.items():
+            st.write_layer(*store_frame(gdf, lid, kinds[lid]))
+        st.close()
+        print(f"  GeoPackage store of the layers written in {time.perf_counter() - t0:.1f} s")
+        txt = bubiao(red, folder / "红线_部标.txt")
+
+        def run(store: str) -> float:
+            env = {**os.environ, "LUKOU_STORE": store, "LUKOU_DATA_DIR": str(folder / "var")}
+            t0 = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "lukou_geo", "check", str(txt), "--out", str(folder / "out" / "r.xlsx")],
+                           cwd=ROOT, env=env, check=True, capture_output=True)
+            return time.perf_counter() - t0
+
+        with_store, without = [], []
+        run(str(folder / "store" / "store.gpkg"))  # the OS file cache warm, as for the baseline
+        for _ in range(3):
+            with_store.append(run(str(folder / "store" / "store.gpkg")))
+            without.append(run(str(folder / "none" / "store.gpkg")))
+        written = sorted(p.name for p in (folder / "out").iterdir())
+        assert "r_opinion.docx" in written and "r_classes.csv" in written, written
+        a, b = statistics.median(with_store), statistics.median(without)
+        print(f"  部标 TXT, one red line, CLI with every report ({len(written)} files): {a:.2f} s against "
+              f"{', '.join(f'{len(f):,}' for f in frames.values())} features; {b:.2f} s with the plan's zones only")
+        t.check("CLI check of a 部标 TXT against the layers / without them", a / b, "<=", 2.0)
+
+
 def postgis(reds: np.ndarray, gdf: gpd.GeoDataFrame, t_occ: float) -> None:
     """The same 1,000 red lines in PostGIS (``ST_Intersection`` with its GiST index, areas in EPSG:4547), on a
     throw-away cluster; reported beside the in-process check, not a target (skipped without PostgreSQL + PostGIS)."""
@@ -106,21 +174,10 @@ def postgis(reds: np.ndarray, gdf: gpd.GeoDataFrame, t_occ: float) -> None:
     try:
         from lukou_geo.crs import to_lonlat
         from lukou_geo.sitecheck.occupancy import load_layer
-        from lukou_geo.store import LayerInfo, open_store
+        from lukou_geo.store import open_store
 
         st = open_store(cluster.url)
-        ll = gdf.to_crs("EPSG:4326")
-        ll["lk_area_m2"] = shapely.area(gdf.geometry.values)  # the standard fields the store keeps
-        ll["lk_code1"] = ll["lk_code"].str[:2]
-        ll["lk_year"], ll["lk_repaired"] = 2022, 0
-        from lukou_geo.store import STANDARD_FIELDS
-
-        for c in STANDARD_FIELDS:
-            if c not in ll:
-                ll[c] = None
-        info = LayerInfo(id="dltb", title="DLTB 合成", kind="dltb", geometry="polygon", features=len(ll),
-                         bounds=tuple(float(v) for v in ll.total_bounds), source_file="synthetic", sha256="0" * 64,
-                         source_crs="EPSG:4547", encoding="", sublayer="", imported_at="", imported_by="bench", version=0)
+        info, ll = store_frame(gdf, "dltb", "dltb")
         t0 = time.perf_counter()
         st.write_layer(info, ll)
         t_write = time.perf_counter() - t0
@@ -189,6 +246,7 @@ def main() -> int:
     t.check("areas vs geopandas.overlay (max relative difference)", worst, "<=", 1e-6)
     t_dltb = best(lambda: occupancy(reds, layers[:1], ptypes=types), 3)
     postgis(reds, frames["dltb"], t_dltb)
+    cli_with_store(t, frames, kinds, one[0])
     big_memory(t, 30_000 if quick else 300_000)
     return t.exit_code()
 
