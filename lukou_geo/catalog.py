@@ -35,12 +35,12 @@ _COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 _LAYER_REQUIRED = {
     "id": str, "title_zh": str, "title_en": str, "group": str, "file": str, "geometry": str,
-    "style": dict, "source": str, "licence": str,
+    "style": dict, "source": str, "source_zh": str, "licence": str,
 }
 _LAYER_OPTIONAL: dict[str, Any] = {
     "legend_zh": str, "legend_en": str, "popup": list, "visible": bool, "order": int, "role": str,
     "search": bool, "label": bool, "description_zh": str, "description_en": str, "crs": str,
-    "check": (bool, str),
+    "check": (bool, str), "licence_zh": str,
 }
 _STYLE_KEYS: dict[str, Any] = {
     "color": str, "weight": (int, float), "fill_color": str, "fill_opacity": (int, float),
@@ -71,8 +71,10 @@ class Layer:
     file: str
     geometry: str
     style: dict[str, Any]
-    source: str
+    source: str  # English, as SOURCES.md gives it
     licence: str
+    source_zh: str = ""  # the same facts (documents, versions, codes) in Chinese
+    licence_zh: str = ""  # only where the licence line has words beyond its name
     legend_zh: str = ""
     legend_en: str = ""
     popup: tuple[str, ...] = ()
@@ -89,6 +91,14 @@ class Layer:
 
     def title(self, lang: str) -> str:
         return self.title_zh if lang == "zh" else self.title_en
+
+    def source_text(self, lang: str) -> str:
+        """The source line in ``lang`` (the print map, the data page)."""
+        return (self.source_zh or self.source) if lang == "zh" else self.source
+
+    def licence_text(self, lang: str) -> str:
+        """The licence line in ``lang``."""
+        return (self.licence_zh or self.licence) if lang == "zh" else self.licence
 
     def legend(self, lang: str) -> str:
         text = self.legend_zh if lang == "zh" else self.legend_en

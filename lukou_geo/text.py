@@ -165,6 +165,8 @@ TEXT: dict[str, dict[str, str]] = {
     "check.none_valid": {"zh": "没有可核查的项目", "en": "Nothing to check"},
     "check.progress": {"zh": "核查中…", "en": "Checking…"},
     "check.clear": {"zh": "清除全部结果", "en": "Clear all results"},
+    "check.run_gone": {"zh": "此链接的核查结果已不在服务器上(服务已重启,或已被更新的核查替换):请重新核查",
+                       "en": "The result of this link is no longer kept on the server (restarted, or replaced by newer checks): check again"},
     # check: the map's pick (lukou_geo.ui.check_map)
     "check.map_point": {"zh": "地图点选 {xy}", "en": "Map click {xy}"},
     "check.map_drawn": {"zh": "地图上绘制的{kind}", "en": "{kind} drawn on the map"},

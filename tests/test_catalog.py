@@ -1,4 +1,5 @@
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -18,6 +19,7 @@ file = "geodata/demo.geojson"
 geometry = "point"
 style = { color = "#112233" }
 source = "test"
+source_zh = "测试"
 licence = "CC0"
 """
 GROUPS = '[[group]]\nid = "g"\ntitle_zh = "组"\ntitle_en = "G"\norder = 1\n'
@@ -45,6 +47,25 @@ def test_the_real_catalog_and_data_validate():
     assert set(data) == {lyr.id for lyr in catalog.layers}
 
 
+#: English words the source lines use; none may be left in their Chinese versions.
+ENGLISH_WORDS = re.compile(r"(?<![\w-])(the|of|and|by|from|via|to|see|drawn|derived|converted|merged|clipped|cells|"
+                           r"village|points|towns?|district|centre|snapshot|schematic|this|project|places|"
+                           r"boundar(y|ies)|national|base|map|each|feature|note|words|Amap|Voronoi)(?![\w-])")
+
+
+def test_every_layer_has_a_chinese_source_with_the_same_facts():
+    for lyr in read_catalog().layers:
+        assert re.search(r"[\u4e00-\u9fff]", lyr.source_zh), f"{lyr.id}: source_zh has no Chinese"
+        for text in (lyr.source_zh, lyr.licence_text("zh")):
+            assert not ENGLISH_WORDS.search(text), f"{lyr.id}: English left in {text!r}"
+            # translated words only: every name, code and file of the Chinese line is in the English one
+            tokens = {tok for tok in re.findall(r"[A-Za-z0-9][A-Za-z0-9_./\-]*[A-Za-z0-9]", text) if re.search("[A-Za-z]", tok)}
+            english = lyr.source if text == lyr.source_zh else lyr.licence
+            assert all(tok in english for tok in tokens), (lyr.id, tokens, english)
+        assert lyr.source_text("zh") == lyr.source_zh and lyr.source_text("en") == lyr.source
+        assert lyr.licence_text("en") == lyr.licence
+
+
 def test_good_catalog_reads(tmp_path):
     cat = read_catalog(make_catalog(tmp_path))
     assert [lyr.id for lyr in cat.layers] == ["demo"]
@@ -56,6 +77,7 @@ def test_good_catalog_reads(tmp_path):
     [
         (lambda s: s.replace('licence = "CC0"', 'licence = "CC0"\ncolour = "red"'), r"demo\.toml \[\[layer\]\] #1 \(demo\): unknown key 'colour'"),
         (lambda s: s.replace('source = "test"\n', ""), r"\(demo\): missing required key 'source'"),
+        (lambda s: s.replace('source_zh = "测试"\n', ""), r"\(demo\): missing required key 'source_zh'"),
         (lambda s: s.replace('group = "g"', 'group = "nope"'), r"group 'nope' is not in layers/groups.toml"),
         (lambda s: s.replace('geometry = "point"', 'geometry = "blob"'), r"geometry 'blob' must be one of"),
         (lambda s: s.replace('{ color = "#112233" }', '{ color = "#112233", dash = "4 4" }'), r"unknown style key 'dash'.*precision"),

@@ -223,8 +223,8 @@ def _draw_page(cv: Canvas, measure: PdfWriter, catalog: Catalog, data: dict[str,
     lh = size * PT_TO_MM * 1.35
     sources: list[str] = []
     for lyr in _visible_layers(catalog, spec, data):
-        if lyr.source not in sources:
-            sources.append(lyr.source)
+        if lyr.source_text(lg) not in sources:
+            sources.append(lyr.source_text(lg))
     lines = measure.wrap(f"{t('print.sources', lg)}: " + "; ".join(sources), fb.w, size)[:3]
     lines += [t("print.crs", lg) + " · " + t("print.honesty", lg)]
     lines += measure.wrap(t("print.review", lg), fb.w, size)[:2]

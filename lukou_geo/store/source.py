@@ -17,8 +17,10 @@ import contextlib
 import hashlib
 import re
 import shutil
+import struct
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -29,6 +31,7 @@ from lukou_geo.errors import InputError
 from lukou_geo.settings import Settings, get_settings
 from lukou_geo.store import formats
 from lukou_geo.text import t
+from lukou_geo.zipnames import open_zip
 
 _CPG = {"936": "GBK", "cp936": "GBK", "gbk": "GBK", "gb2312": "GBK", "gb18030": "GB18030", "65001": "UTF-8",
         "utf-8": "UTF-8", "utf8": "UTF-8", "ansi 936": "GBK"}
@@ -106,8 +109,8 @@ def extract(archive: Path, file: str, dest: Path, s: Settings) -> None:
     limit = s.store_max_expanded_bytes
     fix_zh, fix_en = "重新复制或重新压缩该文件后再导入", "copy or zip the file again, then import it"
     try:
-        zf = zipfile.ZipFile(archive)
-    except (zipfile.BadZipFile, OSError) as exc:
+        zf = open_zip(archive)  # members under their real names: GBK from Windows zips, not CP437 mojibake
+    except (zipfile.BadZipFile, OSError, UnicodeDecodeError, EOFError, ValueError, struct.error) as exc:
         raise InputError(file, f"不是完整的 zip 压缩包(可能传输中断或已损坏:{exc})",
                          f"not a complete zip archive (truncated or damaged: {exc})", fix_zh, fix_en) from exc
     with zf:
@@ -135,7 +138,7 @@ def extract(archive: Path, file: str, dest: Path, s: Settings) -> None:
                             raise InputError(file, f"解压后超过上限 {_mb(limit)}", f"expands beyond the {_mb(limit)} limit",
                                              "调高 LUKOU_STORE_MAX_EXPANDED_MB", "raise LUKOU_STORE_MAX_EXPANDED_MB")
                         out.write(chunk)
-            except (zipfile.BadZipFile, EOFError, OSError, RuntimeError, ValueError) as exc:
+            except (zipfile.BadZipFile, EOFError, OSError, RuntimeError, ValueError, zlib.error) as exc:  # zlib: damaged data
                 raise InputError(file, f"压缩包中的 {info.filename} 已损坏、不完整或加密({exc})",
                                  f"{info.filename} in the archive is damaged, truncated or encrypted ({exc})", fix_zh, fix_en) from exc
 

@@ -221,3 +221,36 @@ def test_uploader_speaks_the_page_language(page, app_url: str) -> None:
     # the CRS selectors sit above the uploader (the messages say 上方)
     assert page.get_by_text("经纬度坐标来自(必选)").bounding_box()["y"] < zone.bounding_box()["y"]
     page.screenshot(path=str(ARTIFACTS / "check_uploader_zh.png"), full_page=True)
+
+
+def test_the_last_result_comes_back_after_a_reload_and_a_page_switch(page, app_url: str) -> None:
+    """Issue 14.9: after a check, a reload (a new session, same address) and a visit to another page and
+    back show the result again, with no new upload; the address holds a token, not the data."""
+    page.goto(app_url + "/check", wait_until="domcontentloaded")
+    page.get_by_text("选址核查").first.wait_for(timeout=60_000)
+    choose_lonlat(page)
+    page.get_by_role("tab", name="粘贴坐标").click()
+    page.get_by_label("项目名称").fill("重载厂房")
+    page.locator('[data-testid="stTabPanel"] textarea').last.fill("113.1475, 27.605")
+    page.get_by_role("button", name="核查坐标").click()
+    page.get_by_text("重载厂房 — ").first.wait_for(timeout=90_000)
+    page.wait_for_function("() => new URL(location.href).searchParams.get('run')", timeout=30_000)
+    address = page.url
+    assert "113.1475" not in address and "重载" not in address
+
+    def shown() -> None:
+        page.get_by_text("核查结果").first.wait_for(timeout=90_000)
+        page.get_by_text("重载厂房 — ").first.wait_for(timeout=30_000)
+        frame = page.wait_for_selector(FRAME, state="attached", timeout=60_000).content_frame()
+        frame.wait_for_function("(() => { let n = 0; window.lkAtlas && window.lkAtlas.map.eachLayer(l => { if (l.lkProject) n++; });"
+                                " return n > 0; })()", timeout=60_000)  # and drawn on the map
+
+    page.reload(wait_until="domcontentloaded")
+    shown()
+    assert page.url == address
+    page.get_by_role("link", name="数据与来源").first.click()
+    page.wait_for_selector('[data-testid="stDataFrame"]', timeout=30_000)
+    page.get_by_role("link", name="选址核查").first.click()
+    shown()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "check_after_reload.png"), full_page=True)

@@ -240,6 +240,51 @@ def test_present_fills_the_window_with_a_compact_card(page, app_url, size):
         f2.wait_for_function("() => window.lkDeck && window.lkDeck.index === 4", timeout=10000)
 
 
+#: The 对比 page's two maps are drawn by components.html, in an iframe of their own (not st_folium's).
+COMPARE_FRAME = 'iframe[title="st.iframe"]'
+
+
+def _compare_maps(frame) -> list[dict]:
+    """Each Leaflet map of the comparison: its box and whether the whole district is in view."""
+    return frame.evaluate("""() => Object.values(window).filter(v => v instanceof L.Map).map(m => {
+        const b = m.getContainer().getBoundingClientRect();
+        return {x: b.x, w: b.width, h: b.height,
+                district: m.getBounds().pad(0.05).contains([[27.2076, 112.9640], [27.7834, 113.3121]])}; })""")
+
+
+@pytest.mark.parametrize("size", SIZES, ids=_ids(SIZES))
+def test_compare_maps_follow_the_window(page, app_url, size):
+    """Issue 14.6 on the 对比 page: its two maps were 680 px high whatever the window (cut off at 1024×768, a
+    white band at 1080p); they now reach the bottom of the window, side by side, each showing the district."""
+    w, h = size
+    page.set_viewport_size({"width": w, "height": h})
+    page.goto(f"{app_url}/compare", wait_until="domcontentloaded")
+    page.wait_for_selector(COMPARE_FRAME, state="attached", timeout=60000)
+    f = page.locator(COMPARE_FRAME).element_handle().content_frame()
+    f.wait_for_function("() => Object.values(window).filter(v => v instanceof L.Map && v._loaded).length === 2", timeout=60000)
+    page.wait_for_timeout(1500)  # the fit runs at 150/600 ms
+
+    def fits(w, h):
+        fr = page.locator(COMPARE_FRAME).bounding_box()
+        assert h - 16 <= fr["y"] + fr["height"] <= h + 1, (size, fr)  # to the bottom of the window, not beyond
+        assert page.evaluate("() => document.scrollingElement.scrollHeight") <= h + 2  # the page does not scroll
+        maps = _compare_maps(f)
+        assert len(maps) == 2 and maps[0]["x"] < maps[1]["x"], maps
+        for m in maps:
+            assert abs(m["h"] - fr["height"]) < 2 and abs(m["w"] - fr["width"] / 2) < 2, (m, fr)  # no band
+        return maps
+
+    maps = fits(w, h)
+    assert all(m["district"] for m in maps), maps
+    # each side's title on a wide map; on a narrow one (the selectors above name the sides) it covers nothing
+    titles = f.evaluate("() => [...document.querySelectorAll('.lk-side-title')].map(e => e.offsetParent !== null)")
+    assert titles == [maps[0]["w"] >= 550] * 2, (titles, maps)
+    _shot(page, f"screens_compare_{w}x{h}")
+    page.set_viewport_size({"width": w, "height": h - 100})  # the window shrinks: the maps follow
+    page.wait_for_timeout(800)
+    fits(w, h - 100)
+
+
 def test_labels_do_not_collide_and_the_river_shows_through_the_zones(page, app_url):
     import shapely
     from shapely.geometry import shape

@@ -78,3 +78,18 @@ def test_english_print_and_bad_requests(catalog, data):
         export_print(catalog, data, PrintSpec(title="x", layers=()))
     with pytest.raises(ExportError, match="format"):
         export_print(catalog, data, spec, "svg")
+
+
+def test_sources_line_is_in_the_print_language(catalog, data):
+    layers = ("district", "townships", "rail")
+    for lang in ("zh", "en"):
+        spec = PrintSpec(title="渌口" if lang == "zh" else "Lukou", layers=layers, lang=lang, paper="A3", dpi=40)
+        text = PdfReader(io.BytesIO(export_print(catalog, data, spec))).pages[0].extract_text().replace("\x00", "")
+        flat = "".join(text.split())  # the footer wraps; compare without the line breaks
+        for lid in layers:
+            lyr = catalog.layer(lid)
+            shown, other = (lyr.source_zh, lyr.source) if lang == "zh" else (lyr.source, lyr.source_zh)
+            assert "".join(shown.split())[:24] in flat, (lang, lid)
+            assert "".join(other.split())[:24] not in flat, (lang, lid)
+        if lang == "zh":
+            assert "converted to" not in text and "drawn by this project" not in text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 import zipfile
 
 import pyogrio
@@ -9,6 +10,7 @@ import pytest
 
 from lukou_geo.errors import InputError
 from lukou_geo.store.source import dbf_encoding, open_source, sha256_of
+from tests.sitecheck.inputs.helpers import windows_zip
 from tests.store.layers import parcels, write, zip_bytes
 
 
@@ -90,4 +92,30 @@ def test_unknown_and_missing(tmp_path):
     folder.mkdir()
     (folder / "x.txt").write_text("x")
     with pytest.raises(InputError, match="FileGDB"), open_source(folder):
+        pass
+
+
+@pytest.mark.parametrize("utf8_flag", [False, True])
+def test_windows_zip_with_gbk_member_names(tmp_path, utf8_flag):
+    """A planner's folder zipped by Windows: GBK member names, no UTF-8 flag (or a false one). The layer,
+    its files and the messages carry the Chinese names, not CP437 mojibake (╙└╛├╗∙▒╛┼⌐╠∩)."""
+    src = tmp_path / "src"
+    src.mkdir()
+    pyogrio.write_dataframe(parcels(1, 1), src / "a.shp", encoding="GBK")
+    files = {f"永农/永久基本农田{p.suffix}": p.read_bytes() for p in src.iterdir()}
+    files |= {f"永农/地类图斑{p.suffix}": p.read_bytes() for p in src.iterdir()}
+    z = tmp_path / "三区三线.zip"
+    z.write_bytes(windows_zip(files, utf8_flag=utf8_flag))
+    with pytest.raises(InputError, match=r"永久基本农田.*地类图斑|地类图斑.*永久基本农田"), open_source(z):
+        pass
+    with open_source(z, sublayer="永久基本农田") as s:
+        assert (s.layer, s.dataset.name, s.dataset.parent.name, s.features) == ("永久基本农田", "永久基本农田.shp", "永农", 1)
+    broken = bytearray(z.read_bytes())
+    at = broken.rfind(b"PK\x01\x02")  # damage the last member's deflated data: the error names it
+    (local,) = struct.unpack("<I", broken[at + 42 : at + 46])
+    n, m = struct.unpack("<HH", broken[local + 26 : local + 30])
+    start = local + 30 + n + m
+    broken[start : start + 8] = b"\xff" * 8
+    z.write_bytes(bytes(broken))
+    with pytest.raises(InputError, match=r"压缩包中的 永农/地类图斑\.\w+ 已损坏"), open_source(z):
         pass

@@ -3,6 +3,7 @@
 from streamlit.testing.v1 import AppTest
 
 from lukou_geo.settings import REPO_ROOT
+from lukou_geo.text import t
 from lukou_geo.ui.messages import escape
 
 APP = str(REPO_ROOT / "streamlit_app.py")  # the Streamlit script (app.py is the ASGI app around it)
@@ -63,6 +64,28 @@ def test_data_page_lists_every_layer():
     assert any("schematic" in str(v) or "示意" in str(v) for v in table.iloc[:, 3])
     feats = at2.dataframe[1].value
     assert {"id", "规划依据", "定位说明"} <= set(feats.columns)
+
+
+def test_data_page_sources_are_in_the_ui_language():
+    from lukou_geo.catalog import read_catalog
+
+    catalog = read_catalog()
+    for lang in ("zh", "en"):
+        at = AppTest.from_function(_data_page_script, default_timeout=60)
+        at.session_state["lang"] = lang
+        at.run()
+        assert not at.exception
+        table = at.dataframe[0].value
+        src, lic = table[t("data.col_source", lang)], table[t("data.col_licence", lang)]
+        by_title = {lyr.title(lang): lyr for lyr in catalog.layers}
+        for title, s, li in zip(table[t("data.col_layer", lang)], src, lic, strict=True):
+            assert s == by_title[title].source_text(lang) and li == by_title[title].licence_text(lang)
+        text = " ".join([*src, *lic, *at.dataframe[1].value[t("data.col_precision", lang)]])
+        if lang == "zh":
+            for english in ("converted to", "drawn by", "this project", "snapshot", "schematic", "district"):
+                assert english not in text, english
+        else:
+            assert "GCJ-02 converted to WGS-84" in text and "示意" not in text
 
 
 def _data_page_script():

@@ -41,3 +41,37 @@ def test_page_registered_in_the_app():
     assert not at.exception
     src = (REPO_ROOT / "lukou_geo" / "ui" / "frame.py").read_text(encoding="utf-8")
     assert 'url_path="check"' in src
+
+
+def _checked_once() -> AppTest:
+    at = AppTest.from_function(_page, default_timeout=90).run()
+    at.selectbox(key="check_lonlat").set_value("wgs84")
+    at.text_input(key="check_paste_name").input("南洲厂房")
+    at.text_area(key="check_paste").input("113.1475, 27.605")
+    at.selectbox(key="check_ptype").set_value("新材料")
+    at.button(key="check_paste_go").click().run()
+    assert not at.exception and len(at.session_state["check_runs"]) == 1
+    return at
+
+
+def test_a_reload_shows_the_last_result_from_the_token_in_the_address():
+    """Issue 14.9: a reload is a new session; the address names the result (a token, not the data)."""
+    at = _checked_once()
+    token = at.query_params["run"]
+    assert len(token) >= 16 and "113" not in token and "南洲" not in token
+    again = AppTest.from_function(_page, default_timeout=90)  # the reload: same address, empty session
+    again.query_params["run"] = token
+    again.run()
+    assert not again.exception
+    assert any("南洲厂房 — 符合" in e.label for e in again.expander)
+    assert again.dataframe[0].value["核查结论"][0] == "符合"
+    again.button(key="check_clear").click().run()  # cleared: the address no longer names it, a reload shows nothing
+    assert "run" not in again.query_params and not again.session_state["check_runs"]
+
+
+def test_an_unknown_or_forgotten_token_says_so():
+    at = AppTest.from_function(_page, default_timeout=90)
+    at.query_params["run"] = "x" * 22
+    at.run()
+    assert not at.exception and any("已不在服务器上" in i.value for i in at.info)
+    assert "run" not in at.query_params and not at.session_state["check_runs"]

@@ -4,29 +4,30 @@ Python's zipfile checks neither paths nor expanded size before writing, so this 
 absolute and ``..`` paths, too many entries and archives that declare (or, while writing, turn out
 to hold) more than ``LUKOU_MAX_EXPANDED_MB``: nothing is written outside the destination.
 
-Member names are decoded as their writer meant them: a name flagged UTF-8 that is not (Windows tools
-flag GBK names so) and an unflagged name that is no CP437 text are read as UTF-8, else GBK, instead of
-a traceback or mojibake. The readers extract to short safe names (:func:`extract` with ``safe_names``:
-one folder per member folder, one stem per member stem, so a shapefile's siblings stay together), so a
-member's name never reaches the file system or GDAL: a 300-character folder, a file and a folder of
-the same name, a name GDAL would parse (```);alert(1);(```) are all read. A member that cannot be
-written is a member error naming it, and the other members are still read: a symbolic link, a
-repeated name, a path the system refuses.
+Member names are decoded as their writer meant them (:func:`lukou_geo.zipnames.open_zip`: GBK names
+with or without a false UTF-8 flag, UTF-8 names without one), instead of a traceback or mojibake.
+The readers extract to short safe names (:func:`extract` with ``safe_names``: one folder per member
+folder, one stem per member stem, so a shapefile's siblings stay together), so a member's name never
+reaches the file system or GDAL: a 300-character folder, a file and a folder of the same name, a name
+GDAL would parse (```);alert(1);(```) are all read. A member that cannot be written is a member error
+naming it, and the other members are still read: a symbolic link, a repeated name, a path the system
+refuses.
 """
 
 from __future__ import annotations
 
-import io
 import re
 import stat
 import struct
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from lukou_geo.errors import InputError
 from lukou_geo.settings import get_limits
+from lukou_geo.zipnames import open_zip
 
 _NAME_MAX_BYTES = 255  # one path component, as Linux, macOS and Windows file systems allow
 
@@ -36,59 +37,11 @@ def _bad_member(name: str) -> bool:
     return p.startswith("/") or re.match(r"^[a-zA-Z]:", p) is not None or ".." in PurePosixPath(p).parts
 
 
-def _clear_false_utf8_flags(data: bytes) -> bytes:
-    """The archive with the UTF-8 flag cleared on members whose names are not UTF-8 (central and local headers)."""
-    eocd = data.rfind(b"PK\x05\x06")
-    if eocd < 0 or len(data) < eocd + 22:
-        return data
-    count, size, offset = struct.unpack("<HII", data[eocd + 10 : eocd + 20])
-    concat = eocd - size - offset  # bytes before the archive (a self-extractor's stub)
-    buf = bytearray(data)
-    pos = offset + concat
-    for _ in range(count):
-        if buf[pos : pos + 4] != b"PK\x01\x02":
-            break
-        (flags,) = struct.unpack("<H", buf[pos + 8 : pos + 10])
-        n, m, k = struct.unpack("<HHH", buf[pos + 28 : pos + 34])
-        (local,) = struct.unpack("<I", buf[pos + 42 : pos + 46])
-        name = bytes(buf[pos + 46 : pos + 46 + n])
-        if flags & 0x800:
-            try:
-                name.decode("utf-8")
-            except UnicodeDecodeError:
-                buf[pos + 8 : pos + 10] = struct.pack("<H", flags & ~0x800)
-                lp = local + concat
-                if buf[lp : lp + 4] == b"PK\x03\x04":
-                    (lflags,) = struct.unpack("<H", buf[lp + 6 : lp + 8])
-                    buf[lp + 6 : lp + 8] = struct.pack("<H", lflags & ~0x800)
-        pos += 46 + n + m + k
-    return bytes(buf)
-
-
-def _decode_names(zf: zipfile.ZipFile) -> None:
-    """Give unflagged members their real names: the raw bytes as UTF-8, else GBK (GB18030), else CP437 as read."""
-    for info in zf.infolist():
-        if info.flag_bits & 0x800:
-            continue
-        raw = info.orig_filename.encode("cp437")
-        for codec in ("utf-8", "gb18030"):
-            try:
-                info.filename = raw.decode(codec)
-                break
-            except UnicodeDecodeError:
-                continue
-
-
 def _open(data: bytes, file: str) -> zipfile.ZipFile:
     try:
-        try:
-            zf = zipfile.ZipFile(io.BytesIO(data))
-        except UnicodeDecodeError:  # a member flagged UTF-8 whose name is GBK
-            zf = zipfile.ZipFile(io.BytesIO(_clear_false_utf8_flags(data)))
+        return open_zip(data)
     except (zipfile.BadZipFile, UnicodeDecodeError, ValueError, OSError, EOFError, struct.error) as exc:
         raise InputError(file, "不是有效的 zip 压缩包", "not a valid zip archive", "重新压缩后上传", "zip the files again") from exc
-    _decode_names(zf)
-    return zf
 
 
 def check_zip_safety(data: bytes, file: str) -> zipfile.ZipFile:
@@ -144,7 +97,7 @@ def _copy_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, file:
                         "upload a smaller archive, or raise LUKOU_MAX_EXPANDED_MB",
                     )
                 dst.write(chunk)
-    except (zipfile.BadZipFile, EOFError, RuntimeError, ValueError) as exc:
+    except (zipfile.BadZipFile, EOFError, RuntimeError, ValueError, zlib.error) as exc:  # zlib: damaged data
         raise InputError(
             file,
             f"压缩包中的 {info.filename} 已损坏或加密({exc})",

@@ -1,7 +1,9 @@
 """The 选址核查 (site check) page: projects from a click, a drawing, pasted coordinates or a file.
 
 Every run is kept in ``st.session_state["check_runs"]``; an input error is shown without touching
-the earlier runs. The map is built anew on each script run (st_folium renames a map's elements).
+the earlier runs. The shown run's token is in the address (``?run=``, :mod:`lukou_geo.ui.check_keep`),
+so a reload shows it again without a new upload. The map is built anew on each script run (st_folium
+renames a map's elements).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from lukou_geo.sitecheck.report.document import export_html, export_pdf, report_
 from lukou_geo.sitecheck.report.tables import HONESTY_EN, HONESTY_ZH, export_csv, export_geojson, export_xlsx
 from lukou_geo.sitecheck.vocab import read_project_types
 from lukou_geo.text import t
-from lukou_geo.ui import messages, occupancy_panel
+from lukou_geo.ui import check_keep, messages, occupancy_panel
 from lukou_geo.ui.check_crs import CRS_ORDER, crs_argument, lonlat_selector, needs_lonlat_choice, uploader_in_language
 from lukou_geo.ui.check_map import VERDICT_COLOURS, CheckMapExtras, FitToProjects, describe_pick, map_pick
 from lukou_geo.ui.i18n import lang
@@ -59,6 +61,7 @@ def _run(ing: Ingested, label: str, ptype: str, prov: Provenance | None = None) 
     bar.empty()
     result.provenance = prov
     run = {"label": label, "result": result, "errors": errors, "notes": list(ing.notes), "files": {}, "provenance": prov}
+    check_keep.keep(run)  # for a reload: the address will name it
     _runs().append(run)
     st.session_state["check_pick"] = len(_runs()) - 1
 
@@ -240,6 +243,20 @@ def _pick_label(pick: dict[str, Any] | None, lg: str) -> str:
     return t("check.map_drawn", lg, kind=t(f"check.geom.{kind}", lg))
 
 
+def _recall(lg: str) -> None:
+    """After a reload (a new session, no runs): the run the address names, if this server still keeps it."""
+    token = st.query_params.get(check_keep.PARAM)
+    if _runs() or not token:
+        return
+    run = check_keep.recall(token)
+    if run is None:
+        messages.info(t("check.run_gone", lg))
+        del st.query_params[check_keep.PARAM]
+        return
+    _runs().append(run)
+    st.session_state["check_pick"] = 0
+
+
 def render() -> None:
     """Draw the page."""
     lg = lang()
@@ -257,6 +274,7 @@ def render() -> None:
         format_func=lambda v: (v if lg == "zh" else vocab.label(v, "en")) if v else t("check.ptype_none", lg),
     )
     occupancy_panel.choose(lg)
+    _recall(lg)
     _inputs(crs, enc_choice or None, ptype)
 
     runs = _runs()
@@ -273,6 +291,7 @@ def render() -> None:
             current = _results(runs, current, lg)
     with map_box:
         _map_and_pick(lg, current, ptype)
+    check_keep.show_in_address(current)
     occupancy_panel.warm()
 
 
@@ -314,6 +333,7 @@ def _results(runs: list[dict[str, Any]], current: dict[str, Any], lg: str) -> di
     _show(current)
     if st.button(t("check.clear", lg), key="check_clear"):
         st.session_state["check_runs"] = []
+        check_keep.show_in_address(None)
         st.rerun()
     return current
 

@@ -12,7 +12,8 @@ from lukou_geo.ui.i18n import lang
 from lukou_geo.ui.meeting import load_deck, saved_views
 from lukou_geo.ui.state import load_catalog, load_data
 
-HEIGHT = 680
+#: The maps' height as drawn first; in the browser the frame then follows the window (build_compare's fill).
+HEIGHT = 560
 
 
 def _choices(lg: str) -> dict[str, tuple[str, frozenset[str] | None]]:
@@ -31,7 +32,7 @@ def render() -> None:
     """Draw the page."""
     lg = lang()
     st.markdown(f"#### {t('page.compare', lg)}")
-    st.caption(t("meeting.compare_intro", lg))
+    st.caption(t("meeting.compare_intro", lg))  # (no measure hint: the compared maps carry no measure tool)
     catalog, data = load_catalog(), load_data()
     choices = _choices(lg)
     keys = list(choices)
@@ -48,7 +49,6 @@ def render() -> None:
                 layers = frozenset(chosen)
             sides.append((label, frozenset(lid for lid in layers if lid in data)))
     (ltitle, left), (rtitle, right) = sides
-    dual = build_compare(catalog, data, left, right, ltitle, rtitle, lang=lg)
+    dual = build_compare(catalog, data, left, right, ltitle, rtitle, lang=lg, fill=True)
     assets.localize(dual, assets.LOCAL_BASE_APP)
     components.html(compare_html(dual), height=HEIGHT)
-    st.caption(t("meeting.measure_hint", lg))

@@ -26,8 +26,8 @@ def layer_table(lg: str) -> pd.DataFrame:
                 t("data.col_layer", lg): lyr.title(lg),
                 t("data.col_count", lg): len(feats),
                 t("data.col_precision", lg): ", ".join(f"{t(f'precision.{p}', lg).split('(')[0]} {n}" for p, n in counts.items()),
-                t("data.col_source", lg): lyr.source,
-                t("data.col_licence", lg): lyr.licence,
+                t("data.col_source", lg): lyr.source_text(lg),
+                t("data.col_licence", lg): lyr.licence_text(lg),
                 t("data.col_crs", lg): lyr.crs,
             })
     return pd.DataFrame(rows)
@@ -59,7 +59,7 @@ def render() -> None:
     st.dataframe(pd.DataFrame([{
         "id": f["properties"]["id"],
         t("data.col_name", lg): f["properties"]["name"] if lg == "zh" else f["properties"]["name_en"],
-        t("data.col_precision", lg): f["properties"]["precision"],
+        t("data.col_precision", lg): t(f"precision.{f['properties']['precision']}_short", lg),
         t("data.col_plan_ref", lg): f["properties"]["plan_ref"],
         t("data.col_placement", lg): f["properties"].get("placement_en" if lg == "en" else "placement", ""),
     } for f in feats]), hide_index=True, use_container_width=True)

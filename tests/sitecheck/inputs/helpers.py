@@ -43,3 +43,25 @@ def zip_dir(folder: Path, skip: tuple[str, ...] = ()) -> bytes:
             if p.suffix.lower() not in skip:
                 zf.write(p, f"sub/{p.name}")
     return buf.getvalue()
+
+
+class _NamedInfo(zipfile.ZipInfo):
+    """A member whose name is written in ``codec``, with the UTF-8 flag set or not, as the zip tool chose."""
+
+    codec, utf8_flag = "gbk", False
+
+    def _encodeFilenameFlags(self):  # zipfile's own hook for the name's bytes and flags
+        return self.filename.encode(self.codec), (self.flag_bits | 0x800) if self.utf8_flag else (self.flag_bits & ~0x800)
+
+
+def windows_zip(entries: dict[str, bytes], codec: str = "gbk", utf8_flag: bool = False) -> bytes:
+    """A zip as Windows' own tool writes it for Chinese planners: member names in GBK, no UTF-8 flag
+    (``utf8_flag``: as some tools write it, flagged though not UTF-8; ``codec="utf-8"``: as macOS writes it)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in entries.items():
+            info = _NamedInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
+            info.codec, info.utf8_flag = codec, utf8_flag
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, data)
+    return buf.getvalue()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from lukou_geo.errors import InputError
 from lukou_geo.sitecheck.inputs import read_bytes
 from lukou_geo.sitecheck.inputs.archive import check_zip_safety, extract, find_in_dir, safe_extract
+from tests.sitecheck.inputs.helpers import windows_zip
 
 
 def test_zip_slip_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -99,3 +101,11 @@ def test_check_zip_safety_names_the_entry_limit(monkeypatch: pytest.MonkeyPatch)
         zf.writestr("b", "2")
     with pytest.raises(InputError, match="LUKOU_MAX_ARCHIVE_ENTRIES"):
         check_zip_safety(buf.getvalue(), "x.zip")
+
+
+def test_damaged_member_data_is_an_error_naming_the_member(tmp_path: Path) -> None:
+    data = bytearray(windows_zip({"红线/红线.kml": b"<kml>" + b"x" * 4000 + b"</kml>"}))
+    n, m = struct.unpack("<HH", data[26:30])
+    data[30 + n + m : 30 + n + m + 8] = b"\xff" * 8  # the deflated bytes: zlib refuses them (was a zlib.error traceback)
+    with pytest.raises(InputError, match=r"压缩包中的 红线/红线\.kml 已损坏"):
+        extract(bytes(data), "x.zip", tmp_path)

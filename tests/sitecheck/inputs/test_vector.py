@@ -13,7 +13,7 @@ from shapely.geometry import LineString, Polygon
 
 from lukou_geo.errors import InputError
 from lukou_geo.sitecheck.inputs import read_bytes, read_path
-from tests.sitecheck.inputs.helpers import LAT, LON, TO_4547, close_to, red_line_frame, square_4547, zip_dir
+from tests.sitecheck.inputs.helpers import LAT, LON, TO_4547, close_to, red_line_frame, square_4547, windows_zip, zip_dir
 
 
 @pytest.mark.parametrize("crs", ["EPSG:4547", "EPSG:4490", "EPSG:4326"])
@@ -182,3 +182,18 @@ def test_no_question_mark_before_the_fix(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         read_path(path)
     assert "?." not in str(err.value) and "超出范围" in str(err.value)
+
+
+@pytest.mark.parametrize("utf8_flag", [False, True])
+def test_windows_zip_with_gbk_member_names(tmp_path: Path, utf8_flag: bool) -> None:
+    """Member names in GBK (Windows' zip of a planner's folder): the rows and the errors name them in Chinese."""
+    folder = tmp_path / "shp"
+    folder.mkdir()
+    red_line_frame("EPSG:4547").to_file(folder / "p.shp", engine="pyogrio", encoding="GBK")
+    files = {f"南洲红线/红线地块{p.suffix}": p.read_bytes() for p in folder.iterdir()}
+    ing = read_bytes(windows_zip(files, utf8_flag=utf8_flag), "红线.zip")
+    assert list(ing.projects["name"]) == ["红线地块"]
+    assert list(ing.projects["source"]) == ["红线.zip/南洲红线/红线地块.shp 第1个要素"]
+    del files["南洲红线/红线地块.prj"]
+    with pytest.raises(InputError, match=r"^红线\.zip/南洲红线/红线地块\.shp:Shapefile 缺少 \.prj"):
+        read_bytes(windows_zip(files, utf8_flag=utf8_flag), "红线.zip")
