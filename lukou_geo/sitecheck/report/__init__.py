@@ -6,8 +6,8 @@ target, and only when all are written are they moved into place (``os.replace``,
 file on the same file system), after the previous set's manifest is removed; the manifest
 ``<stem>.manifest.json`` (files, sizes, sha256, time) is written last. So a failed or killed run
 never destroys an earlier report, and a set of files without its manifest is recognisably
-incomplete. The documents may be written by a :class:`~.worker.DocumentWorker` (a second process
-the CLI starts before its heavy imports).
+incomplete. The maps and the HTML may be drawn by a :class:`~.worker.DocumentWorker` (a second process
+the CLI starts before its heavy imports), the PDF then written here with its maps.
 """
 
 from __future__ import annotations
@@ -81,6 +81,18 @@ def write_documents(result: Any, ctx: Any, files: dict[str, Path], title: str) -
         export_pdf(result, ctx, files["pdf"], title, maps=maps)
 
 
+def _documents_with(pending: Any, result: Any, ctx: Any, docs: dict[str, Path], title: str) -> None:
+    """The documents of a job handed to a worker: it draws the maps and writes the HTML; the PDF is
+    written here with its maps (fpdf2 loads and the first page is laid out while the worker draws).
+    A worker that died: everything here."""
+    if "pdf" in docs:
+        from lukou_geo.sitecheck.report.document import export_pdf
+
+        export_pdf(result, ctx, docs["pdf"], title, maps=pending.maps)  # maps=None (no worker): drawn there
+    if not pending.wait():
+        write_documents(result, ctx, docs, title)
+
+
 def _staged(stage: Path, final: Path) -> Path:
     return stage / final.name
 
@@ -121,7 +133,7 @@ def export_all(result: Any, ctx: Any, out: str | Path, formats: tuple[str, ...] 
                           f"cannot write the report folder {target}: {exc.strerror or exc}. Choose a writable --out folder") from exc
     try:
         docs = {f: _staged(stage, files[f][0]) for f in DOCUMENTS if f in files}
-        pending = documents.submit(result, ctx, docs, title) if documents is not None and docs else None
+        pending = documents.submit(result, ctx, docs.get("html"), title) if documents is not None and docs else None
         for f in formats:
             if f in EXTRA_FORMATS:
                 from lukou_geo.sitecheck.report.opinion import export_opinion
@@ -130,7 +142,7 @@ def export_all(result: Any, ctx: Any, out: str | Path, formats: tuple[str, ...] 
             elif f not in DOCUMENTS:
                 write_tables(result, f, [_staged(stage, p) for p in files[f]], title)
         if pending is not None:
-            pending.wait()
+            _documents_with(pending, result, ctx, docs, title)
         elif docs:
             write_documents(result, ctx, docs, title)
         _commit(stage, finals, manifest_path(out))

@@ -337,9 +337,11 @@ def _overview_page(pdf: Any, png: bytes) -> None:
 
 
 def export_pdf(result: CheckResult, ctx: CheckContext, path: str | Path | None = None, title: str = "选址核查报告",
-               images: bool = True, maps: ReportMaps | None = None) -> bytes:
+               images: bool = True, maps: ReportMaps | Callable[[], ReportMaps | None] | None = None) -> bytes:
     """The report as PDF (A4 landscape, Noto Sans SC): summary table, then per project map, zones and
-    citations. ``maps`` are the images from :func:`report_maps` (drawn here when not given)."""
+    citations. ``maps`` are the images from :func:`report_maps` (drawn here when not given), or a
+    function that returns them, called when the first map is placed (the CLI's worker is drawing them
+    while this loads the font and writes the first page)."""
     from lukou_geo.output.pdf import PdfWriter
 
     pdf = PdfWriter("landscape", "A4", page_break=12)
@@ -349,6 +351,8 @@ def export_pdf(result: CheckResult, ctx: CheckContext, path: str | Path | None =
     prov_rows = provenance_rows(result)
     if prov_rows:
         pdf.paragraph(4.2, "\n".join(f"{k}:{v}" for k, v in prov_rows), 8)
+    if callable(maps):
+        maps = maps()
     if images and maps is None:
         maps = report_maps(result, ctx)
     if maps is not None and images and maps.overview is not None:

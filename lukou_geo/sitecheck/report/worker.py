@@ -1,18 +1,21 @@
-"""A second process that writes the HTML and PDF reports while the first one checks.
+"""A second process that draws the report's maps and writes its HTML while the first one checks.
 
-The documents need matplotlib (maps) and fpdf2 (PDF), about 1.4 s of imports before anything is
-drawn, and drawing; the check needs GeoPandas, the inputs and the context. The CLI starts this
-worker (``fork``) before its own heavy imports, so the worker imports and builds its context on the
-other core while the first process imports, reads and checks; then it receives the result and
-the check context (pickled: a few hundred KB), draws the maps and writes the files into the
-report's staging folder. Without ``fork`` (or if the worker dies) the
-documents are written in the first process as before: same files.
+The maps need matplotlib, about 0.5 s of imports before anything is drawn, and drawing; the check
+needs GeoPandas, the inputs and the context. The CLI starts this worker (``fork``) before its own
+heavy imports, so the worker imports on the other core while the first process imports, reads and
+checks; then it receives the result and the check context (pickled: a few hundred KB), draws the
+maps, **sends them back** and writes the HTML into the report's staging folder. The first process
+meanwhile writes the tables, loads fpdf2 and writes the PDF with those maps: the two processes then
+finish about together (a one-point check: the worker drew and wrote everything, and was the longer
+path by ≈ 1 s). Without ``fork`` (or if the worker dies) everything is written in the first process:
+same files.
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
 import pickle
+import threading
 import traceback
 from pathlib import Path
 from typing import Any
@@ -21,24 +24,23 @@ from lukou_geo.errors import LukouError
 
 
 def _serve(conn: Any) -> None:
-    """The worker: warm up, then write one job's documents and report back."""
+    """The worker: warm up, then draw one job's maps (sent back) and write its HTML."""
     try:
-        # the slow imports, done while the first process checks: fpdf2 and matplotlib (through the map
-        # renderer), which document.py loads lazily, and GeoPandas to unpickle the result
-        import fpdf  # noqa: F401
+        # the slow imports, done while the first process checks: matplotlib (through the map renderer),
+        # which document.py loads lazily, and GeoPandas to unpickle the result
         import geopandas  # noqa: F401
 
         import lukou_geo.map.figure  # noqa: F401
-        from lukou_geo.sitecheck.report import (
-            document,  # noqa: F401
-            write_documents,
-        )
+        from lukou_geo.sitecheck.report import document
 
         job = conn.recv()
         if job is None:
             return
-        result, ctx, files, title = pickle.loads(job)
-        write_documents(result, ctx, files, title)
+        result, ctx, html, title = pickle.loads(job)
+        maps = document.report_maps(result, ctx)
+        conn.send(("maps", pickle.dumps(maps, protocol=pickle.HIGHEST_PROTOCOL)))
+        if html is not None:
+            document.export_html(result, ctx, html, title, maps=maps)
         conn.send(("ok", ""))
     except BaseException as exc:
         msg = exc.message("zh") if isinstance(exc, LukouError) else "".join(traceback.format_exception_only(exc)).strip()
@@ -50,21 +52,57 @@ def _serve(conn: Any) -> None:
         conn.close()
 
 
-class _Pending:
-    def __init__(self, worker: DocumentWorker) -> None:
-        self.worker = worker
+class Pending:
+    """A job handed to the worker: :meth:`maps` (the drawn maps, or None when the worker is gone) and
+    :meth:`wait` (the HTML written)."""
 
-    def wait(self) -> None:
-        self.worker._wait()
+    def __init__(self, worker: DocumentWorker, sender: threading.Thread | None) -> None:
+        self.worker, self.sender = worker, sender
+        self._maps: Any = None
+        self._got_maps = False
+
+    def _reply(self) -> tuple[str, Any] | None:
+        if self.sender is not None:
+            self.sender.join()
+        if self.worker._proc is None:
+            return None
+        try:
+            return self.worker._conn.recv()
+        except (EOFError, OSError):
+            return None
+
+    def maps(self) -> Any:
+        if not self._got_maps:
+            self._got_maps = True
+            reply = self._reply()
+            self._check(reply)
+            self._maps = pickle.loads(reply[1]) if reply is not None else None
+            if reply is None:
+                self.worker._stop()
+        return self._maps
+
+    def wait(self) -> bool:
+        """Wait for the HTML; True when the worker wrote it, False when the caller must (the worker is gone)."""
+        if self.maps() is None:
+            return False
+        reply = self._reply()
+        self._check(reply)
+        if reply is None:
+            self.worker._stop()
+        return reply is not None
+
+    @staticmethod
+    def _check(reply: tuple[str, Any] | None) -> None:
+        if reply is not None and reply[0] == "error":
+            raise LukouError(f"报告文档未写成:{reply[1]}", f"the report documents were not written: {reply[1]}")
 
 
 class DocumentWorker:
-    """Writes a report's documents in a forked process; use as a context manager."""
+    """Draws a report's maps and writes its HTML in a forked process; use as a context manager."""
 
     def __init__(self) -> None:
         self._conn: Any = None
         self._proc: Any = None
-        self._fallback: tuple[Any, Any, dict[str, Path], str] | None = None
 
     def __enter__(self) -> DocumentWorker:
         try:
@@ -77,31 +115,22 @@ class DocumentWorker:
         child.close()
         return self
 
-    def submit(self, result: Any, ctx: Any, files: dict[str, Path], title: str) -> _Pending:
-        """Hand a job over (returns at once); :meth:`_Pending.wait` waits for the files."""
-        self._fallback = (result, ctx, files, title)
-        if self._proc is not None:
-            try:
-                self._conn.send(pickle.dumps((result, ctx, files, title), protocol=pickle.HIGHEST_PROTOCOL))
-            except OSError:  # the worker died before the job: write here
-                self._stop()
-        return _Pending(self)
+    def submit(self, result: Any, ctx: Any, html: Path | None, title: str) -> Pending:
+        """Hand a job over: draw the maps (sent back), then write ``html``. Returns at once: the job is sent
+        from a thread while the worker may still be importing, so this process goes on writing."""
+        if self._proc is None:
+            return Pending(self, None)
+        payload = pickle.dumps((result, ctx, html, title), protocol=pickle.HIGHEST_PROTOCOL)
 
-    def _wait(self) -> None:
-        reply = None
-        if self._proc is not None:
+        def send() -> None:
             try:
-                reply = self._conn.recv()
-            except (EOFError, OSError):
-                reply = None
-        if reply is not None and reply[0] == "error":
-            raise LukouError(f"报告文档未写成:{reply[1]}", f"the report documents were not written: {reply[1]}")
-        if reply is None and self._fallback is not None:  # no worker, or it died: same files, here
-            from lukou_geo.sitecheck.report import write_documents
+                self._conn.send(payload)
+            except OSError:  # the worker died before the job: its reply is then missing, and the caller writes
+                pass
 
-            result, ctx, files, title = self._fallback
-            write_documents(result, ctx, files, title)
-        self._fallback = None
+        sender = threading.Thread(target=send, name="lukou-report-job", daemon=True)
+        sender.start()
+        return Pending(self, sender)
 
     def _stop(self) -> None:
         if self._proc is not None:

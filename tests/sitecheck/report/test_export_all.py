@@ -83,7 +83,16 @@ def test_the_worker_writes_the_same_documents(checked, tmp_path: Path) -> None:
     here, there = (tmp_path / "here" / "r.html").read_text(encoding="utf-8"), (tmp_path / "there" / "r.html").read_text(encoding="utf-8")
     cut = here.index("生成时间")  # the time of writing may differ by a minute
     assert here[:cut] == there[:cut] and here[cut + 30 :] == there[cut + 30 :]
-    assert (tmp_path / "there" / "r.pdf").read_bytes()[:5] == b"%PDF-"
+    # the PDF is written here with the maps the worker drew and sent back: same pages, text and images
+    from pypdf import PdfReader
+
+    a, b = (PdfReader(tmp_path / d / "r.pdf") for d in ("here", "there"))
+    assert len(a.pages) == len(b.pages) > 1
+    for pa, pb in zip(a.pages, b.pages, strict=True):
+        ta, tb = pa.extract_text(), pb.extract_text()
+        assert ta.split("生成时间")[0] == tb.split("生成时间")[0]
+        assert [i.data for i in pa.images] == [i.data for i in pb.images]
+    assert sum(len(p.images) for p in b.pages) >= 2  # the overview and the project's map
 
 
 def test_a_dead_worker_falls_back_to_writing_here(checked, tmp_path: Path) -> None:
