@@ -1,9 +1,9 @@
 """A second process that draws the report's maps and writes its HTML while the first one checks.
 
 The maps need matplotlib, about 0.5 s of imports before anything is drawn, and drawing; the check
-needs GeoPandas, the inputs and the context. The CLI starts this worker (``fork``) before its own
-heavy imports, so the worker imports on the other core while the first process imports, reads and
-checks; then it receives the result and the check context (pickled: a few hundred KB), draws the
+needs GeoPandas, the inputs and the context. The CLI imports GeoPandas (which both need) and then
+starts this worker (``fork``), so the worker imports matplotlib on the other core while the first
+process reads and checks; then it receives the result and the check context (pickled: a few hundred KB), draws the
 maps, **sends them back** and writes the HTML into the report's staging folder. The first process
 meanwhile writes the tables, loads fpdf2 and writes the PDF with those maps: the two processes then
 finish about together (a one-point check: the worker drew and wrote everything, and was the longer
