@@ -226,13 +226,17 @@ def _read_layer(store: Any, info: Any, bbox: tuple[float, float, float, float] |
                             features=info.features)
 
 
-_WARMING: dict[tuple, threading.Thread] = {}
+#: (store, layers and versions) → (the warming thread, the event that ends its delay: a check waits for it)
+_WARMING: dict[tuple, tuple[threading.Thread, threading.Event]] = {}
 
 
-def warm_layers(store: Any, layer_ids: Iterable[str]) -> None:
+def warm_layers(store: Any, layer_ids: Iterable[str], delay: float = 0.0) -> None:
     """Load ``layer_ids`` into the cache in a background thread (once per store and layer set), so that
     the first check of a page that shows them does not wait for 150,000 parcels to be read; a check that
-    comes before the thread is done waits for it (:func:`load_layers`) instead of reading them twice."""
+    comes before the thread is done waits for it (:func:`load_layers`) instead of reading them twice.
+
+    ``delay`` (s): start reading only then (the page's own first drawing, its tiles served by the same
+    process, is not slowed by the reading), unless a check asks for the layers earlier."""
     ids = list(layer_ids)
     try:  # a re-imported layer (a new version) is warmed again
         key = (_store_key(store), tuple((i, store.layer(i).version) for i in ids))
@@ -241,12 +245,15 @@ def warm_layers(store: Any, layer_ids: Iterable[str]) -> None:
     with _CACHE_LOCK:
         if not ids or key in _WARMING:
             return
-        th = threading.Thread(target=_warm, args=(store, ids), name="lukou-warm-layers", daemon=True)
-        _WARMING[key] = th
+        hurry = threading.Event()
+        th = threading.Thread(target=_warm, args=(store, ids, delay, hurry), name="lukou-warm-layers", daemon=True)
+        _WARMING[key] = (th, hurry)
     th.start()
 
 
-def _warm(store: Any, ids: list[str]) -> None:
+def _warm(store: Any, ids: list[str], delay: float, hurry: threading.Event) -> None:
+    if delay > 0:
+        hurry.wait(delay)
     for i in ids:
         try:
             load_layer(store, i)
@@ -261,8 +268,9 @@ def _warm(store: Any, ids: list[str]) -> None:
 
 def _wait_warming(store: Any) -> None:
     with _CACHE_LOCK:
-        threads = [th for (skey, _), th in _WARMING.items() if skey == _store_key(store) and th.is_alive()]
-    for th in threads:
+        waiting = [(th, hurry) for (skey, _), (th, hurry) in _WARMING.items() if skey == _store_key(store) and th.is_alive()]
+    for th, hurry in waiting:
+        hurry.set()
         th.join()
 
 

@@ -6,6 +6,7 @@ import csv
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import geopandas as gpd
@@ -90,12 +91,13 @@ def test_warming_reads_the_layers_once_in_the_background(store, tmp_path):
     from lukou_geo.sitecheck import occupancy as occ_mod
 
     _import_all(store, tmp_path)
-    occ_mod.warm_layers(store, ["dltb", "yjjbnt"])
+    occ_mod.warm_layers(store, ["dltb", "yjjbnt"], delay=600)
     occ_mod.warm_layers(store, ["dltb", "yjjbnt"])  # once per store and layer set
-    threads = [th for (k, _), th in occ_mod._WARMING.items() if k == occ_mod._store_key(store)]
-    assert len(threads) == 1
-    layers = load_layers(store, ["dltb", "yjjbnt"])  # waits for the thread, then takes its layers
-    assert not threads[0].is_alive()
+    threads = [th for (k, _), (th, _e) in occ_mod._WARMING.items() if k == occ_mod._store_key(store)]
+    assert len(threads) == 1 and threads[0].is_alive()  # still waiting out its delay
+    t0 = time.perf_counter()
+    layers = load_layers(store, ["dltb", "yjjbnt"])  # ends the delay, waits for the thread, takes its layers
+    assert not threads[0].is_alive() and time.perf_counter() - t0 < 60
     reads = []
     original = store.read_features
     store.read_features = lambda *a, **k: reads.append(a) or original(*a, **k)
