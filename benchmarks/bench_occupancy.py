@@ -9,7 +9,9 @@ features, the summary columns and the rule findings.
 
 Targets:
 - a 部标 TXT of one red line through ``python -m lukou_geo check`` (every report, the 审查意见 included) against a
-  GeoPackage store of these layers: ≤ 2 × the same command without the store (the plan's zones only);
+  GeoPackage store of these layers: ≤ 2 × the same command without the store (the plan's zones only); the
+  same file uploaded on the check page (Chromium, network blocked) of the app with that store: the 压占 table
+  ≤ 3 × the result on the page of the app without a store (the 审查意见's time after its button printed);
 - 1 red line, warm (layers loaded): ≤ 1 s;
 - 1,000 red lines: ≤ 1.5 × the bare ``STRtree.query`` + ``shapely.intersection`` + ``area`` of the
   same pairs, and ≤ 1 × ``geopandas.overlay`` of the same; areas equal to ``overlay`` within 1e-6
@@ -159,6 +161,54 @@ def cli_with_store(t: Targets, frames: dict, kinds: dict, red: shapely.Polygon) 
         print(f"  部标 TXT, one red line, CLI with every report ({len(written)} files): {a:.2f} s against "
               f"{', '.join(f'{len(f):,}' for f in frames.values())} features; {b:.2f} s with the plan's zones only")
         t.check("CLI check of a 部标 TXT against the layers / without them", a / b, "<=", 2.0)
+        page(t, txt, folder)
+
+
+def _page_check(url: str, txt: Path, with_layers: bool) -> tuple[float, float]:
+    """On the check page (Chromium, network blocked): upload ``txt`` after a planner's few seconds on the page;
+    (s to the result — the 压占 table when ``with_layers`` —, s from 生成审查意见 to its DOCX button; 0 without layers)."""
+    from _app import CHROMIUM, CHROMIUM_ARGS, FRAME, local_only
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        ctx = browser.new_context(viewport={"width": 1440, "height": 900})
+        ctx.route("**/*", local_only)
+        pg = ctx.new_page()
+        pg.goto(url + "/check", wait_until="domcontentloaded")
+        frame = pg.wait_for_selector(FRAME, state="attached", timeout=120_000).content_frame()
+        frame.wait_for_selector("path.leaflet-interactive", state="attached", timeout=120_000)
+        pg.wait_for_timeout(6_000)  # choosing the file: the page reads the chosen layers meanwhile
+        t0 = time.perf_counter()
+        pg.locator('input[type="file"]').first.set_input_files(str(txt))
+        (pg.get_by_text("三线协调:涉及的图斑").first if with_layers else pg.get_by_text("1. 合成红线 — ", exact=False).first
+         ).wait_for(timeout=120_000)
+        t_result, t_opinion = time.perf_counter() - t0, 0.0
+        if with_layers:
+            t0 = time.perf_counter()
+            pg.get_by_role("button", name="生成审查意见(DOCX/PDF)").click()
+            pg.get_by_role("button", name="审查意见 DOCX").wait_for(timeout=120_000)
+            t_opinion = time.perf_counter() - t0
+        browser.close()
+    return t_result, t_opinion
+
+
+def page(t: Targets, txt: Path, folder: Path) -> None:
+    """The same 部标 TXT uploaded on the check page of the app with the store, and of the app without one."""
+    from _app import start_app
+
+    figures = {}
+    for label, store in (("with", str(folder / "store" / "store.gpkg")), ("without", str(folder / "none" / "store.gpkg"))):
+        proc, url = start_app({"LUKOU_STORE": store, "LUKOU_DATA_DIR": str(folder / f"var-{label}"), "LUKOU_USER": "bench"})
+        try:
+            figures[label] = _page_check(url, txt, label == "with")
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
+    (a, opinion), (b, _) = figures["with"], figures["without"]
+    print(f"  check page, the 部标 TXT uploaded: the 压占 table in {a:.2f} s (the plan's zones only: the result in {b:.2f} s); "
+          f"审查意见 DOCX/PDF ready {opinion:.2f} s after its button")
+    t.check("check page: 压占 table of a 部标 TXT / the result without layers", a / b, "<=", 3.0)
 
 
 def postgis(reds: np.ndarray, gdf: gpd.GeoDataFrame, t_occ: float) -> None:
