@@ -4,8 +4,8 @@ The maps need matplotlib, about 0.5 s of imports before anything is drawn, and d
 needs GeoPandas, the inputs and the context. The CLI imports GeoPandas (which both need) and then
 starts this worker (``fork``), so the worker imports matplotlib on the other core while the first
 process reads and checks; then it receives the result and the check context (pickled: a few hundred KB), draws the
-maps, **sends them back** and writes the HTML into the report's staging folder. The first process
-meanwhile writes the tables, loads fpdf2 and writes the PDF with those maps: the two processes then
+maps, **sends them back**, then writes the HTML and the XLSX into the report's staging folder. The first
+process meanwhile writes the CSV and GeoJSON, loads fpdf2 and writes the PDF with those maps: the two processes then
 finish about together (a one-point check: the worker drew and wrote everything, and was the longer
 path by ≈ 1 s). Without ``fork`` (or if the worker dies) everything is written in the first process:
 same files.
@@ -24,7 +24,7 @@ from lukou_geo.errors import LukouError
 
 
 def _serve(conn: Any) -> None:
-    """The worker: warm up, then draw one job's maps (sent back) and write its HTML."""
+    """The worker: warm up, then draw one job's maps (sent back) and write its HTML and tables."""
     try:
         # the slow imports, done while the first process checks: matplotlib (through the map renderer),
         # which document.py loads lazily, and GeoPandas to unpickle the result
@@ -36,11 +36,15 @@ def _serve(conn: Any) -> None:
         job = conn.recv()
         if job is None:
             return
-        result, ctx, html, title = pickle.loads(job)
+        result, ctx, html, tables, title = pickle.loads(job)
         maps = document.report_maps(result, ctx)
         conn.send(("maps", pickle.dumps(maps, protocol=pickle.HIGHEST_PROTOCOL)))
         if html is not None:
             document.export_html(result, ctx, html, title, maps=maps)
+        from lukou_geo.sitecheck.report import write_tables
+
+        for fmt, paths in tables.items():
+            write_tables(result, fmt, paths, title)
         conn.send(("ok", ""))
     except BaseException as exc:
         msg = exc.message("zh") if isinstance(exc, LukouError) else "".join(traceback.format_exception_only(exc)).strip()
@@ -115,12 +119,14 @@ class DocumentWorker:
         child.close()
         return self
 
-    def submit(self, result: Any, ctx: Any, html: Path | None, title: str) -> Pending:
-        """Hand a job over: draw the maps (sent back), then write ``html``. Returns at once: the job is sent
-        from a thread while the worker may still be importing, so this process goes on writing."""
+    def submit(self, result: Any, ctx: Any, html: Path | None, title: str,
+               tables: dict[str, list[Path]] | None = None) -> Pending:
+        """Hand a job over: draw the maps (sent back), then write ``html`` and ``tables`` (format → paths, as
+        :func:`~lukou_geo.sitecheck.report.write_tables` takes them). Returns at once: the job is sent from a
+        thread while the worker may still be importing, so this process goes on writing."""
         if self._proc is None:
             return Pending(self, None)
-        payload = pickle.dumps((result, ctx, html, title), protocol=pickle.HIGHEST_PROTOCOL)
+        payload = pickle.dumps((result, ctx, html, tables or {}, title), protocol=pickle.HIGHEST_PROTOCOL)
 
         def send() -> None:
             try:

@@ -76,10 +76,17 @@ def test_an_interrupted_commit_leaves_no_manifest(checked, tmp_path: Path, monke
 
 def test_the_worker_writes_the_same_documents(checked, tmp_path: Path) -> None:
     ctx, res = checked
-    export_all(res, ctx, tmp_path / "here" / "r.xlsx", ("html", "pdf"))
+    export_all(res, ctx, tmp_path / "here" / "r.xlsx", ("xlsx", "html", "pdf"))
     with DocumentWorker() as worker:
         assert worker._proc is not None and worker._proc.is_alive()  # a second process
-        export_all(res, ctx, tmp_path / "there" / "r.xlsx", ("html", "pdf"), documents=worker)
+        export_all(res, ctx, tmp_path / "there" / "r.xlsx", ("xlsx", "html", "pdf"), documents=worker)
+    import openpyxl  # the worker wrote the XLSX: the same sheets and cells
+
+    wa, wb = (openpyxl.load_workbook(tmp_path / d / "r.xlsx") for d in ("here", "there"))
+    assert wa.sheetnames == wb.sheetnames
+    for name in wa.sheetnames:
+        cells = [[[c.value for c in row] for row in w[name].iter_rows()] for w in (wa, wb)]
+        assert cells[0] == cells[1]
     here, there = (tmp_path / "here" / "r.html").read_text(encoding="utf-8"), (tmp_path / "there" / "r.html").read_text(encoding="utf-8")
     cut = here.index("生成时间")  # the time of writing may differ by a minute
     assert here[:cut] == there[:cut] and here[cut + 30 :] == there[cut + 30 :]
@@ -100,8 +107,9 @@ def test_a_dead_worker_falls_back_to_writing_here(checked, tmp_path: Path) -> No
     with DocumentWorker() as worker:
         worker._proc.kill()
         worker._proc.join()
-        written = export_all(res, ctx, tmp_path / "r.xlsx", ("pdf",), documents=worker)
-    assert written[0].read_bytes()[:5] == b"%PDF-"
+        written = export_all(res, ctx, tmp_path / "r.xlsx", ("xlsx", "html", "pdf"), documents=worker)
+    assert [p.suffix for p in written] == [".xlsx", ".html", ".pdf"] and all(p.stat().st_size > 1000 for p in written)
+    assert written[2].read_bytes()[:5] == b"%PDF-" and written[0].read_bytes()[:2] == b"PK"
 
 
 def test_a_worker_error_is_a_message(checked, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
