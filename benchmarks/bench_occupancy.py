@@ -223,7 +223,7 @@ def postgis(reds: np.ndarray, gdf: gpd.GeoDataFrame, t_occ: float) -> None:
         return
     try:
         from lukou_geo.crs import to_lonlat
-        from lukou_geo.sitecheck.occupancy import load_layer
+        from lukou_geo.sitecheck.occupancy_store import load_layer
         from lukou_geo.store import open_store
 
         st = open_store(cluster.url)

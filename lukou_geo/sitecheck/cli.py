@@ -74,12 +74,13 @@ def _run(args: argparse.Namespace, formats: tuple[str, ...], documents: Any) -> 
         return 2
     gdf = gpd.GeoDataFrame(pd.concat(projects, ignore_index=True), geometry="geometry", crs="EPSG:4326")
     from lukou_geo.sitecheck import occupancy as occ
+    from lukou_geo.sitecheck import occupancy_store as occ_store
 
-    store = occ.open_existing_store()
+    store = occ_store.open_existing_store()
     try:
-        zone_ids, store_ids = occ.resolve_layers(args.layers, get_context().catalog, store)
+        zone_ids, store_ids = occ_store.resolve_layers(args.layers, get_context().catalog, store)
         box = tuple(float(v) for v in gdf.total_bounds)  # the projects' box: a few red lines read only their part
-        layers = occ.load_layers(store, store_ids, bbox=box) if store_ids else []
+        layers = occ_store.load_layers(store, store_ids, bbox=box) if store_ids else []
     except InputError as exc:
         print(f"错误 error: {exc}", file=sys.stderr)
         return 2

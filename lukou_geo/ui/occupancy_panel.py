@@ -56,7 +56,7 @@ def choose(lg: str) -> None:
 def warm() -> None:
     """Start reading the chosen layers into memory (call when the page is drawn: the first check then need
     not wait for 150,000 parcels, and the page's own first drawing does not compete with the reading)."""
-    from lukou_geo.sitecheck.occupancy import warm_layers
+    from lukou_geo.sitecheck.occupancy_store import warm_layers
 
     s = store()
     chosen = list(st.session_state.get("occ_layers") or [])
@@ -67,7 +67,8 @@ def warm() -> None:
 def apply(result: Any, ptype: str = "") -> Any:
     """Add the 压占 of the chosen layers to a fresh check result (nothing when none is chosen)."""
     from lukou_geo.sitecheck.context import to_metric
-    from lukou_geo.sitecheck.occupancy import attach, load_layers, occupancy
+    from lukou_geo.sitecheck.occupancy import attach, occupancy
+    from lukou_geo.sitecheck.occupancy_store import load_layers
 
     chosen = list(st.session_state.get("occ_layers") or [])
     s = store()

@@ -282,6 +282,16 @@ def fold_panels(frame: object) -> None:
                   .forEach(e => { e.dataset.lkFolded = '1'; e.classList.add('lk-collapsed'); })""")
 
 
+def wait_idle(page: object, settle_ms: int = 300) -> None:
+    """Wait until the app's script run is over (Streamlit's status widget is empty), then ``settle_ms``: a
+    download button clicked while the run that drew it is still going can miss its first click (seen 1
+    in 3 on the 审查意见 DOCX; a planner's click comes later than a test's)."""
+    page.wait_for_function(  # type: ignore[attr-defined]
+        """() => { const s = document.querySelector('[data-testid="stStatusWidget"]');
+                   return !s || !s.innerText.trim(); }""", timeout=60_000)
+    page.wait_for_timeout(settle_ms)  # type: ignore[attr-defined]
+
+
 def choose_lonlat(page: object, source: str = "GPS") -> None:
     """On the check page, say where lon/lat coordinates come from (required before degrees are checked)."""
     import re

@@ -9,7 +9,7 @@ import geopandas as gpd
 from shapely.geometry import Point
 
 from lukou_geo.settings import REPO_ROOT
-from tests.browser.conftest import ARTIFACTS, FRAME, choose_lonlat
+from tests.browser.conftest import ARTIFACTS, FRAME, choose_lonlat, wait_idle
 
 
 def test_upload_csv_shows_report(page, app_url: str, tmp_path: Path) -> None:
@@ -36,6 +36,7 @@ def test_upload_csv_shows_report(page, app_url: str, tmp_path: Path) -> None:
     # the report files are written when their button is pressed (not on every check)
     import openpyxl
 
+    wait_idle(page)
     with page.expect_download(timeout=60_000) as dl:
         page.get_by_role("button", name="XLSX").click()
     assert dl.value.suggested_filename.endswith(".xlsx")

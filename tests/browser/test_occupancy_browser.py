@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from tests.browser.conftest import ARTIFACTS, choose_lonlat
+from tests.browser.conftest import ARTIFACTS, choose_lonlat, wait_idle
 from tests.demo_store import DEMO_ORIGIN, DEMO_STEP
 
 X0, Y0 = DEMO_ORIGIN
@@ -31,6 +31,7 @@ def test_check_against_imported_layers_and_download_the_opinion(page, store_app_
     button.wait_for(timeout=120_000)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "check_occupancy.png"), full_page=True)
+    wait_idle(page)
     with page.expect_download(timeout=120_000) as dl:
         button.click()
     assert dl.value.suggested_filename.endswith(".docx")

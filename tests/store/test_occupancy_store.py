@@ -14,7 +14,8 @@ import numpy as np
 import pytest
 import shapely
 
-from lukou_geo.sitecheck.occupancy import SQM_PER_MU, default_layer_ids, load_layer, load_layers, occupancy
+from lukou_geo.sitecheck.occupancy import SQM_PER_MU, occupancy
+from lukou_geo.sitecheck.occupancy_store import default_layer_ids, load_layer, load_layers
 from lukou_geo.store.importer import import_layer
 from tests.store.layers import ORIGIN, parcels, write
 
@@ -68,7 +69,7 @@ def test_a_red_line_reads_only_its_box_and_gets_the_same_tables(store, tmp_path)
     """``load_layer(bbox=…)`` (the CLI's few red lines) reads the features in the projects' box through the
     store's spatial index: the same pieces and areas as the whole layer, the layer's own feature count kept."""
     from lukou_geo.crs import to_lonlat
-    from lukou_geo.sitecheck import occupancy as occ_mod
+    from lukou_geo.sitecheck import occupancy_store as occ_mod
 
     import_layer(store, write(parcels(12, 12), "gpkg", tmp_path / "a", crs="EPSG:4490"), layer_id="dltb", kind="dltb",
                  user="test", tiles=False)
@@ -88,7 +89,7 @@ def test_a_red_line_reads_only_its_box_and_gets_the_same_tables(store, tmp_path)
 
 
 def test_warming_reads_the_layers_once_in_the_background(store, tmp_path):
-    from lukou_geo.sitecheck import occupancy as occ_mod
+    from lukou_geo.sitecheck import occupancy_store as occ_mod
 
     _import_all(store, tmp_path)
     occ_mod.warm_layers(store, ["dltb", "yjjbnt"], delay=600)
