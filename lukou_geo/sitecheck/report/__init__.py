@@ -94,8 +94,10 @@ def _documents_with(pending: Any, result: Any, ctx: Any, docs: dict[str, Path], 
         from lukou_geo.sitecheck.report.document import export_pdf
 
         export_pdf(result, ctx, docs["pdf"], title, maps=pending.maps)  # maps=None (no worker): drawn there
-    if not pending.wait():
-        write_documents(result, ctx, docs, title)
+    if not pending.wait():  # the worker is gone: the PDF is written (with maps drawn there if none came), the rest here
+        rest = {f: p for f, p in docs.items() if f != "pdf"}
+        if rest:
+            write_documents(result, ctx, rest, title)
         for f, paths in there.items():
             write_tables(result, f, paths, title)
 
