@@ -210,6 +210,9 @@ def test_uploader_speaks_the_page_language(page, app_url: str) -> None:
     page.goto(app_url + "/check", wait_until="domcontentloaded")
     zone = page.locator('[data-testid="stFileUploaderDropzone"]')
     zone.wait_for(timeout=60_000)
+    # the page's style hides Streamlit's English; the last rerun of the first visit may redraw the zone
+    # a moment before its style, so the zone is read once the page is idle
+    wait_idle(page)
     assert "per file" not in zone.inner_text() and "MB" not in zone.inner_text()
     button = zone.locator("button")
     assert button.evaluate("b => getComputedStyle(b, '::after').content") == '"选择文件"'

@@ -70,7 +70,6 @@ def _inputs(crs: str, enc: str | None, ptype: str) -> None:
     lg = lang()
     tab_file, tab_paste = st.tabs([t("check.tab_file", lg), t("check.tab_paste", lg)])
     with tab_file:
-        uploader_in_language(lg)
         up = st.file_uploader(describe(lg), type=upload_types(), key="check_upload",
                               max_upload_size=max(1, get_settings().max_upload_bytes // 2**20))
         st.caption(t("check.upload_limit", lg, mb=max(1, get_settings().max_upload_bytes // 2**20)))
@@ -262,6 +261,7 @@ def render() -> None:
     lg = lang()
     st.markdown(f"#### {t('page.check', lg)}")
     st.caption(t("check.intro", lg))
+    uploader_in_language(lg)  # first, so that the style is in the page before the uploader arrives
     _context()
     vocab = read_project_types()
     c1, c2, c3 = st.columns(3)
