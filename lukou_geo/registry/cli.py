@@ -288,13 +288,15 @@ def add_register_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--applicant", default="", help="申请单位 / the applicant")
 
 
-def register_checked(args: argparse.Namespace, result: Any, ctx: Any, written: list[Any]) -> list[int]:
-    """Register a check's projects (``check --register``); prints and returns their ids."""
+def register_checked(args: argparse.Namespace, result: Any, ctx: Any, written: list[Any],
+                     sources: list[tuple[str, str, str]]) -> list[int]:
+    """Register a check's projects (``check --register``); prints and returns their ids. ``sources``: per
+    project its input file's name, sha256 and the CRS assumed for it (each input of several its own)."""
     from lukou_geo.registry.records import layer_versions, register_check
 
     with _open() as store:
         versions = layer_versions(ctx, store)
-        ids = register_check(store, _user(args), result, source_file=args.inputs[0], source_crs=args.crs, applicant=args.applicant,
+        ids = register_check(store, _user(args), result, sources=sources, applicant=args.applicant,
                              versions=versions, reports=[p for p in written if Path(p).is_file()], local=True)
     print(f"已登记到项目库:{', '.join(map(str, ids))} / registered as {', '.join(map(str, ids))}", file=sys.stderr)
     return ids

@@ -88,15 +88,18 @@ def layer_versions(ctx: Any = None, store: Any = None) -> dict[str, Any]:
     return out
 
 
-def register_check(store: Any, user: str | None, result: Any, *, source_file: str, source_crs: str, applicant: str = "",
-                   versions: dict[str, Any] | None = None, reports: list[str | Path] | tuple = (), local: bool = False) -> list[int]:
+def register_check(store: Any, user: str | None, result: Any, *, source_file: str = "", source_crs: str = "", applicant: str = "",
+                   versions: dict[str, Any] | None = None, reports: list[str | Path] | tuple = (), local: bool = False,
+                   sources: list[tuple[str, str, str]] | None = None) -> list[int]:
     """Register every project of a check result (:class:`~lukou_geo.sitecheck.check.CheckResult`); returns their ids.
 
-    ``source_file``: the input (its sha256 is recorded); ``reports``: the report files written for the check
-    (kept in the store, each at most 50 MB)."""
+    ``source_file``: the input (its sha256 is recorded) and ``source_crs`` the CRS assumed, for every project;
+    or ``sources``: per project (in ``project_no`` order) its own (file name, sha256, CRS assumed), for a check
+    of several inputs. ``reports``: the report files written for the check (kept in the store, each at most 50 MB)."""
     import shapely
 
-    sha = file_sha256(source_file) if Path(source_file).is_file() else ""
+    sha = file_sha256(source_file) if source_file and Path(source_file).is_file() else ""
+    own = (Path(source_file).name if source_file else "", sha, str(source_crs or ""))
     files = []
     for p in reports:
         data = Path(p).read_bytes()
@@ -120,6 +123,7 @@ def register_check(store: Any, user: str | None, result: Any, *, source_file: st
             who = require(store, tx, user, "project.register", local=local, target="project:new").name
             for i, row in enumerate(rows):
                 no = row.get("project_no", i + 1)
+                src = sources[int(no) - 1] if sources and 0 < int(no) <= len(sources) else own
                 zrows = by_project.get(no, [])
                 snap = {"checked_at": now, "checked_by": who, "summary": row, "zones": zrows, "versions": versions or {},
                         "reports": [f[0] for f in files]}
@@ -128,7 +132,7 @@ def register_check(store: Any, user: str | None, result: Any, *, source_file: st
                           str(row.get("township") or ""), str(row.get("verdict") or ""), FIRST_STATUS,
                           shapely.to_geojson(geoms[i]) if i < len(geoms) and geoms[i] is not None else "null",
                           row.get("lon"), row.get("lat"), area if isinstance(area, (int, float)) else None,
-                          Path(source_file).name, sha, str(source_crs or ""),
+                          src[0], src[1], src[2],
                           json.dumps(snap, ensure_ascii=False, default=str), 1, now, who, now, who)
                 pid = int(tx.execute(
                     "INSERT INTO lk_projects (name, ptype, applicant, town, verdict, status, geometry, lon, lat, area_ha, "
@@ -138,11 +142,11 @@ def register_check(store: Any, user: str | None, result: Any, *, source_file: st
                 tx.execute("INSERT INTO lk_project_history (project_id, at, user_name, action, from_status, to_status, comment, detail) "
                            f"VALUES ({p}, {p}, {p}, 'register', NULL, {p}, {p}, {p})",
                            (pid, now, who, FIRST_STATUS, "登记 / registered",
-                            json.dumps({"verdict": values[4], "source_sha256": sha}, ensure_ascii=False)))
+                            json.dumps({"verdict": values[4], "source_sha256": src[1]}, ensure_ascii=False)))
                 for name, fsha, data in files:
                     tx.execute(f"INSERT INTO lk_project_files VALUES ({p}, 1, {p}, {p}, {p})", (pid, name, fsha, data))
                 audit.record(tx, d, who, "project.register", f"project:{pid}",
-                             {"name": values[0], "verdict": values[4], "source_file": values[10], "source_sha256": sha})
+                             {"name": values[0], "verdict": values[4], "source_file": src[0], "source_sha256": src[1]})
     except AccessError as exc:
         log_denial(store, exc)
         raise

@@ -114,7 +114,8 @@ def _run(args: argparse.Namespace, formats: tuple[str, ...], documents: Any) -> 
     if getattr(args, "register", False):
         from lukou_geo.registry.cli import register_checked
 
-        register_checked(args, result, ctx, written)
+        register_checked(args, result, ctx, written,
+                         [(pv.source, pv.sha256, pv.crs_recorded()) for f, pv in zip(projects, provs, strict=True) for _ in range(len(f))])
     counts = result.summary["verdict"].value_counts().to_dict()
     print("结论 verdicts: " + ", ".join(f"{k} {v}" for k, v in counts.items()), file=sys.stderr)
     return 1 if failed else 0

@@ -43,6 +43,10 @@ class Provenance:
         out.append((t("check.prov.given", lang), t("check.prov.given_where", lang)))
         return out
 
+    def crs_recorded(self) -> str:
+        """The CRS assumed as the register keeps it: the choice, then what the reader used (its notes)."""
+        return ";".join([self.crs_zh, *self.crs_notes])
+
     def as_dict(self) -> dict[str, object]:
         d = asdict(self)
         d["crs_notes"] = list(self.crs_notes)

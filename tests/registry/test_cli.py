@@ -140,3 +140,26 @@ def test_a_corrupted_store_is_a_clear_message(tmp_path, monkeypatch, capsys):
     for argv in (("registry", "list"), ("users", "list"), ("registry", "status", "1", "核查中", "--comment", "x")):
         rc, _, err = _run(capsys, *argv)
         assert rc == 2 and "无法打开图层存储" in err and "Traceback" not in err
+
+
+def test_check_register_of_several_inputs_keeps_each_projects_own_source(env, capsys, monkeypatch):
+    """check A B --register: each project records its own file, sha256 and the CRS assumed for it."""
+    import hashlib
+
+    _team(capsys, monkeypatch)
+    a, b = env / "a.csv", env / "b.csv"
+    a.write_text("name,lon,lat\n甲,113.10,27.60\n", encoding="utf-8")
+    b.write_text("name,x,y\n乙,38404640.0,3053730.0\n", encoding="utf-8")  # GK zone 38 with the zone prefix
+    rc, _, err = _run(capsys, "check", str(a), str(b), "--crs", "auto:gcj02", "--out", str(env / "out" / "r.csv"),
+                      "--formats", "csv", "--register", "--user", "cho")
+    assert rc == 0, err
+    shown = {}
+    for pid in (1, 2):
+        rc, out, _ = _run(capsys, "registry", "show", str(pid), "--json")
+        p = json.loads(out)
+        shown[p["name"]] = p
+    assert shown["甲"]["source_file"] == "a.csv" and shown["乙"]["source_file"] == "b.csv"
+    assert shown["甲"]["source_sha256"] == hashlib.sha256(a.read_bytes()).hexdigest()
+    assert shown["乙"]["source_sha256"] == hashlib.sha256(b.read_bytes()).hexdigest()
+    assert "高德" in shown["甲"]["source_crs"]  # the lon/lat source chosen, not the argument "auto:gcj02"
+    assert "带号" in shown["乙"]["source_crs"] or "4526" in shown["乙"]["source_crs"], shown["乙"]["source_crs"]
