@@ -20,6 +20,7 @@ The first check on the check page is timed by ``bench_check_page.py``.
 from __future__ import annotations
 
 import json
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -33,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from any folder
 
 from _targets import Targets
-from _timing import best, timed
+from _timing import best, runs
 
 from lukou_geo.sitecheck.check import check_projects
 from lukou_geo.sitecheck.context import get_context
@@ -76,10 +77,17 @@ def cold_cli(t: Targets) -> None:
         def run_cli() -> None:
             subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True)
 
-        run_cli()  # warm the OS file cache (not Python's): both commands are timed the same way
-        t_cli, _ = timed(run_cli, 5)
         base = [sys.executable, "-c", "import geopandas, shapely, pyproj, pyogrio"]
-        t_imp, _ = timed(lambda: subprocess.run(base, check=True, capture_output=True), 5)
+
+        def run_base() -> None:
+            subprocess.run(base, check=True, capture_output=True)
+
+        run_cli()  # warm the OS file cache (not Python's): both commands are timed the same way
+        run_base()
+        # interleaved, so that both see the same machine (a background job slows both, not one)
+        pairs = [(runs(run_cli, 1)[0][0], runs(run_base, 1)[0][0]) for _ in range(7)]
+        t_cli = statistics.median(c for c, _ in pairs)
+        t_imp = statistics.median(b for _, b in pairs)
         written = sorted(p.name for p in (Path(tmp) / "out").iterdir())
     print(f"\ncold one-point CLI check (every format: {', '.join(written)}): {t_cli:.2f} s; "
           f"import geopandas, shapely, pyproj, pyogrio: {t_imp:.2f} s")
