@@ -383,10 +383,11 @@ TEXT: dict[str, dict[str, str]] = {
     "meeting.dl_png": {"zh": "下载 PNG", "en": "Download PNG"},
     "meeting.slide": {"zh": "页", "en": "Slide"},
     "meeting.views_intro": {
-        "zh": "在侧栏选择图层、平移缩放地图,然后把当前地图保存为视图;视图保存在本机,重启后仍在,可重命名、排序、删除、"
-              "分享链接,也可作为演示文稿播放。",
-        "en": "Choose layers in the sidebar, pan and zoom, then save the current map as a view. Views are stored on "
-              "this machine (kept across restarts); rename, reorder, delete, share a link, or present them.",
+        "zh": "在侧栏选择图层、平移缩放地图,然后把当前地图保存为视图(共享或私有);视图与图层同存于存储,重启后仍在,"
+              "所有者和管理员可重命名、排序、删除,人人可分享链接,也可作为演示文稿播放。",
+        "en": "Choose layers in the sidebar, pan and zoom, then save the current map as a view (shared or private). Views are "
+              "kept in the store with the layers (across restarts); their owner and the admins rename, reorder and delete "
+              "them; anyone may share a link or present them.",
     },
     "meeting.layers": {"zh": "显示的图层", "en": "Layers shown"},
     "meeting.save_title": {"zh": "视图标题", "en": "View title"},
