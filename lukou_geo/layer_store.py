@@ -38,7 +38,8 @@ def _open(spec: str) -> Store | None:
 def current_store() -> Store | None:
     """The store of the planner's layers, or None when this installation has none."""
     spec = os.environ.get("LUKOU_STORE_FACTORY", "")
-    key = spec + "|" + os.environ.get("LUKOU_STORE", "")
+    # the data dir too: the default GeoPackage is in it (a test, or a CLI, that moves it gets its own store)
+    key = "|".join((spec, os.environ.get("LUKOU_STORE", ""), os.environ.get("LUKOU_DATA_DIR", "")))
     with _LOCK:
         if key not in _OPEN:
             _OPEN[key] = _open(spec)

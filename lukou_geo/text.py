@@ -383,10 +383,11 @@ TEXT: dict[str, dict[str, str]] = {
     "meeting.dl_png": {"zh": "下载 PNG", "en": "Download PNG"},
     "meeting.slide": {"zh": "页", "en": "Slide"},
     "meeting.views_intro": {
-        "zh": "在侧栏选择图层、平移缩放地图,然后把当前地图保存为视图;视图保存在本机,重启后仍在,可重命名、排序、删除、"
-              "分享链接,也可作为演示文稿播放。",
-        "en": "Choose layers in the sidebar, pan and zoom, then save the current map as a view. Views are stored on "
-              "this machine (kept across restarts); rename, reorder, delete, share a link, or present them.",
+        "zh": "在侧栏选择图层、平移缩放地图,然后把当前地图保存为视图(共享或私有);视图与图层同存于存储,重启后仍在,"
+              "所有者和管理员可重命名、排序、删除,人人可分享链接,也可作为演示文稿播放。",
+        "en": "Choose layers in the sidebar, pan and zoom, then save the current map as a view (shared or private). Views are "
+              "kept in the store with the layers (across restarts); their owner and the admins rename, reorder and delete "
+              "them; anyone may share a link or present them.",
     },
     "meeting.layers": {"zh": "显示的图层", "en": "Layers shown"},
     "meeting.save_title": {"zh": "视图标题", "en": "View title"},
@@ -728,3 +729,27 @@ def t(key: str, lang: str, **fmt: object) -> str:
         raise KeyError(f"text {key!r}: language {lang!r} must be one of {', '.join(LANGS)}")
     text = texts[lang]
     return text.format(**fmt) if fmt else text
+
+
+# meeting.*: saved views with an owner and a shared/private flag (lukou_geo/meeting/views.py, ui/pages/views.py)
+TEXT.update({
+    "meeting.legacy_unreadable": {
+        "zh": "旧的视图文件 {file} 无法读取({err}),其中的视图未导入存储;文件保持原样,未作任何更改。请修复该文件或把它移走,"
+              "然后重新打开页面(存储中已有的视图照常可用)",
+        "en": "the old views file {file} cannot be read ({err}); its views were not moved into the store and the file was "
+              "left as it is. Repair it or move it away, then reopen the page (the views already in the store still work)",
+    },
+    "meeting.visibility": {"zh": "谁能看到", "en": "Who can see it"},
+    "meeting.shared": {"zh": "共享(所有人可见)", "en": "Shared (everyone)"},
+    "meeting.private": {"zh": "私有(仅自己和管理员)", "en": "Private (me and the admins)"},
+    "meeting.shared_short": {"zh": "共享", "en": "shared"},
+    "meeting.private_short": {"zh": "私有", "en": "private"},
+    "meeting.owner": {"zh": "所有者:{owner}", "en": "Owner: {owner}"},
+    "meeting.make_shared": {"zh": "设为共享", "en": "Share"},
+    "meeting.make_private": {"zh": "设为私有", "en": "Make private"},
+    "meeting.read_only": {"zh": "只有所有者或管理员可以修改此视图", "en": "Only its owner or an admin can change this view"},
+    "meeting.save_needs": {
+        "zh": "保存视图需要核查员或管理员账户:请先登录。浏览者可以打开共享视图和分享链接",
+        "en": "Saving a view needs a checker or admin account: sign in first. A viewer may open shared views and share links",
+    },
+})

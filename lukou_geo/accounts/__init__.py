@@ -1,7 +1,7 @@
 """Accounts and roles, and the one authorisation check every write goes through.
 
-Roles (each includes the one before): ``viewer`` (browse, present, own saved views), ``checker``
-(check, register, change the status of own projects), ``admin`` (layers, users, anyone's records,
+Roles (each includes the one before): ``viewer`` (browse, present, open shared views), ``checker``
+(check, register, change the status of own projects, save views and change own views), ``admin`` (layers, users, anyone's records,
 the audit log). Passwords are hashed with argon2id (argon2-cffi); an account signing in through
 the identity provider (Streamlit's OIDC ``st.login``) has no password and is matched by name
 (the provider's e-mail).
@@ -46,7 +46,7 @@ ACTIONS: dict[str, tuple[str, bool, str, str]] = {
     "layers.remove": ("admin", False, "删除图层", "remove a layer"),
     "basemaps.register": ("admin", False, "登记底图", "register a basemap"),
     "basemaps.remove": ("admin", False, "删除底图", "remove a basemap"),
-    "views.write": ("viewer", True, "保存或修改视图", "save or change a view"),
+    "views.write": ("checker", True, "保存或修改视图", "save or change a view"),
     "users.admin": ("admin", False, "管理账户", "manage accounts"),
     "audit.read": ("admin", False, "查看审计日志", "read the audit log"),
 }

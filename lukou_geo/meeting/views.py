@@ -1,10 +1,26 @@
-"""Saved views: the app's embedded store (SQLite in the data folder) and shareable links.
+"""Saved views: kept in the store (``lk_views``, beside the layers, the register and the audit log) and shareable links.
 
 A view is the state of the map worth keeping: title, note, the layers shown, center/zoom and/or
-bounds, language and basemap. Views are kept in ``<data_dir>/atlas.sqlite3`` (``LUKOU_DATA_DIR``,
-default ``var/``), so nothing is lost on restart. Each write is one ``BEGIN IMMEDIATE``
-transaction on a connection opened for it, with a busy timeout, so two browser sessions (two
-threads or processes) saving at once are serialised by SQLite and both kept.
+bounds, language and basemap, with its **owner** (the account that saved it) and a **shared** flag.
+Views live in the same store as the layers (GeoPackage in the data dir, or PostGIS by ``LUKOU_STORE``;
+table ``lk_views``, store migration 3); the views of the old ``<data_dir>/atlas.sqlite3`` are moved in
+on first use (:mod:`lukou_geo.meeting.views_legacy`: tokens kept, so old share links still work).
+
+Who may do what (checked in the write's own transaction by :func:`lukou_geo.accounts.require`, action
+``views.write``; a refusal changes nothing and is logged as ``denied`` in the audit log):
+
+- **save** a view: a checker or an admin (a viewer browses, presents, opens shared views and links);
+- **rename, share/unshare, move, delete**: the view's owner (checker or above) or an admin;
+- **see**: a shared view everyone (also without an account); a private view its owner and the admins.
+  A ``?view=<token>`` link to someone else's private view is a refusal (:class:`AccessError`, logged),
+  which names neither the view's title nor its layers.
+- **single-user mode** (a store without accounts, used from this machine: ``local=True``): everything,
+  under the local user's name, as before accounts existed.
+
+Saves, renames, share changes, moves and deletions are logged (``view.save``, ``view.edit``,
+``view.delete``) in the same transaction as the write. Each write is one store transaction
+(SQLite ``BEGIN IMMEDIATE``; on PostgreSQL an advisory lock), so two sessions saving at once are
+serialised and both kept, each at its own place in the list.
 
 A share link carries a view in its query parameters: ``?view=<token>`` for a saved view, or
 explicitly ``?layers=a,b&c=lat,lon&z=zoom&lang=zh&basemap=vector`` (see :func:`to_query` /
@@ -17,7 +33,6 @@ import json
 import re
 import secrets
 import sqlite3
-import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -25,34 +40,22 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from lukou_geo.errors import ViewError
-from lukou_geo.settings import get_settings
+from lukou_geo import accounts
+from lukou_geo.errors import AccessError, StoreError, ViewError
+from lukou_geo.registry import audit
+from lukou_geo.store._sql import now_iso
 from lukou_geo.text import t
 
 BASEMAPS = ("vector", "osm", "tianditu", "amap")
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{6,32}$")
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS views (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    token TEXT NOT NULL UNIQUE,
-    title TEXT NOT NULL,
-    note TEXT NOT NULL DEFAULT '',
-    layers TEXT NOT NULL,
-    center TEXT,
-    zoom REAL,
-    bounds TEXT,
-    lang TEXT NOT NULL DEFAULT 'zh',
-    basemap TEXT NOT NULL DEFAULT 'vector',
-    position INTEGER NOT NULL,
-    created REAL NOT NULL,
-    updated REAL NOT NULL
-);
-"""
+#: the owner of the views moved in from the old ``atlas.sqlite3`` (no account has this name: only an admin changes them)
+MIGRATED_OWNER = "(migrated)"
+_VIEWS_LOCK = 0x4C4B0003  # PostgreSQL advisory lock of the view writes ("LK")
 
 
 @dataclass(frozen=True)
 class View:
-    """A saved map state."""
+    """A saved map state (``owner``, ``shared``, ``created``, ``updated`` are set by the store)."""
 
     title: str
     layers: tuple[str, ...]
@@ -65,6 +68,10 @@ class View:
     id: int | None = None
     token: str = ""
     position: int = 0
+    owner: str = ""
+    shared: bool = True
+    created: str = ""
+    updated: str = ""
 
 
 def check_view(view: View, known_layers: set[str] | None = None) -> View:
@@ -100,12 +107,8 @@ def check_view(view: View, known_layers: set[str] | None = None) -> View:
     return replace(view, title=title)
 
 
-def store_path() -> Path:
-    return get_settings().data_dir / "atlas.sqlite3"
-
-
-def store_error(path: Path, exc: BaseException) -> ViewError:
-    """The :class:`ViewError` for a data file that cannot be used: names the file, the problem (disk full,
+def store_error(path: Path | str, exc: BaseException) -> ViewError:
+    """The :class:`ViewError` for a store file that cannot be used: names the file, the problem (disk full,
     read-only, damaged) and the fix, in Chinese and English."""
     text = str(exc)
     low = text.lower()
@@ -123,126 +126,272 @@ def store_error(path: Path, exc: BaseException) -> ViewError:
     return ViewError(t(key, "zh", file=path, err=text), t(key, "en", file=path, err=text))
 
 
-class ViewStore:
-    """The saved views in one SQLite file (default :func:`store_path`).
+_COLS = ("id, token, title, note, layers, center_lat, center_lon, zoom, south, west, north, east, lang, basemap, position, "
+         "owner, shared, created, updated")
 
-    A file that cannot be used (disk full, read-only, damaged, not a database) raises :class:`ViewError`
-    naming it and the fix (:func:`store_error`); reading works from a read-only file or folder.
+
+def _view(r: Any) -> View:
+    center = (float(r[5]), float(r[6])) if r[5] is not None and r[6] is not None else None
+    bounds = ((float(r[8]), float(r[9])), (float(r[10]), float(r[11]))) if r[8] is not None else None
+    return View(id=int(r[0]), token=r[1], title=r[2], note=r[3], layers=tuple(json.loads(r[4])), center=center,
+                zoom=float(r[7]) if r[7] is not None else None, bounds=bounds, lang=r[12], basemap=r[13],
+                position=int(r[14]), owner=r[15], shared=bool(r[16]), created=r[17], updated=r[18])
+
+
+def view_values(v: View) -> tuple[Any, ...]:
+    """The stored columns ``title … basemap`` of a view (the order of :data:`INSERT_SQL`'s first ten)."""
+    (s, w), (n, e) = v.bounds if v.bounds else ((None, None), (None, None))
+    return (v.title, v.note, json.dumps(list(v.layers), ensure_ascii=False),
+            v.center[0] if v.center else None, v.center[1] if v.center else None, v.zoom, s, w, n, e, v.lang, v.basemap)
+
+
+def insert_sql(p: str, conflict: str = "") -> str:
+    cols = ("token, title, note, layers, center_lat, center_lon, zoom, south, west, north, east, lang, basemap, position, "
+            "owner, shared, created, updated, updated_by")
+    return f"INSERT INTO lk_views ({cols}) VALUES ({', '.join([p] * 19)}){conflict}"
+
+
+def lock_views(tx: Any, d: Any) -> None:
+    """Queue the view writers (SQLite's ``BEGIN IMMEDIATE`` does already; PostgreSQL takes an advisory lock)."""
+    if d.name == "postgres":
+        tx.execute(f"SELECT pg_advisory_xact_lock({d.param})", (_VIEWS_LOCK,))
+
+
+def _key_sql(key: int | str, p: str) -> tuple[str, Any]:
+    if isinstance(key, int) and not isinstance(key, bool):
+        return f"id = {p}", int(key)
+    if not _TOKEN_RE.match(str(key)):
+        raise ViewError(f"视图编号 {str(key)[:80]!r} 无效:请在视图列表中选择", f"invalid view id {str(key)[:80]!r}: choose one from the list")
+    return f"token = {p}", str(key)
+
+
+def _no_view(key: Any) -> ViewError:
+    return ViewError(f"没有视图 {key!r}(可能已被删除):请在视图列表中选择",
+                     f"no saved view {key!r} (it may have been deleted): choose one from the list")
+
+
+def _private(token: str) -> AccessError:
+    return AccessError("链接指向他人的私有视图:只有其所有者和管理员可以打开。请所有者把它设为“共享”后再分享链接。未作任何更改",
+                       f"the link points to someone else's private view ({token}): only its owner and the admins may open it. "
+                       "Ask the owner to share it, then share the link again. Nothing was changed")
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Who reads the views: ``name`` (None: anonymous) and whether they see every view (an admin, single-user mode)."""
+
+    name: str | None
+    sees_all: bool
+
+
+def reader(tx: Any, d: Any, user: str | None, local: bool) -> Reader:
+    """The reader ``user`` is, inside the transaction ``tx``: an inactive or unknown account reads as anonymous."""
+    if int(tx.execute("SELECT count(*) FROM lk_users").fetchone()[0]) == 0:
+        if local:
+            return Reader(str(user or accounts.local_user()), True)
+        return Reader(None, False)
+    if not user:
+        return Reader(None, False)
+    row = tx.execute(f"SELECT role, active FROM lk_users WHERE name = {d.param}", (str(user),)).fetchone()
+    if row is None or not row[1]:
+        return Reader(None, False)
+    return Reader(str(user), row[0] == "admin")
+
+
+def _visible(r: Reader, p: str) -> tuple[str, list[Any]]:
+    if r.sees_all:
+        return "", []
+    if r.name is None:
+        return " WHERE shared = 1", []
+    return f" WHERE (shared = 1 OR owner = {p})", [r.name]
+
+
+class ViewStore:
+    """The saved views of a store (default: :func:`lukou_geo.layer_store.current_store`).
+
+    Every method takes the acting ``user`` (an account name, or None) and ``local`` (this machine:
+    the CLI or a server on loopback, for single-user mode). Reads show what that user may see;
+    writes are authorised inside their transaction. On first use the views of the old
+    ``atlas.sqlite3`` (``legacy``, default ``<data_dir>/atlas.sqlite3``; ``False``: none) are moved
+    in; a file that cannot be read is :attr:`problem` (a :class:`ViewError` naming it), and nothing is lost.
     """
 
-    def __init__(self, path: Path | None = None):
-        self.path = Path(path) if path else store_path()
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            con = sqlite3.connect(self.path, timeout=30)
-            try:
-                con.execute("PRAGMA busy_timeout = 30000")
-                if not con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'views'").fetchone():
-                    con.executescript(_SCHEMA)  # CREATE TABLE IF NOT EXISTS: safe from any number of sessions
-            finally:
-                con.close()
-        except (sqlite3.Error, OSError) as exc:
-            raise store_error(self.path, exc) from exc
+    def __init__(self, store: Any = None, legacy: Path | str | bool | None = None) -> None:
+        if store is None:
+            from lukou_geo.layer_store import current_store
+
+            store = current_store()
+        if store is None or getattr(store, "dialect", None) is None:
+            raise ViewError("此安装没有可保存视图的存储(GeoPackage 或 PostGIS):请检查 LUKOU_STORE 与 LUKOU_DATA_DIR",
+                            "this installation has no store that keeps views (GeoPackage or PostGIS): check LUKOU_STORE and LUKOU_DATA_DIR")
+        self.store = store
+        self.where = str(getattr(store, "path", "") or getattr(store, "where", "") or repr(store))
+        self.problem: ViewError | None = None
+        if legacy is not False:
+            from lukou_geo.meeting.views_legacy import import_legacy, legacy_path
+
+            path = legacy_path() if legacy in (None, True) else Path(str(legacy))
+            self.problem = import_legacy(store, path).problem
 
     @contextmanager
-    def _tx(self, write: bool = True) -> Iterator[sqlite3.Connection]:
-        # One connection per operation (Streamlit runs sessions in threads); BEGIN IMMEDIATE
-        # takes the write lock at once, so concurrent writers queue (busy timeout) instead of
-        # failing or overwriting each other's position numbers. Reads take no write lock.
+    def _tx(self, write: bool = False) -> Iterator[Any]:
         try:
-            con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        except sqlite3.Error as exc:
-            raise store_error(self.path, exc) from exc
+            with self.store.transaction(write=write) as tx:
+                if write:
+                    lock_views(tx, self.store.dialect)
+                yield tx
+        except StoreError as exc:
+            if isinstance(exc.__cause__, sqlite3.Error):  # disk full, read-only, damaged: say which and the fix
+                raise store_error(self.where, exc.__cause__) from exc
+            raise
+
+    def list(self, user: str | None = None, local: bool = False) -> list[View]:
+        """The views ``user`` may see, in presentation order."""
+        d = self.store.dialect
+        with self._tx() as tx:
+            where, params = _visible(reader(tx, d, user, local), d.param)
+            rows = tx.execute(f"SELECT {_COLS} FROM lk_views{where} ORDER BY position, id", params).fetchall()
+        return [_view(r) for r in rows]
+
+    def get(self, key: int | str, user: str | None = None, local: bool = False) -> View:
+        """A view by id or share token; :class:`ViewError` if there is none, :class:`AccessError` (logged) if it
+        is someone else's private view."""
+        d = self.store.dialect
+        cond, arg = _key_sql(key, d.param)
+        with self._tx() as tx:
+            row = tx.execute(f"SELECT {_COLS} FROM lk_views WHERE {cond}", (arg,)).fetchone()
+            who = reader(tx, d, user, local)
+        if row is None:
+            raise _no_view(key)
+        v = _view(row)
+        if not (v.shared or who.sees_all or (who.name is not None and who.name == v.owner)):
+            exc = _private(v.token)
+            audit.log(self.store, str(user or "(anonymous)"), "denied", f"view:{v.token}",
+                      {"action": "views.open", "owner": v.owner, "why": exc.en})
+            raise exc
+        return v
+
+    def _write(self, key: int | str, user: str | None, local: bool, action: str, change: Any) -> View:
+        """Authorise ``user`` on the view ``key`` and apply ``change(tx, view, who) -> detail`` with its audit entry."""
+        d = self.store.dialect
+        cond, arg = _key_sql(key, d.param)
+        lock = " FOR UPDATE" if d.name == "postgres" else ""
         try:
-            con.execute("PRAGMA busy_timeout = 30000")
-            con.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-            try:
-                yield con
-            except BaseException:
-                # SQLite may have rolled back already (a full disk does): then there is nothing to
-                # roll back, and the error to report is the first one
-                if con.in_transaction:
-                    con.execute("ROLLBACK")
-                raise
-            con.execute("COMMIT")
-        except sqlite3.Error as exc:
-            raise store_error(self.path, exc) from exc
-        finally:
-            con.close()
+            with self._tx(write=True) as tx:
+                row = tx.execute(f"SELECT {_COLS} FROM lk_views WHERE {cond}{lock}", (arg,)).fetchone()
+                if row is None:
+                    raise _no_view(key)
+                v = _view(row)
+                who = accounts.require(self.store, tx, user, "views.write", owner=v.owner, local=local,
+                                       target=f"view:{v.token}").name
+                detail = change(tx, v, who)
+                audit.record(tx, d, who, action, f"view:{v.token}", {"title": v.title, **detail})
+        except AccessError as exc:
+            accounts.log_denial(self.store, exc)
+            raise
+        return v
 
-    @staticmethod
-    def _row(r: tuple) -> View:
-        # columns in the order of _COLS
-        center = tuple(json.loads(r[4])) if r[4] else None
-        bounds = tuple(tuple(x) for x in json.loads(r[6])) if r[6] else None
-        return View(id=r[0], token=r[1], title=r[2], note=r[3], center=center, zoom=r[5],  # type: ignore[arg-type]
-                    bounds=bounds, lang=r[7], basemap=r[8], layers=tuple(json.loads(r[9])), position=r[10])  # type: ignore[arg-type]
-
-    _COLS = "id, token, title, note, center, zoom, bounds, lang, basemap, layers, position"
-
-    def list(self) -> list[View]:
-        """Every saved view, in presentation order."""
-        with self._tx(write=False) as con:
-            rows = con.execute(f"SELECT {self._COLS} FROM views ORDER BY position, id").fetchall()
-        return [self._row(r) for r in rows]
-
-    def get(self, key: int | str) -> View:
-        """A view by id or share token; :class:`ViewError` if there is none."""
-        col = "id" if isinstance(key, int) else "token"
-        with self._tx(write=False) as con:
-            r = con.execute(f"SELECT {self._COLS} FROM views WHERE {col} = ?", (key,)).fetchone()
-        if r is None:
-            raise ViewError(f"没有视图 {key!r}(可能已被删除):请在视图列表中选择",
-                            f"no saved view {key!r} (it may have been deleted): choose one from the list")
-        return self._row(r)
-
-    def save(self, view: View, known_layers: set[str] | None = None) -> View:
-        """Save a new view at the end of the list; returns it with its id and share token."""
+    def save(self, view: View, known_layers: set[str] | None = None, user: str | None = None, local: bool = False) -> View:
+        """Save a new view (owned by ``user``, shared as ``view.shared`` says) at the end of the list;
+        returns it with its id, share token and owner."""
         v = check_view(view, known_layers)
-        now = time.time()
+        d = self.store.dialect
+        p = d.param
+        now = now_iso()
         token = secrets.token_urlsafe(6)
-        with self._tx() as con:
-            pos = con.execute("SELECT COALESCE(MAX(position), 0) + 1 FROM views").fetchone()[0]
-            cur = con.execute(
-                "INSERT INTO views (token, title, note, layers, center, zoom, bounds, lang, basemap, position, created, updated)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (token, v.title, v.note, json.dumps(list(v.layers)),
-                 json.dumps(list(v.center)) if v.center else None, v.zoom,
-                 json.dumps([list(x) for x in v.bounds]) if v.bounds else None,
-                 v.lang, v.basemap, pos, now, now),
-            )
-            new_id = int(cur.lastrowid or 0)
-        return replace(v, id=new_id, token=token, position=pos)
+        try:
+            with self._tx(write=True) as tx:
+                who = accounts.require(self.store, tx, user, "views.write", local=local, target="view:new").name
+                pos = int(tx.execute("SELECT COALESCE(MAX(position), 0) + 1 FROM lk_views").fetchone()[0])
+                row = tx.execute(insert_sql(p) + " RETURNING id",
+                                 (token, *view_values(v), pos, who, 1 if v.shared else 0, now, now, who)).fetchone()
+                audit.record(tx, d, who, "view.save", f"view:{token}",
+                             {"title": v.title, "shared": bool(v.shared), "layers": list(v.layers)})
+        except AccessError as exc:
+            accounts.log_denial(self.store, exc)
+            raise
+        return replace(v, id=int(row[0]), token=token, position=pos, owner=who, created=now, updated=now)
 
-    def rename(self, view_id: int, title: str) -> None:
-        check_view(View(title=title, layers=()))
-        with self._tx() as con:
-            n = con.execute("UPDATE views SET title = ?, updated = ? WHERE id = ?",
-                            (title.strip(), time.time(), view_id)).rowcount
-        if not n:
-            raise ViewError(f"没有视图 {view_id}(可能已被删除)", f"no saved view {view_id} (it may have been deleted)")
+    def rename(self, key: int | str, title: str, user: str | None = None, local: bool = False) -> None:
+        new = check_view(View(title=title, layers=())).title
+        p = self.store.dialect.param
 
-    def delete(self, view_id: int) -> None:
-        with self._tx() as con:
-            con.execute("DELETE FROM views WHERE id = ?", (view_id,))
+        def change(tx: Any, v: View, who: str) -> dict[str, Any]:
+            tx.execute(f"UPDATE lk_views SET title = {p}, updated = {p}, updated_by = {p} WHERE id = {p}", (new, now_iso(), who, v.id))
+            return {"from": v.title, "to": new}
 
-    def reorder(self, ids: list[int]) -> None:
-        """Put the views in the order of ``ids`` (views not named keep their order, after them)."""
-        with self._tx() as con:
-            existing = [r[0] for r in con.execute("SELECT id FROM views ORDER BY position, id")]
-            order = [i for i in ids if i in existing] + [i for i in existing if i not in ids]
-            for pos, vid in enumerate(order, start=1):
-                con.execute("UPDATE views SET position = ? WHERE id = ?", (pos, vid))
+        self._write(key, user, local, "view.edit", change)
 
-    def move(self, view_id: int, delta: int) -> None:
-        """Move a view ``delta`` places up (negative) or down (positive) the list."""
-        ids = [v.id for v in self.list() if v.id is not None]
-        if view_id not in ids:
-            raise ViewError(f"没有视图 {view_id}(可能已被删除)", f"no saved view {view_id} (it may have been deleted)")
-        i = ids.index(view_id)
-        j = max(0, min(len(ids) - 1, i + delta))
-        ids.insert(j, ids.pop(i))
-        self.reorder(ids)
+    def set_shared(self, key: int | str, shared: bool, user: str | None = None, local: bool = False) -> None:
+        """Share a view with everyone (True) or keep it to its owner and the admins (False)."""
+        p = self.store.dialect.param
+
+        def change(tx: Any, v: View, who: str) -> dict[str, Any]:
+            tx.execute(f"UPDATE lk_views SET shared = {p}, updated = {p}, updated_by = {p} WHERE id = {p}",
+                       (1 if shared else 0, now_iso(), who, v.id))
+            return {"shared": {"from": v.shared, "to": bool(shared)}}
+
+        self._write(key, user, local, "view.edit", change)
+
+    def delete(self, key: int | str, user: str | None = None, local: bool = False) -> None:
+        p = self.store.dialect.param
+
+        def change(tx: Any, v: View, who: str) -> dict[str, Any]:
+            tx.execute(f"DELETE FROM lk_views WHERE id = {p}", (v.id,))
+            return {"owner": v.owner, "shared": v.shared, "layers": list(v.layers)}
+
+        self._write(key, user, local, "view.delete", change)
+
+    def move(self, key: int | str, delta: int, user: str | None = None, local: bool = False) -> None:
+        """Move a view ``delta`` places up (negative) or down (positive) the list ``user`` sees (the views
+        ``user`` does not see keep their places among the others)."""
+        d = self.store.dialect
+
+        def change(tx: Any, v: View, who: str) -> dict[str, Any]:
+            where, params = _visible(reader(tx, d, user, local), d.param)
+            seen = [int(r[0]) for r in tx.execute(f"SELECT id FROM lk_views{where} ORDER BY position, id", params).fetchall()]
+            if v.id not in seen:
+                seen.append(int(v.id or 0))
+            i = seen.index(int(v.id or 0))
+            j = max(0, min(len(seen) - 1, i + int(delta)))
+            if i != j:
+                order = [int(r[0]) for r in tx.execute("SELECT id FROM lk_views ORDER BY position, id").fetchall()]
+                order.remove(int(v.id or 0))
+                k = order.index(seen[j])
+                order.insert(k if j < i else k + 1, int(v.id or 0))
+                _renumber(tx, d, order)
+            return {"moved": j - i}
+
+        self._write(key, user, local, "view.edit", change)
+
+    def reorder(self, ids: list[int], user: str | None = None, local: bool = False) -> None:
+        """Put the views ``ids`` first, in that order (the others keep their order, after them); ``user`` must
+        be allowed to change every view named (one transaction: all or nothing)."""
+        d = self.store.dialect
+        p = d.param
+        try:
+            with self._tx(write=True) as tx:
+                existing = [int(r[0]) for r in tx.execute("SELECT id FROM lk_views ORDER BY position, id").fetchall()]
+                named = [int(i) for i in ids if int(i) in existing]
+                who = ""
+                for vid in named:
+                    owner, token = tx.execute(f"SELECT owner, token FROM lk_views WHERE id = {p}", (vid,)).fetchone()
+                    who = accounts.require(self.store, tx, user, "views.write", owner=owner, local=local,
+                                           target=f"view:{token}").name
+                if named:
+                    _renumber(tx, d, named + [i for i in existing if i not in named])
+                    audit.record(tx, d, who, "view.edit", "views", {"reordered": named})
+        except AccessError as exc:
+            accounts.log_denial(self.store, exc)
+            raise
+
+
+def _renumber(tx: Any, d: Any, order: list[int]) -> None:
+    p = d.param
+    current = {int(r[0]): int(r[1]) for r in tx.execute("SELECT id, position FROM lk_views").fetchall()}
+    for pos, vid in enumerate(order, start=1):
+        if current.get(vid) != pos:
+            tx.execute(f"UPDATE lk_views SET position = {p} WHERE id = {p}", (pos, vid))
 
 
 # ----------------------------------------------------------------------------- share links
@@ -285,10 +434,11 @@ def _floats(name: str, value: str, n: int) -> list[float]:
 
 
 def from_query(params: Mapping[str, Any], known_layers: set[str] | None = None,
-               store: ViewStore | None = None) -> View | None:
+               store: ViewStore | None = None, user: str | None = None, local: bool = False) -> View | None:
     """The view a link's query parameters describe, or None when they describe none.
 
-    ``view=<token>`` looks the view up in ``store``; otherwise ``layers`` (comma-separated ids)
+    ``view=<token>`` looks the view up in ``store`` as ``user`` may see it (someone else's private view:
+    :class:`AccessError`); otherwise ``layers`` (comma-separated ids)
     with optional ``c=lat,lon``, ``z``, ``b=s,w,n,e``, ``lang``, ``basemap``, ``title``.
     Unknown layer ids raise :class:`ViewError` naming them.
     """
@@ -297,7 +447,7 @@ def from_query(params: Mapping[str, Any], known_layers: set[str] | None = None,
         if not _TOKEN_RE.match(str(token)):
             raise ViewError(f"链接中的视图编号 {str(token)[:80]!r} 无效:请向分享者要一个新链接",
                           f"invalid view id {str(token)[:80]!r} in the link: ask for a new link")
-        return (store or ViewStore()).get(str(token))
+        return (store or ViewStore()).get(str(token), user=user, local=local)
     if "layers" not in params:
         return None
     layers = tuple(x for x in str(params["layers"]).split(",") if x)

@@ -37,6 +37,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "view.save": ("保存视图", "view saved"),
     "view.edit": ("修改视图", "view changed"),
     "view.delete": ("删除视图", "view deleted"),
+    "view.import": ("导入旧视图文件", "old views file imported"),
     "audit.export": ("导出审计日志", "audit log exported"),
 }
 

@@ -9,6 +9,9 @@ The store's own tables (the same in GeoPackage and PostGIS):
 ``lk_tiles``       vector tiles: tileset, z, x, y (XYZ scheme), data (as ``tiles.encoding`` says)
 ``lk_log``         every write: at, user_name, action, layer_id, detail (JSON)
 
+Migration 2 adds the register, accounts and audit log (:mod:`lukou_geo.store._records`), migration 3
+the saved views (:mod:`lukou_geo.store._views`).
+
 A layer's features live in ``lk_f_<id>_v<version>`` (``lk_fid`` primary key, ``geom`` in EPSG:4326
 with a spatial index, the standard ``lk_*`` fields, then the original fields under their names).
 A new version is written beside the old one and becomes visible when its catalogue row is
@@ -27,6 +30,7 @@ from typing import Any
 
 from lukou_geo.errors import StoreError
 from lukou_geo.store._records import migration_2
+from lukou_geo.store._views import migration_3
 from lukou_geo.store.base import LAYER_ID_RE, FieldInfo, LayerInfo, TableFilter
 
 #: Columns of ``lk_layers``, in order (``fields`` and ``tiles`` hold JSON).
@@ -80,6 +84,7 @@ def _migration_1(d: Dialect) -> list[str]:
 MIGRATIONS: tuple[tuple[int, str, Callable[[Dialect], list[str]]], ...] = (
     (1, "layer catalogue, vector tiles, write log", _migration_1),
     (2, "project register, accounts, audit log", migration_2),
+    (3, "saved views with owner and shared flag", migration_3),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

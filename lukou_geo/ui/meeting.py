@@ -10,7 +10,7 @@ from typing import Any
 
 import streamlit as st
 
-from lukou_geo.errors import DeckError, LukouError, ViewError
+from lukou_geo.errors import DeckError, LukouError, StoreError, ViewError
 from lukou_geo.meeting.deck import Deck, deck_from_views, list_decks, read_deck, validate_deck
 from lukou_geo.meeting.printing import PAPER_MM, PrintSpec, export_print
 from lukou_geo.meeting.views import View, ViewStore
@@ -31,7 +31,7 @@ def _deck_cached(deck_id: str, mtime: float) -> Deck:
 def load_deck(deck_id: str) -> Deck:
     """A validated deck by id, or ``views`` for the saved views as a deck."""
     if deck_id == "views":
-        return deck_from_views(view_store().list())
+        return deck_from_views(view_store().list(**reader()))
     from lukou_geo.meeting.deck import deck_path
 
     p = deck_path(deck_id)
@@ -51,16 +51,33 @@ def deck_choices() -> list[str]:
 
 
 def view_store() -> ViewStore:
-    """The saved-views store (a new handle each time: it opens a connection per operation)."""
+    """The saved views of the store (a new handle each time; the store itself is opened once per process)."""
     return ViewStore()
 
 
+def warn_problem(vs: ViewStore) -> None:
+    """A warning naming the old ``atlas.sqlite3`` when its views could not be moved into the store."""
+    if vs.problem is not None:
+        lg = lang()
+        messages.warning(t("data.views_unavailable", lg, err=vs.problem.message(lg)))
+
+
+def reader() -> dict[str, Any]:
+    """Who this session reads and writes views as: ``user`` (the signed-in account or None) and ``local``
+    (single-user mode on a loopback server); the store checks every write against them."""
+    from lukou_geo.ui import session
+
+    return {"user": session.acting_user(), "local": session.serves_loopback()}
+
+
 def saved_views() -> list[View]:
-    """The saved views, or none with a warning naming the file and the fix when the store cannot be read
-    (damaged, unreadable): the decks and the rest of the page still work."""
+    """The saved views this session may see, or none with a warning naming the file and the fix when the
+    store cannot be read (damaged, unreadable): the decks and the rest of the page still work."""
     try:
-        return view_store().list()
-    except ViewError as exc:
+        vs = view_store()
+        warn_problem(vs)
+        return vs.list(**reader())
+    except (ViewError, StoreError) as exc:
         lg = lang()
         messages.warning(t("data.views_unavailable", lg, err=exc.message(lg)))
         return []

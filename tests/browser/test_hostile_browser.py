@@ -100,7 +100,7 @@ def test_check_page_takes_the_injection_corpus_from_csv_and_geojson(page, app_ur
 
 def test_view_titles_and_share_links_take_the_injection_corpus(page, app_url: str, dialogs: list[str]) -> None:
     store = ViewStore()  # the app's default store (the server runs with the same environment)
-    saved = [store.save(View(title=n, layers=("district",), center=(27.6, 113.1), zoom=11)) for n in INJECTIONS]
+    saved = [store.save(View(title=n, layers=("district",), center=(27.6, 113.1), zoom=11), local=True) for n in INJECTIONS]
     try:
         for name in ("views", "present", "compare"):
             page.goto(f"{app_url}/{name}", wait_until="domcontentloaded")
@@ -118,4 +118,4 @@ def test_view_titles_and_share_links_take_the_injection_corpus(page, app_url: st
                 _no_injected_markup(page)
     finally:
         for v in saved:
-            store.delete(int(v.id or 0))
+            store.delete(int(v.id or 0), local=True)

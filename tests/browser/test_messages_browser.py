@@ -32,7 +32,7 @@ def test_link_parameters_and_view_titles_show_as_written(page, app_url):
     assert box.locator("img, a, .katex, strong, span[role=img]").count() == 0
 
     store = ViewStore()  # the app's default store (the server runs with the same environment)
-    view = store.save(View(title="![y](http://evil.example/c.png) [z](http://evil.example)", layers=("district",)))
+    view = store.save(View(title="![y](http://evil.example/c.png) [z](http://evil.example)", layers=("district",)), local=True)
     try:
         page.goto(f"{app_url}/views")
         label = page.locator('[data-testid="stExpander"] summary', has_text="evil.example").first
@@ -40,4 +40,4 @@ def test_link_parameters_and_view_titles_show_as_written(page, app_url):
         assert view.title in shown(label)
         assert label.locator("img, a").count() == 0
     finally:
-        store.delete(int(view.id or 0))
+        store.delete(int(view.id or 0), local=True)

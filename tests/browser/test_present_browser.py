@@ -73,7 +73,7 @@ def test_exported_deck_opens_offline_from_file_and_steps(page, tmp_path):
 
 def test_shared_links_restore_their_view(page, app_url):
     store = ViewStore()  # the app's default store (the server runs with the same environment)
-    view = store.save(View(title="测试共享视图", layers=("district", "rail"), center=(27.55, 113.15), zoom=11))
+    view = store.save(View(title="测试共享视图", layers=("district", "rail"), center=(27.55, 113.15), zoom=11), local=True)
     try:
         f = _frame(page, f"{app_url}/views?view={view.token}")
         f.wait_for_function("() => Math.abs(lkAtlas.map.getZoom() - 11) < 0.01", timeout=10000)
@@ -84,7 +84,7 @@ def test_shared_links_restore_their_view(page, app_url):
         assert on == ["district", "rail"]
         assert page.get_by_text("测试共享视图").first.is_visible()
     finally:
-        store.delete(int(view.id))
+        store.delete(int(view.id), local=True)
     f = _frame(page, f"{app_url}/views?layers=district,roads&c=27.40000,113.10000&z=12")
     f.wait_for_function("() => Math.abs(lkAtlas.map.getZoom() - 12) < 0.01", timeout=10000)
     on = f.evaluate("""() => Object.keys(lkAtlas.layers).filter(lid =>

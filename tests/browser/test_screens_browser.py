@@ -192,13 +192,13 @@ def test_a_saved_view_keeps_the_layers_switched_in_the_map(page, app_url):
     page.get_by_role("button", name="保存当前地图为视图").click()
     page.get_by_text("已保存视图「屏幕测试视图」").wait_for(timeout=20000)
     store = ViewStore()
-    saved = [v for v in store.list() if v.title == "屏幕测试视图"]
+    saved = [v for v in store.list(local=True) if v.title == "屏幕测试视图"]
     try:
         assert saved and "rail" in saved[-1].layers and "parks" not in saved[-1].layers
         assert "district" in saved[-1].layers and saved[-1].zoom is not None
     finally:
         for v in saved:
-            store.delete(int(v.id))
+            store.delete(int(v.id), local=True)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=_ids(SIZES))

@@ -140,15 +140,25 @@ def _views():
     guard(render)()
 
 
-def test_saving_a_view_needs_an_account_once_the_store_has_accounts(reg):
+def test_saving_a_view_needs_a_checker_once_the_store_has_accounts(reg, monkeypatch):
     from lukou_geo.meeting.views import ViewStore
 
-    at = AppTest.from_function(_views, default_timeout=60).run()  # not signed in
+    s, _ = reg
+    at = AppTest.from_function(_views, default_timeout=60).run()  # not signed in: no save form, a hint
+    assert not [w for w in at.text_input if w.key == "views_title"]
+    assert any("核查员" in i.value for i in at.info)
+    monkeypatch.setattr("lukou_geo.ui.session.allowed", lambda action, owner=None: True)  # the form shown by mistake
+    for who in (None, ("vic", "viewer")):
+        at = AppTest.from_function(_views, default_timeout=60)
+        at = _as(at, *who) if who else at
+        at.run()
+        at.text_input(key="views_title").input("交通骨架")
+        next(b for b in at.button if "views_save" in b.id).click().run()
+        assert any("未作任何更改" in e.value for e in at.error)
+        assert ViewStore(s).list(user="ada") == []
+        last = audit.entries(s, limit=1)[0]
+        assert last["action"] == "denied" and last["detail"]["action"] == "views.write"
+    at = _as(AppTest.from_function(_views, default_timeout=60), "cho", "checker").run()
     at.text_input(key="views_title").input("交通骨架")
     next(b for b in at.button if "views_save" in b.id).click().run()
-    assert any("sign in" in e.value or "请先登录" in e.value for e in at.error)
-    assert ViewStore().list() == []
-    at = _as(AppTest.from_function(_views, default_timeout=60), "vic", "viewer").run()
-    at.text_input(key="views_title").input("交通骨架")
-    next(b for b in at.button if "views_save" in b.id).click().run()
-    assert [v.title for v in ViewStore().list()] == ["交通骨架"]
+    assert [(v.title, v.owner) for v in ViewStore(s).list(user="ada")] == [("交通骨架", "cho")]

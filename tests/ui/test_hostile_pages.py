@@ -150,13 +150,32 @@ def _corrupt(data_dir):
     (data_dir / "atlas.sqlite3").write_bytes(b"this is not a database" * 100)
 
 
+@pytest.fixture(autouse=True)
+def fresh_store():
+    from lukou_geo import layer_store
+
+    layer_store.reset()
+    yield
+    layer_store.reset()
+
+
 @pytest.mark.parametrize("page", ["views", "present", "compare"])
-def test_a_damaged_store_is_a_message_naming_the_file(page: str, data_dir) -> None:
+def test_a_damaged_old_views_file_is_a_message_naming_the_file(page: str, data_dir) -> None:
     _corrupt(data_dir)
     at = _open(page, {})
     assert not at.exception
     text = _texts(at)
     assert "atlas.sqlite3" in text and "移走" in text, text
+    assert (data_dir / "atlas.sqlite3").read_bytes() == b"this is not a database" * 100  # left as it was
+
+
+@pytest.mark.parametrize("page", ["views", "present", "compare"])
+def test_a_damaged_store_is_a_message_naming_the_file(page: str, data_dir) -> None:
+    (data_dir / "store.gpkg").write_bytes(b"this is not a database" * 100)
+    at = _open(page, {})
+    assert not at.exception
+    text = _texts(at)
+    assert "store.gpkg" in text and "LUKOU_DATA_DIR" in text, text
 
 
 def test_present_keeps_the_default_deck_when_the_store_is_damaged(data_dir) -> None:
@@ -169,8 +188,8 @@ def test_present_keeps_the_default_deck_when_the_store_is_damaged(data_dir) -> N
 def test_views_store_errors_are_bilingual_and_name_the_fix(data_dir, monkeypatch) -> None:
     from lukou_geo.errors import ViewError
 
-    store = ViewStore(data_dir / "atlas.sqlite3")
-    store.save(View(title="甲", layers=("district",)))
+    store = ViewStore()
+    store.save(View(title="甲", layers=("district",)), local=True)
     real = sqlite3.connect
 
     class Full:
@@ -187,35 +206,44 @@ def test_views_store_errors_are_bilingual_and_name_the_fix(data_dir, monkeypatch
 
     monkeypatch.setattr(sqlite3, "connect", lambda *a, **k: Full(real(*a, **k)))
     with pytest.raises(ViewError) as exc:
-        store.save(View(title="乙", layers=("district",)))
+        store.save(View(title="乙", layers=("district",)), local=True)
     assert "磁盘已满" in exc.value.message("zh") and "disk" in exc.value.message("en")
-    assert "atlas.sqlite3" in exc.value.message("zh") and "rollback" not in str(exc.value)
+    assert "store.gpkg" in exc.value.message("zh") and "rollback" not in str(exc.value)
+    monkeypatch.setattr(sqlite3, "connect", real)
+    assert [v.title for v in store.list(local=True)] == ["甲"]  # nothing half-written
 
 
-def test_a_read_only_data_folder_still_lists_views_and_refuses_a_save_clearly(data_dir) -> None:
+def test_a_read_only_data_folder_is_a_clear_message(data_dir) -> None:
     import os
 
-    from lukou_geo.errors import ViewError
+    from lukou_geo.errors import LukouError
 
-    store = ViewStore(data_dir / "atlas.sqlite3")
-    store.save(View(title="甲", layers=("district",)))
-    os.chmod(data_dir / "atlas.sqlite3", 0o444)
+    store = ViewStore()
+    store.save(View(title="甲", layers=("district",)), local=True)
+    files = [p for p in data_dir.iterdir() if p.is_file()]
+    for p in files:
+        os.chmod(p, 0o444)
     os.chmod(data_dir, 0o555)
     try:
-        if os.access(data_dir / "atlas.sqlite3", os.W_OK):
+        if os.access(data_dir / "store.gpkg", os.W_OK):
             pytest.skip("running as a user who may write anywhere (root)")
-        assert [v.title for v in ViewStore(data_dir / "atlas.sqlite3").list()] == ["甲"]
-        with pytest.raises(ViewError, match="LUKOU_DATA_DIR"):
-            ViewStore(data_dir / "atlas.sqlite3").save(View(title="乙", layers=("district",)))
+        with pytest.raises(LukouError) as exc:
+            ViewStore().save(View(title="乙", layers=("district",)), local=True)
+        assert "store.gpkg" in exc.value.message("zh") and "Traceback" not in exc.value.message("en")
     finally:
         os.chmod(data_dir, 0o755)
-        os.chmod(data_dir / "atlas.sqlite3", 0o644)
+        for p in files:
+            os.chmod(p, 0o644)
+    assert [v.title for v in ViewStore().list(local=True)] == ["甲"]
 
 
 def test_an_unwritable_data_folder_is_named(tmp_path, monkeypatch) -> None:
-    from lukou_geo.errors import ViewError
+    from lukou_geo import layer_store
+    from lukou_geo.errors import LukouError
 
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    with pytest.raises(ViewError, match="LUKOU_DATA_DIR"):
-        ViewStore(blocker / "sub" / "atlas.sqlite3")
+    monkeypatch.setenv("LUKOU_DATA_DIR", str(blocker / "sub"))
+    layer_store.reset()
+    with pytest.raises(LukouError, match="LUKOU_DATA_DIR"):
+        ViewStore()

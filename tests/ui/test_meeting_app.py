@@ -52,11 +52,10 @@ def test_views_page_saves_and_a_link_restores(data_dir):
     at.text_input(key="views_title").input("交通骨架")
     at.button[0].click().run()  # the form's submit button, with the form's input in the same run
     assert not at.exception
-    saved = ViewStore(data_dir / "atlas.sqlite3").list()
-    assert [(v.title, v.layers) for v in saved] == [("交通骨架", ("district", "rail"))]
+    saved = ViewStore().list(local=True)  # the store in the data dir, read as the single user
+    assert [(v.title, v.layers, v.shared) for v in saved] == [("交通骨架", ("district", "rail"), True)]
 
-    other = ViewStore(data_dir / "atlas.sqlite3").save(View(title="格局", layers=("district", "core_area"),
-                                                           center=(27.6, 113.1), zoom=12))
+    other = ViewStore().save(View(title="格局", layers=("district", "core_area"), center=(27.6, 113.1), zoom=12), local=True)
     at2 = AppTest.from_function(_views, default_timeout=60)
     at2.query_params["view"] = other.token
     at2.run()

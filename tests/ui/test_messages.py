@@ -106,11 +106,11 @@ def test_share_link_title_shows_literally(data_dir):
 
 def test_saved_view_title_shows_literally(data_dir):
     title = "![x](http://evil.example/b.png)"
-    ViewStore(data_dir / "atlas.sqlite3").save(View(title=title, layers=("district",)))
+    ViewStore().save(View(title=title, layers=("district",)), local=True)
     at = AppTest.from_function(_views, default_timeout=60).run()
     assert not at.exception
     labels = [e.label for e in at.expander]
-    assert f"1. {escape(title)}" in labels
+    assert any(label.startswith(f"1. {escape(title)} · ") for label in labels)
     assert not any("![x](" in label for label in labels)
 
 

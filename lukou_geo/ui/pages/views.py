@@ -1,7 +1,10 @@
 """The 视图 page: save the current map as a view; rename, reorder, delete, share, print views.
 
 A shared link (``?view=<token>`` or ``?layers=…&c=lat,lon&z=…``) opens this page with the view
-restored. Views are kept in the app's embedded store (lukou_geo.meeting.views, SQLite in LUKOU_DATA_DIR).
+restored. Views are kept in the store beside the layers (lukou_geo.meeting.views: table lk_views), each with its
+owner and a shared/private choice. The page offers saving to checkers and admins (and in single-user mode),
+and renaming, sharing, moving and deleting a view to its owner and the admins; every one of those writes is
+checked again by the store, in its own transaction, whatever the browser sent (lukou_geo.accounts).
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from typing import Any
 import streamlit as st
 from streamlit_folium import st_folium
 
-from lukou_geo.errors import ViewError
+from lukou_geo.errors import LukouError
 from lukou_geo.map import assets
 from lukou_geo.map.elements.screen import add_map_state, shown_layers
 from lukou_geo.map.render import MapOptions, build_map, initial_view
@@ -20,7 +23,7 @@ from lukou_geo.meeting.views import View, from_query, share_url
 from lukou_geo.text import t
 from lukou_geo.ui import messages, session
 from lukou_geo.ui.i18n import lang
-from lukou_geo.ui.meeting import print_controls, view_store
+from lukou_geo.ui.meeting import print_controls, reader, view_store, warn_problem
 from lukou_geo.ui.state import load_catalog, load_data
 
 MAP_HEIGHT = 600
@@ -46,8 +49,8 @@ def _restore(known: set[str], lg: str) -> None:
     st.session_state["views_q"] = qkey
     st.session_state["views_link_error"] = None
     try:
-        view = from_query(params, known, view_store() if params.get("view") else None)
-    except ViewError as exc:
+        view = from_query(params, known, view_store() if params.get("view") else None, **reader())
+    except LukouError as exc:  # a bad link, a deleted view, someone else's private view (refused and logged)
         st.session_state["views_link_error"] = t("meeting.link_error", lg, err=exc.message(lg))
         messages.warning(st.session_state["views_link_error"])
         return
@@ -125,22 +128,25 @@ def render() -> None:
     st.caption(t("meeting.measure_hint", lg))
 
     store = view_store()
-    with st.form("views_save", clear_on_submit=False):
-        c1, c2 = st.columns([2, 3])
-        title = c1.text_input(t("meeting.save_title", lg), key="views_title")
-        note = c2.text_input(t("meeting.save_note", lg), key="views_note")
-        if st.form_submit_button(t("meeting.save", lg)):
-            try:
-                session.require("views.write", target="view:new")  # server-side: signed in (or single-user mode)
-                v = store.save(View(title=title, layers=tuple(layers), note=note,
-                                    center=tuple(cur_center) if cur_center else None, zoom=cur_zoom,  # type: ignore[arg-type]
-                                    bounds=tuple(tuple(x) for x in cur_bounds) if cur_bounds else None,  # type: ignore[arg-type]
-                                    lang=lg), known)
-                messages.success(t("meeting.saved", lg, t=v.title))
-            except ViewError as exc:
-                messages.error(exc.message(lg))
+    warn_problem(store)
+    who = reader()
+    if session.allowed("views.write"):
+        with st.form("views_save", clear_on_submit=False):
+            c1, c2, c3 = st.columns([2, 3, 2])
+            title = c1.text_input(t("meeting.save_title", lg), key="views_title")
+            note = c2.text_input(t("meeting.save_note", lg), key="views_note")
+            shared = c3.radio(t("meeting.visibility", lg), [True, False], key="views_shared", horizontal=True,
+                              format_func=lambda v: t("meeting.shared" if v else "meeting.private", lg))
+            if st.form_submit_button(t("meeting.save", lg)):
+                _save(store, who, known, lg, View(
+                    title=title, layers=tuple(layers), note=note, shared=bool(shared),
+                    center=tuple(cur_center) if cur_center else None, zoom=cur_zoom,  # type: ignore[arg-type]
+                    bounds=tuple(tuple(x) for x in cur_bounds) if cur_bounds else None,  # type: ignore[arg-type]
+                    lang=lg))
+    else:
+        messages.info(t("meeting.save_needs", lg))
 
-    _saved_views(store, catalog, known, lg)
+    _saved_views(store, who, catalog, known, lg)
 
     with st.expander(t("meeting.print", lg)):
         def spec(paper: str, orient: str) -> PrintSpec:
@@ -150,39 +156,63 @@ def render() -> None:
         print_controls(spec, key="view")
 
 
-def _saved_views(store: Any, catalog: Any, known: set[str], lg: str) -> None:
-    """The list of saved views: share link, rename, open, reorder, delete."""
+def _save(store: Any, who: dict[str, Any], known: set[str], lg: str, view: View) -> None:
+    try:  # the store checks the role in the write's transaction, whatever the form showed
+        v = store.save(view, known, **who)
+        messages.success(t("meeting.saved", lg, t=v.title))
+    except LukouError as exc:
+        messages.error(exc.message(lg))
+
+
+def _act(lg: str, write: Any, *args: Any, **who: Any) -> None:
+    """One write of the list, ``write(*args, **who)`` (checked by the store: a refused write changes
+    nothing and says why), then a fresh page."""
+    try:
+        write(*args, **who)
+    except LukouError as exc:
+        messages.error(exc.message(lg))
+        return
+    st.rerun()
+
+
+def _label(i: int, v: View, lg: str) -> str:
+    vis = t("meeting.shared_short" if v.shared else "meeting.private_short", lg)
+    return f"{i + 1}. {messages.escape(v.title)} · {messages.escape(v.owner)} · {vis}"
+
+
+def _saved_views(store: Any, who: dict[str, Any], catalog: Any, known: set[str], lg: str) -> None:
+    """The list of the views this session may see: share link, open for all; rename, share/unshare,
+    reorder, delete where the session may change the view (the store checks again at the write)."""
     st.markdown(f"##### {t('meeting.saved_views', lg)}")
-    saved = store.list()
+    saved = store.list(**who)
     if not saved:
         messages.info(t("meeting.no_views", lg))
     for i, v in enumerate(saved):
-        with st.expander(f"{i + 1}. {messages.escape(v.title)}"):
+        with st.expander(_label(i, v, lg)):
             st.code(share_url(_page_url(), v), language=None)
-            st.caption(t("meeting.share", lg) + " · " + ", ".join(catalog.layer(lid).title(lg) for lid in v.layers if lid in known))
-            r1, r2 = st.columns([3, 1])
-            new_title = r1.text_input(t("meeting.rename", lg), value=v.title, key=f"views_rn_{v.id}", label_visibility="collapsed")
-            if r2.button(t("meeting.rename", lg), key=f"views_rnb_{v.id}"):
-                try:
-                    session.require("views.write", target=f"view:{v.id}")
-                    store.rename(int(v.id or 0), new_title)
-                    st.rerun()
-                except ViewError as exc:
-                    messages.error(exc.message(lg))
-            b = st.columns(4)
+            st.caption(messages.escape(t("meeting.owner", lg, owner=v.owner) + " · " + t("meeting.share", lg) + " · "
+                                       + ", ".join(catalog.layer(lid).title(lg) for lid in v.layers if lid in known)))
+            may = session.allowed("views.write", owner=v.owner)
+            if may:
+                r1, r2 = st.columns([3, 1])
+                new_title = r1.text_input(t("meeting.rename", lg), value=v.title, key=f"views_rn_{v.id}",
+                                          label_visibility="collapsed")
+                if r2.button(t("meeting.rename", lg), key=f"views_rnb_{v.id}"):
+                    _act(lg, store.rename, int(v.id or 0), new_title, **who)
+            else:
+                st.caption(t("meeting.read_only", lg))
+            b = st.columns(5 if may else 1)
             if b[0].button(t("meeting.open", lg), key=f"views_open_{v.id}"):
                 st.query_params.clear()
                 st.query_params["view"] = v.token
                 st.rerun()
+            if not may:
+                continue
             if b[1].button(t("meeting.up", lg), key=f"views_up_{v.id}", disabled=i == 0):
-                session.require("views.write", target=f"view:{v.id}")
-                store.move(int(v.id or 0), -1)
-                st.rerun()
+                _act(lg, store.move, int(v.id or 0), -1, **who)
             if b[2].button(t("meeting.down", lg), key=f"views_down_{v.id}", disabled=i == len(saved) - 1):
-                session.require("views.write", target=f"view:{v.id}")
-                store.move(int(v.id or 0), 1)
-                st.rerun()
-            if b[3].button(t("meeting.delete", lg), key=f"views_del_{v.id}"):
-                session.require("views.write", target=f"view:{v.id}")
-                store.delete(int(v.id or 0))
-                st.rerun()
+                _act(lg, store.move, int(v.id or 0), 1, **who)
+            if b[3].button(t("meeting.make_private" if v.shared else "meeting.make_shared", lg), key=f"views_sh_{v.id}"):
+                _act(lg, store.set_shared, int(v.id or 0), not v.shared, **who)
+            if b[4].button(t("meeting.delete", lg), key=f"views_del_{v.id}"):
+                _act(lg, store.delete, int(v.id or 0), **who)
