@@ -65,9 +65,13 @@ def test_hostile_project_names_stay_text(page, app_url: str, tmp_path: Path) -> 
     choose_lonlat(page)
     page.locator('input[type="file"]').first.set_input_files(str(csv))
     page.get_by_text("核查结果").wait_for(timeout=90_000)
+    # the result is written before the map: the map of this check arrives after it (the run's end)
+    wait_idle(page)
     frame = page.wait_for_selector(FRAME, state="attached", timeout=60_000).content_frame()
     frame.wait_for_selector(".leaflet-container", timeout=60_000)
-    frame.wait_for_function("window.lkAtlas && window.lkAtlas.map", timeout=60_000)
+    frame.wait_for_function("""(n) => { if (!(window.lkAtlas && window.lkAtlas.map)) return false; let k = 0;
+        window.lkAtlas.map.eachLayer(l => { if (l.lkProject && l.getTooltip()) k++; }); return k >= n; }""",
+                            arg=len(HOSTILE_NAMES), timeout=60_000)
     # every project is drawn (the whole map script ran) and its tooltip holds the name as text
     tips = frame.evaluate(
         """() => {
