@@ -87,7 +87,8 @@ def test_check_page_takes_the_injection_corpus_from_csv_and_geojson(page, app_ur
         page.get_by_text("核查结果").wait_for(timeout=120_000)
         frame = page.wait_for_selector(FRAME, state="attached", timeout=90_000).content_frame()
         frame.wait_for_selector(".leaflet-container", timeout=90_000)
-        frame.wait_for_function("window.lkAtlas && window.lkAtlas.map", timeout=90_000)
+        frame.wait_for_function("""() => { if (!(window.lkAtlas && window.lkAtlas.map)) return false; let k = 0;
+            window.lkAtlas.map.eachLayer(l => { if (l.lkProject) k++; }); return k > 0; }""", timeout=90_000)  # this check's map
         for path in frame.locator("path.leaflet-interactive").all()[-len(INJECTIONS):]:
             path.hover(force=True)
         page.wait_for_timeout(1500)
