@@ -72,4 +72,7 @@ def run() -> None:
         st.Page(guard(registry_page.render), title=t("page.registry", current), url_path="registry"),
         st.Page(guard(signin_page.render), title=t("page.signin", current), url_path="signin"),
     ]
+    from lukou_geo.ui import links
+
+    links.register_pages({p.url_path: p for p in pages})
     st.navigation(pages).run()
