@@ -4,12 +4,11 @@ replayed for them is refused on the server, logged, and changes nothing."""
 
 from __future__ import annotations
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from lukou_geo.registry import audit, records
 from tests.registry.helpers import counts
-from tests.ui.records_fixtures import cheap_hashes, signed_in, team_store  # noqa: F401  (fixtures)
+from tests.ui.records_fixtures import signed_in
 
 RED_LINE = "113.140, 27.600\n113.146, 27.600\n113.146, 27.605\n113.140, 27.605"
 
@@ -77,8 +76,7 @@ def test_a_viewer_gets_no_button_and_a_replayed_form_is_refused(team_store, monk
     assert after["lk_audit"] == before["lk_audit"] + 1
 
 
-@pytest.mark.parametrize("who", [None])
-def test_not_signed_in_the_page_asks_to_sign_in(team_store, who):
+def test_not_signed_in_the_page_asks_to_sign_in(team_store):
     at = AppTest.from_function(_page, default_timeout=120).run()
     at.selectbox(key="check_lonlat").set_value("wgs84")
     at.text_area(key="check_paste").input("113.1475, 27.605")
