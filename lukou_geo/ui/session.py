@@ -95,6 +95,25 @@ def require(action: str, owner: str | None = None, target: str = "") -> accounts
     return accounts.guarded(s, acting_user(), action, owner, local=serves_loopback(), target=target)
 
 
+def browse_state() -> str:
+    """Whether this session may browse: ``"account"`` (signed in), ``"local"`` (a server on loopback: this
+    machine's user), ``"open"`` (no account store: nobody can sign in, writes are refused anyway),
+    ``"anonymous"`` (a visitor not signed in, browsing as a viewer under ``LUKOU_ANONYMOUS_BROWSE=1``),
+    ``"no_accounts"`` (a network server whose store has no account yet) or ``"sign_in"`` (sign in first)."""
+    from lukou_geo.settings import get_settings
+
+    if account() is not None:
+        return "account"
+    if serves_loopback():
+        return "local"
+    s = records_store()
+    if s is None:
+        return "open"
+    if get_settings().anonymous_browse:
+        return "anonymous"
+    return "sign_in" if accounts.count_accounts(s) else "no_accounts"
+
+
 def allowed(action: str, owner: str | None = None) -> bool:
     """Whether the session may take ``action`` (to decide what to show; writes still call :func:`require`)."""
     s = records_store()
