@@ -142,6 +142,7 @@ class RegisterLayer(MacroElement):
                 }
             });
             var dots = new Dots();
+            dots.points = pts;  // [lon, lat, status index, id] (the tests find a point's place on the screen)
             // st_folium reads a clicked layer's tooltip as getTooltip().getContent()(sourceTarget): the clicked
             // point's label (no Leaflet tooltip is bound: the hover tooltip above is the layer's own)
             var label = function(src) { return dots._label(src && src.lkIndex >= 0 ? src.lkIndex : 0); };

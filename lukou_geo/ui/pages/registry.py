@@ -140,7 +140,10 @@ def _project(s, pid: int, lg: str) -> None:
     if not p["next_statuses"]:
         st.caption(t("registry.closed", lg))
         return
-    if not session.allowed("project.status", owner=p["by"]):
+    if not session.shows("project.status", owner=p["by"]):
+        why = session.refusal("project.status", owner=p["by"]) if session.account() is not None else None
+        if why is not None:  # no form: a signed-in account is told why (the server's own words)
+            st.caption(messages.escape(why.message(lg)))
         return
     st.markdown(f"##### {t('registry.change', lg)}")
     with st.form("rg_status_form"):
