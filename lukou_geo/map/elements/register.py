@@ -82,15 +82,19 @@ class RegisterLayer(MacroElement):
                     c.style.position = "absolute";
                     m.getPanes().overlayPane.appendChild(c);
                     m.on("moveend zoomend resize viewreset", this._draw, this);
-                    m.on("mousemove", this._hover, this);
-                    m.on("click", this._click, this);
+                    // on the map's container, before Leaflet: the plan's features under a point stop their clicks
+                    var self = this, box = m.getContainer();
+                    this._onMove = function(ev) { self._hover(ev); };
+                    this._onClick = function(ev) { if (self._click(ev)) { ev.stopPropagation(); } };
+                    box.addEventListener("mousemove", this._onMove, true);
+                    box.addEventListener("click", this._onClick, true);
                     this._draw();
                 },
                 onRemove: function(m) {
                     L.DomUtil.remove(this._canvas);
                     m.off("moveend zoomend resize viewreset", this._draw, this);
-                    m.off("mousemove", this._hover, this);
-                    m.off("click", this._click, this);
+                    m.getContainer().removeEventListener("mousemove", this._onMove, true);
+                    m.getContainer().removeEventListener("click", this._onClick, true);
                 },
                 _draw: function() {
                     var m = this._map, size = m.getSize(), c = this._canvas, dpr = window.devicePixelRatio || 1;
@@ -115,8 +119,8 @@ class RegisterLayer(MacroElement):
                         ctx.globalAlpha = 1; ctx.stroke();
                     }
                 },
-                _at: function(e) {
-                    var p = e.containerPoint, best = -1, bd = (R + 2) * (R + 2);
+                _at: function(ev) {
+                    var p = this._map.mouseEventToContainerPoint(ev), best = -1, bd = (R + 2) * (R + 2);
                     for (var i = 0; i < n; i++) {
                         var dx = xy[2 * i] - p.x, dy = xy[2 * i + 1] - p.y, d = dx * dx + dy * dy;
                         if (d <= bd) { bd = d; best = i; }
@@ -131,9 +135,10 @@ class RegisterLayer(MacroElement):
                     this._tip.setLatLng([pts[k][1], pts[k][0]]).setContent(this._label(k));
                     if (!m.hasLayer(this._tip)) { this._tip.addTo(m); }
                 },
-                _click: function(e) {
-                    var k = this._at(e);
+                _click: function(ev) {
+                    var k = this._at(ev);
                     if (k >= 0) { this.fire("click", {latlng: L.latLng(pts[k][1], pts[k][0]), sourceTarget: {lkIndex: k}}); }
+                    return k >= 0;
                 },
                 _label: function(k) {
                     var span = document.createElement("span");
