@@ -27,6 +27,8 @@ from lukou_geo.ui import links, messages, session
 
 #: report files written from a run for the register (the table formats; the documents when made)
 TABLE_FORMATS = ("xlsx", "csv", "geojson")
+#: the file name in the register of each document the page made (run["files"]: the report, the 审查意见)
+DOCUMENT_NAMES = {"html": "选址核查.html", "pdf": "选址核查.pdf", "opinion_docx": "审查意见.docx", "opinion_pdf": "审查意见.pdf"}
 #: links to the registered projects shown under the form (the rest: the register's list)
 SHOWN_LINKS = 20
 
@@ -39,7 +41,7 @@ def _report_files(run: dict[str, Any], table_file: Callable[[Any, str], Callable
         out.append(p)
     for fmt, data in run.get("files", {}).items():
         if isinstance(data, bytes | bytearray) and data:
-            p = folder / f"选址核查.{fmt}"
+            p = folder / DOCUMENT_NAMES.get(fmt, f"选址核查.{fmt}")
             p.write_bytes(bytes(data))
             out.append(p)
     return out

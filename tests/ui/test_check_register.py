@@ -38,6 +38,7 @@ def _register_button(at: AppTest):
 def test_a_checker_registers_the_checked_red_line(team_store):
     s = team_store
     at = _checked("cho", "checker")
+    at.session_state["check_runs"][0]["files"]["opinion_docx"] = b"PK docx"  # as if the 审查意见 had been made
     at.text_input(key=next(w.key for w in at.text_input if "check_reg_applicant" in str(w.key))).input("株洲某新材料公司")
     _register_button(at).click().run()
     assert not at.exception, at.exception
@@ -49,7 +50,7 @@ def test_a_checker_registers_the_checked_red_line(team_store):
     run = at.session_state["check_runs"][0]
     assert p["source_file"] == run["provenance"].source and p["source_sha256"] == run["provenance"].sha256 != ""
     assert p["geometry"]["type"] == "Polygon" and p["snapshot"]["summary"]["verdict"] == p["verdict"]
-    assert {f["name"] for f in p["reports"]} >= {"选址核查.xlsx", "选址核查.csv", "选址核查.geojson"}
+    assert {f["name"] for f in p["reports"]} == {"选址核查.xlsx", "选址核查.csv", "选址核查.geojson", "审查意见.docx"}
     assert any(f"#{p['id']}" in s.value for s in at.success)
     # the link to the project (shown as written, not as Markdown)
     assert any(f"registry?project={p['id']}" in m.value and "\\<b\\>" in m.value for m in at.markdown)
