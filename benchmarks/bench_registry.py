@@ -132,6 +132,8 @@ def _fill(store, n: int) -> None:
         p = store.dialect.param
         for j, status in enumerate(("核查中", "已出具意见", "已批复", "不予通过")):
             tx.execute(f"UPDATE lk_projects SET status = {p} WHERE mod(id, 5) = {p}", (status, j + 1))
+        # spread the projects' centres over the district (a 100 × 100 grid of ≈ 300 m), as the map draws them
+        tx.execute("UPDATE lk_projects SET lon = 112.98 + mod(id, 100) * 0.003, lat = 27.40 + mod(id / 100, 100) * 0.003")
 
 
 def main() -> int:
