@@ -11,7 +11,7 @@ TEXT_RECORDS: dict[str, dict[str, str]] = {
     # the check page's registration (lukou_geo/ui/check_register.py)
     "registry.reg_head": {"zh": "登记到项目库", "en": "Register in the project register"},
     "registry.reg_what": {
-        "zh": "登记内容:项目名称、类型、申请单位、几何、源文件及其 SHA-256、假定坐标系、核查结果快照(结论、分区表、图层版本)与报告文件。",
+        "zh": "登记内容:项目名称、类型、申请单位、几何、源文件及其 SHA-256、假定坐标系、结论与分区表的快照、所用图层版本以及报告文件。",
         "en": "Registered: name, type, applicant, geometry, the source file and its SHA-256, the CRS assumed, a snapshot of "
               "the result (verdict, zone tables, layer versions) and the report files.",
     },
