@@ -65,7 +65,7 @@ def test_anonymous_browsing_shows_the_atlas_and_writes_still_need_a_sign_in(team
     assert not at.exception
     assert "signin_name" not in [w.key for w in at.text_input]
     assert any("公开浏览" in c.value for c in at.sidebar.caption)
-    assert session.browse_state.__module__ == "lukou_geo.ui.session"
+    assert session.browse_state() == "anonymous"
 
     def _write():
         from lukou_geo.ui import session
