@@ -4,7 +4,7 @@ PY ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
-# the address served: this machine only by default (no sign-in yet); HOST=0.0.0.0 serves the network
+# the address served: this machine only by default; HOST=0.0.0.0 serves the network (sign-in first, or LUKOU_ANONYMOUS_BROWSE=1)
 HOST ?= 127.0.0.1
 STREAMLIT_FLAGS := --server.enableStaticServing true --browser.gatherUsageStats false --server.headless true
 

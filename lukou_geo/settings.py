@@ -23,6 +23,9 @@ LUKOU_CACHE_DIR     writable folder of files derived once from installed package
 LUKOU_STORE         the store of imported layers: empty → ``<LUKOU_DATA_DIR>/store.gpkg`` (GeoPackage);
                     a path ending in ``.gpkg`` → that GeoPackage; ``postgresql://user@host:port/db`` → PostGIS
                     (``?schema=NAME`` puts the store's tables in that schema)
+LUKOU_ANONYMOUS_BROWSE  ``1`` (or true/yes/on): on a server open to the network, a visitor who has not signed in
+                    browses the plan pages and presents as a viewer (a public display machine); off by default,
+                    when such a visitor sees only the sign-in page. Writes always need a sign-in.
 LUKOU_STORE_MAX_FILE_MB       largest file (or ``.gdb`` folder) a layer import accepts (default 2048)
 LUKOU_STORE_MAX_EXPANDED_MB   most an imported archive may expand to (default 8192)
 LUKOU_STORE_MAX_FEATURES      most features one imported layer may have (default 1000000)
@@ -69,6 +72,7 @@ class Settings:
     store_max_file_bytes: int = 2048 * 2**20
     store_max_expanded_bytes: int = 8192 * 2**20
     store_max_features: int = 1_000_000
+    anonymous_browse: bool = False
 
     @property
     def store_url(self) -> str:
@@ -123,6 +127,17 @@ def _store(env: os._Environ[str] | dict[str, str]) -> str:
         "give a path ending in .gpkg, or postgresql://user@host:port/dbname",
     )
 
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
+
+
+def _flag(env: os._Environ[str] | dict[str, str], name: str) -> bool:
+    raw = str(env.get(name, "")).strip().lower()
+    if raw in _TRUE or raw in _FALSE:
+        return raw in _TRUE
+    raise SettingsError(f"环境变量 {name}={raw!r} 无效:应为 1(开启)或 0(关闭);请改正或删除该变量",
+                        f"environment variable {name}={raw!r} is invalid: use 1 (on) or 0 (off); fix or unset it")
+
+
 def get_settings() -> Settings:
     """Read the settings from the environment now (:class:`SettingsError` names a bad variable)."""
     env = os.environ
@@ -140,6 +155,7 @@ def get_settings() -> Settings:
         store_max_file_bytes=int(_number(env, "LUKOU_STORE_MAX_FILE_MB", 2048) * mb),
         store_max_expanded_bytes=int(_number(env, "LUKOU_STORE_MAX_EXPANDED_MB", 8192) * mb),
         store_max_features=int(_number(env, "LUKOU_STORE_MAX_FEATURES", 1_000_000, integer=True)),
+        anonymous_browse=_flag(env, "LUKOU_ANONYMOUS_BROWSE"),
     )
 
 

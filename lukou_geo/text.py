@@ -6,7 +6,8 @@ its ``{placeholders}``. Namespaces: ``app`` (the frame), ``page`` (page titles),
 (indicator verdicts), ``map`` (the rendered map: popups, legend, controls), ``deck`` (the slide
 controller), ``precision`` (the precision flags), ``tiles`` (the store's layers on the map), ``layers``
 (the 图层管理 page), ``table`` (the attribute table page), ``formats`` (the store's layer formats), ``signin``
-(the sign-in page) and ``registry`` (the 项目库 page). Chinese first.
+(the sign-in page), ``registry`` (the 项目库 page) and ``admin`` (the accounts and audit pages; those three
+namespaces' newer texts are in :mod:`lukou_geo.text_records`). Chinese first.
 
 This module imports nothing (no Streamlit, folium or pandas), so every part of the package, the
 UI and the exports can read it. The UI's current language is :func:`lukou_geo.ui.i18n.lang`.
@@ -712,6 +713,12 @@ TEXT.update({
     "check.occ_make_opinion": {"zh": "生成审查意见(DOCX/PDF)", "en": "Make the review opinion (DOCX/PDF)"},
     "check.occ_making": {"zh": "正在生成审查意见…", "en": "Writing the review opinion…"},
 })
+
+# the register, accounts and audit pages' texts: lukou_geo/text_records.py (imports nothing)
+from lukou_geo.text_records import TEXT_RECORDS  # noqa: E402
+
+TEXT.update(TEXT_RECORDS)
+
 
 def t(key: str, lang: str, **fmt: object) -> str:
     """The text ``key`` in ``lang`` ("zh" or "en"), its ``{placeholders}`` filled from ``fmt``.

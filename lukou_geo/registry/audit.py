@@ -68,8 +68,7 @@ def log(store: Any, user: str, action: str, target: str = "", detail: dict[str, 
         record(tx, store.dialect, user, action, target, detail)
 
 
-def entries(store: Any, flt: AuditFilter = AuditFilter(), limit: int = 1000, offset: int = 0) -> list[dict[str, Any]]:
-    """Entries, newest first: ``id``, ``at``, ``user``, ``action``, ``target``, ``detail`` (a dict)."""
+def _where(store: Any, flt: AuditFilter) -> tuple[str, list[Any]]:
     p = store.dialect.param
     where, params = [], []
     if flt.user:
@@ -90,13 +89,30 @@ def entries(store: Any, flt: AuditFilter = AuditFilter(), limit: int = 1000, off
     if flt.until:
         where.append(f"at < {p}")
         params.append(flt.until)
-    sql = "SELECT id, at, user_name, action, target, detail FROM lk_audit"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    sql += f" ORDER BY id DESC LIMIT {p} OFFSET {p}"
+    return (" WHERE " + " AND ".join(where)) if where else "", params
+
+
+def entries(store: Any, flt: AuditFilter = AuditFilter(), limit: int = 1000, offset: int = 0) -> list[dict[str, Any]]:
+    """Entries, newest first: ``id``, ``at``, ``user``, ``action``, ``target``, ``detail`` (a dict)."""
+    p = store.dialect.param
+    where, params = _where(store, flt)
+    sql = f"SELECT id, at, user_name, action, target, detail FROM lk_audit{where} ORDER BY id DESC LIMIT {p} OFFSET {p}"
     with store.transaction() as tx:
         rows = tx.execute(sql, [*params, int(limit), int(offset)]).fetchall()
     return [dict(zip(COLUMNS, (int(r[0]), r[1], r[2], r[3], r[4], json.loads(r[5])), strict=True)) for r in rows]
+
+
+def count(store: Any, flt: AuditFilter = AuditFilter()) -> int:
+    """How many entries the filter selects."""
+    where, params = _where(store, flt)
+    with store.transaction() as tx:
+        return int(tx.execute(f"SELECT count(*) FROM lk_audit{where}", params).fetchone()[0])
+
+
+def users(store: Any) -> list[str]:
+    """The user names the log holds (for the audit page's filter)."""
+    with store.transaction() as tx:
+        return [r[0] for r in tx.execute("SELECT DISTINCT user_name FROM lk_audit ORDER BY user_name").fetchall()]
 
 
 _FORMULA = ("=", "+", "-", "@", "＝", "＋", "－", "＠")

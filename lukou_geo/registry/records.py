@@ -27,6 +27,9 @@ STATUS_EN: dict[str, str] = {"拟选址": "proposed site", "核查中": "under c
                              "已批复": "approved", "不予通过": "rejected"}
 TRANSITIONS: dict[str, tuple[str, ...]] = {"拟选址": ("核查中",), "核查中": ("已出具意见",), "已出具意见": ("已批复", "不予通过"),
                                            "已批复": (), "不予通过": ()}
+#: The one colour of each status: the register's map layer, its legend and the project page's map.
+STATUS_COLOURS: dict[str, str] = {"拟选址": "#1e88e5", "核查中": "#f9a825", "已出具意见": "#8e24aa", "已批复": "#2e7d32",
+                                  "不予通过": "#c62828"}
 FIRST_STATUS = STATUSES[0]
 MAX_COMMENT = 2000
 MAX_REPORT_BYTES = 50 * 2**20
@@ -90,16 +93,22 @@ def layer_versions(ctx: Any = None, store: Any = None) -> dict[str, Any]:
 
 def register_check(store: Any, user: str | None, result: Any, *, source_file: str = "", source_crs: str = "", applicant: str = "",
                    versions: dict[str, Any] | None = None, reports: list[str | Path] | tuple = (), local: bool = False,
-                   sources: list[tuple[str, str, str]] | None = None) -> list[int]:
+                   source_sha256: str | None = None, sources: list[tuple[str, str, str]] | None = None) -> list[int]:
     """Register every project of a check result (:class:`~lukou_geo.sitecheck.check.CheckResult`); returns their ids.
 
-    ``source_file``: the input (its sha256 is recorded) and ``source_crs`` the CRS assumed, for every project;
-    or ``sources``: per project (in ``project_no`` order) its own (file name, sha256, CRS assumed), for a check
-    of several inputs. ``reports``: the report files written for the check (kept in the store, each at most 50 MB)."""
+    ``source_file``: the input (its sha256 is recorded; ``source_sha256`` gives it for an input that is not a
+    file here, e.g. an upload on the check page, whose name ``source_file`` then is) and ``source_crs`` the CRS
+    assumed, for every project; or ``sources``: per project (in ``project_no`` order) its own (file name,
+    sha256, CRS assumed), for a check of several inputs. ``reports``: the report files written for the check
+    (kept in the store, each at most 50 MB)."""
     import shapely
 
-    sha = file_sha256(source_file) if source_file and Path(source_file).is_file() else ""
-    own = (Path(source_file).name if source_file else "", sha, str(source_crs or ""))
+    if source_sha256 is not None:  # a name as given (an upload's, or a label of pasted text: may hold a "/")
+        sha, source_name = str(source_sha256), str(source_file)
+    else:
+        sha = file_sha256(source_file) if source_file and Path(source_file).is_file() else ""
+        source_name = Path(source_file).name if source_file else ""
+    own = (source_name, sha, str(source_crs or ""))
     files = []
     for p in reports:
         data = Path(p).read_bytes()
@@ -188,6 +197,19 @@ def list_projects(store: Any, flt: ProjectFilter = ProjectFilter(), offset: int 
         rows = tx.execute(f"SELECT {_LIST_SQL} FROM lk_projects{where} ORDER BY {_ORDERS[order]}, id DESC "
                           f"LIMIT {d.param} OFFSET {d.param}", [*params, int(limit), int(offset)]).fetchall()
     return [dict(zip(LIST_COLUMNS, (int(r[0]), *r[1:]), strict=True)) for r in rows], total
+
+
+def project_points(store: Any, flt: ProjectFilter = ProjectFilter(), limit: int = 20_000) -> tuple[list[dict[str, Any]], int]:
+    """The projects the filter selects as points for a map: ``id``, ``name``, ``status``, ``lon``, ``lat`` (the
+    project's centre as checked; no geometry), newest first, at most ``limit``; and how many the filter selects."""
+    d = store.dialect
+    where, params = _where(flt, d.param, d)
+    cond = " AND ".join(c for c in (where.removeprefix(" WHERE "), "lon IS NOT NULL", "lat IS NOT NULL") if c)
+    with store.transaction() as tx:
+        total = int(tx.execute(f"SELECT count(*) FROM lk_projects WHERE {cond}", params).fetchone()[0])
+        rows = tx.execute(f"SELECT id, name, status, lon, lat FROM lk_projects WHERE {cond} ORDER BY created DESC, id DESC "
+                          f"LIMIT {d.param}", [*params, int(limit)]).fetchall()
+    return [{"id": int(r[0]), "name": r[1], "status": r[2], "lon": float(r[3]), "lat": float(r[4])} for r in rows], total
 
 
 def facets(store: Any) -> dict[str, list[str]]:

@@ -95,14 +95,54 @@ def require(action: str, owner: str | None = None, target: str = "") -> accounts
     return accounts.guarded(s, acting_user(), action, owner, local=serves_loopback(), target=target)
 
 
-def allowed(action: str, owner: str | None = None) -> bool:
-    """Whether the session may take ``action`` (to decide what to show; writes still call :func:`require`)."""
+def browse_state() -> str:
+    """Whether this session may browse: ``"account"`` (signed in), ``"local"`` (a server on loopback: this
+    machine's user), ``"open"`` (no account store: nobody can sign in, writes are refused anyway),
+    ``"anonymous"`` (a visitor not signed in, browsing as a viewer under ``LUKOU_ANONYMOUS_BROWSE=1``),
+    ``"no_accounts"`` (a network server whose store has no account yet) or ``"sign_in"`` (sign in first)."""
+    from lukou_geo.settings import get_settings
+
+    if account() is not None:
+        return "account"
+    if serves_loopback():
+        return "local"
     s = records_store()
     if s is None:
-        return serves_loopback()
+        return "open"
+    if get_settings().anonymous_browse:
+        return "anonymous"
+    return "sign_in" if accounts.count_accounts(s) else "no_accounts"
+
+
+def refusal(action: str, owner: str | None = None) -> AccessError | None:
+    """Why the session may not take ``action`` (the server's own refusal, not logged: nothing was tried), or None."""
+    s = records_store()
+    if s is None:
+        return None if serves_loopback() else AccessError("此服务器对网络开放但没有账户存储,不能写入",
+                                                         "this server listens on the network but keeps no accounts, so it cannot write")
     try:
         with s.transaction() as tx:
             accounts.authorize(tx, s.dialect, acting_user(), action, owner, local=serves_loopback())
-    except AccessError:
+    except AccessError as exc:
+        return exc
+    return None
+
+
+def shows(action: str, owner: str | None = None) -> bool:
+    """Whether a page shows the form of ``action``: when the store allows it (:func:`allowed`), or when the
+    session's account may by the role it signed in with (a role changed since then keeps its form on the
+    page until the account signs in again; submitting it is refused by the server: :func:`require`)."""
+    if allowed(action, owner):
+        return True
+    acc = account()
+    if acc is None or acc.get("role") not in accounts.ROLES:
         return False
-    return True
+    need, own_only, _zh, _en = accounts.ACTIONS[action]
+    if accounts.ROLES.index(acc["role"]) < accounts.ROLES.index(need):
+        return False
+    return not (own_only and owner is not None and owner != acc["name"] and acc["role"] != "admin")
+
+
+def allowed(action: str, owner: str | None = None) -> bool:
+    """Whether the session may take ``action`` (to decide what to show; writes still call :func:`require`)."""
+    return refusal(action, owner) is None

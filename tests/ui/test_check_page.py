@@ -40,7 +40,7 @@ def test_page_registered_in_the_app():
     at = AppTest.from_file(str(REPO_ROOT / "streamlit_app.py"), default_timeout=90).run()
     assert not at.exception
     src = (REPO_ROOT / "lukou_geo" / "ui" / "frame.py").read_text(encoding="utf-8")
-    assert 'url_path="check"' in src
+    assert '("check", check_page.render' in src
 
 
 def _checked_once() -> AppTest:

@@ -74,7 +74,10 @@ def test_every_page_of_the_app_runs_in_the_guard(tmp_path, monkeypatch, fresh_ca
     (box,) = at.error
     assert escape("groups.toml") in box.value and "missing" in box.value
     src = (REPO_ROOT / "lukou_geo" / "ui" / "frame.py").read_text(encoding="utf-8")
-    assert src.count("st.Page(guard(") == src.count("st.Page(") == 12  # + 项目库, 登录
+    assert src.count("st.Page(guard(") == src.count("st.Page(") == 3  # the pages, the sign-in page alone, the admin pages
+    from lukou_geo.ui import frame
+
+    assert len(frame.PAGES) == 12 and len(frame.ADMIN_PAGES) == 2  # + 项目库, 登录; 账户管理, 审计日志
 
 
 def _reader():

@@ -32,7 +32,7 @@ from lukou_geo.sitecheck.report.document import export_html, export_pdf, report_
 from lukou_geo.sitecheck.report.tables import HONESTY_EN, HONESTY_ZH, export_csv, export_geojson, export_xlsx
 from lukou_geo.sitecheck.vocab import read_project_types
 from lukou_geo.text import t
-from lukou_geo.ui import check_keep, messages, occupancy_panel
+from lukou_geo.ui import check_keep, check_register, messages, occupancy_panel
 from lukou_geo.ui.check_crs import CRS_ORDER, crs_argument, lonlat_selector, needs_lonlat_choice, uploader_in_language
 from lukou_geo.ui.check_map import VERDICT_COLOURS, CheckMapExtras, FitToProjects, describe_pick, map_pick
 from lukou_geo.ui.i18n import lang
@@ -48,8 +48,9 @@ def _runs() -> list[dict[str, Any]]:
     return st.session_state.setdefault("check_runs", [])
 
 
-def _run(ing: Ingested, label: str, ptype: str, prov: Provenance | None = None) -> None:
-    """Check the projects of ``ing`` and append a run (never removes earlier runs); ``prov`` goes into its reports."""
+def _run(ing: Ingested, label: str, ptype: str, prov: Provenance | None = None, crs: str = "") -> None:
+    """Check the projects of ``ing`` and append a run (never removes earlier runs); ``prov`` goes into its reports,
+    ``crs`` (the CRS argument the check assumed) into a registration."""
     lg = lang()
     errors = [e.message(lg) for e in ing.errors]
     if not len(ing.projects):
@@ -60,7 +61,7 @@ def _run(ing: Ingested, label: str, ptype: str, prov: Provenance | None = None) 
     result = occupancy_panel.apply(result, ptype)  # 压占 of the chosen imported layers
     bar.empty()
     result.provenance = prov
-    run = {"label": label, "result": result, "errors": errors, "notes": list(ing.notes), "files": {}, "provenance": prov}
+    run = {"label": label, "result": result, "errors": errors, "notes": list(ing.notes), "files": {}, "provenance": prov, "crs": crs}
     check_keep.keep(run)  # for a reload: the address will name it
     _runs().append(run)
     st.session_state["check_pick"] = len(_runs()) - 1
@@ -84,7 +85,7 @@ def _inputs(crs: str, enc: str | None, ptype: str) -> None:
                     if needs_lonlat_choice(ing.notes):
                         st.session_state["check_upload_wait"] = up.name  # checked once the source is chosen (the digest changes)
                     else:
-                        _run(ing, up.name, ptype, provenance.of_bytes(data, up.name, crs, enc, ing.notes))
+                        _run(ing, up.name, ptype, provenance.of_bytes(data, up.name, crs, enc, ing.notes), crs)
                 except InputError as exc:
                     st.session_state["check_upload_error"] = exc.message(lg)
             if st.session_state.get("check_upload_wait"):
@@ -102,7 +103,7 @@ def _inputs(crs: str, enc: str | None, ptype: str) -> None:
                 if needs_lonlat_choice(ing.notes):
                     messages.warning(t("check.lonlat_needed", lg, file=label))
                 else:
-                    _run(ing, label, ptype, provenance.of_text(text, label, crs, ing.notes))
+                    _run(ing, label, ptype, provenance.of_text(text, label, crs, ing.notes), crs)
             except InputError as exc:
                 messages.error(t("check.error", lg, err=exc.message(lg)))
 
@@ -217,6 +218,7 @@ def _show(run: dict[str, Any]) -> None:
     else:
         c[3].download_button("HTML", run["files"]["html"], file_name="选址核查.html", mime=mimes["html"], key=f"dl_html_{id(run)}")
         c[4].download_button("PDF", run["files"]["pdf"], file_name="选址核查.pdf", mime=mimes["pdf"], key=f"dl_pdf_{id(run)}")
+    check_register.panel(run, lg, _table_file, _context)  # 登记到项目库 (checker/admin; checked on the server)
 
 
 _TABLE_WRITERS = {"xlsx": export_xlsx, "csv": export_csv, "geojson": export_geojson}
@@ -309,7 +311,7 @@ def _map_and_pick(lg: str, current: dict[str, Any] | None, ptype: str) -> None:
                 n = len(_runs())
                 ing = project_from_geojson(pick, label, ptype)
                 ing.projects["given"] = shapely.to_wkt(ing.projects.geometry.to_numpy(), rounding_precision=-1)
-                _run(ing, label, ptype, provenance.of_map(label))
+                _run(ing, label, ptype, provenance.of_map(label), "wgs84")
                 if len(_runs()) > n:
                     st.rerun()  # the map above was drawn before this run: draw it again with the result
             else:

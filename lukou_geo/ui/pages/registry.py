@@ -1,6 +1,8 @@
-"""The 项目库 page: the register filtered and paged (the store answers one page at a time), and a
-project's page with its tables, history, reports and the status change (checked on the server by
-:func:`lukou_geo.registry.records.set_status`, whatever the form sent). ``?project=ID`` opens a project."""
+"""The 项目库 page: the register filtered and paged (the store answers one page at a time), the filtered
+projects on a map as points coloured by status (:mod:`lukou_geo.map.elements.register`; a click opens
+one), and a project's page with its map, tables, history, reports and the status change (checked on the
+server by :func:`lukou_geo.registry.records.set_status`, whatever the form sent). ``?project=ID`` opens a
+project."""
 
 from __future__ import annotations
 
@@ -15,6 +17,57 @@ from lukou_geo.ui import messages, session
 from lukou_geo.ui.i18n import lang
 
 PAGE_ROWS = 50
+#: most projects the register's map draws (points; the filter narrows what is drawn)
+MAP_POINTS = 20_000
+#: the plan layers under the register's points: the district's frame only
+MAP_LAYERS = frozenset({"neighbours", "district", "xiang_river", "townships", "town_seats"})
+MAP_HEIGHT = 480
+
+
+def _register_map(s, flt: records.ProjectFilter, lg: str) -> None:
+    """The filtered projects on the map; a click on one opens its page."""
+    from streamlit_folium import st_folium
+
+    from lukou_geo.map.elements.register import add_register, clicked_project
+    from lukou_geo.ui.state import load_map
+
+    points, total = records.project_points(s, flt, limit=MAP_POINTS)
+    st.markdown(f"##### {t('registry.map_head', lg)}")
+    st.caption(t("registry.map_capped", lg, n=total, k=MAP_POINTS) if total > MAP_POINTS else t("registry.map_count", lg, n=total))
+    m = load_map(lg, "vector", visible=MAP_LAYERS)
+    add_register(m, points, lg, fit=bool(flt != records.ProjectFilter()))
+    out = st_folium(m, key=f"registry-map-{lg}", height=MAP_HEIGHT, use_container_width=True,
+                    returned_objects=["last_object_clicked_tooltip", "last_object_clicked"])
+    seen = repr(((out or {}).get("last_object_clicked_tooltip"), (out or {}).get("last_object_clicked")))
+    pid = clicked_project(out)
+    if pid is not None and st.session_state.get("rg_map_seen") != seen:
+        st.session_state["rg_map_seen"] = seen
+        st.query_params["project"] = str(pid)
+        st.rerun()
+    st.session_state["rg_map_seen"] = seen
+
+
+def _project_map(p: dict, lg: str) -> None:
+    """The project's own geometry on the map, in its status colour."""
+    from streamlit_folium import st_folium
+
+    from lukou_geo.map.elements.register import StatusLegend
+    from lukou_geo.map.render import project_group
+    from lukou_geo.ui.check_map import FitToProjects
+    from lukou_geo.ui.state import load_map
+
+    geom = p.get("geometry")
+    st.markdown(f"##### {t('registry.map_project', lg)}")
+    if not geom:
+        st.caption(t("registry.map_no_geometry", lg))
+        return
+    m = load_map(lg, "vector", visible=MAP_LAYERS)
+    fg = project_group([{"geometry": geom, "tip": f"#{p['id']} {p['name']}", "kind": "point" if geom.get("type") == "Point" else "shape",
+                         "color": records.STATUS_COLOURS.get(p["status"], "#1e88e5")}], name="project")
+    FitToProjects().add_to(fg)
+    fg.add_to(m)
+    StatusLegend(lg).add_to(m)
+    st_folium(m, key=f"registry-project-map-{p['id']}", height=MAP_HEIGHT, use_container_width=True, returned_objects=[])
 
 
 def _pick(label: str, values: list[str], key: str, lg: str) -> str | None:
@@ -44,6 +97,7 @@ def _list(s, lg: str) -> None:
     if not total:
         messages.info(t("registry.empty", lg))
         return
+    _register_map(s, flt, lg)
     pages = max(1, math.ceil(total / PAGE_ROWS))
     page = int(st.number_input(t("registry.page", lg, pages=pages), min_value=1, max_value=pages, value=1, key="rg_page"))
     rows, total = records.list_projects(s, flt, offset=(page - 1) * PAGE_ROWS, limit=PAGE_ROWS)
@@ -64,6 +118,7 @@ def _project(s, pid: int, lg: str) -> None:
                                 + f" · {t('registry.verdict', lg)}: {p['verdict']} · {t('registry.town', lg)}: {p['town']}"
                                 + f" · {t('registry.type', lg)}: {p['type']}"))
     st.caption(messages.escape(f"{p['source_file']} · sha256 {p['source_sha256'][:16]} · CRS {p['source_crs']} · {p['created']} · {p['by']}"))
+    _project_map(p, lg)
     summary = p["snapshot"].get("summary", {})
     st.dataframe(pd.DataFrame([summary]), hide_index=True, width="stretch")
     if p["snapshot"].get("zones"):
@@ -85,7 +140,10 @@ def _project(s, pid: int, lg: str) -> None:
     if not p["next_statuses"]:
         st.caption(t("registry.closed", lg))
         return
-    if not session.allowed("project.status", owner=p["by"]):
+    if not session.shows("project.status", owner=p["by"]):
+        why = session.refusal("project.status", owner=p["by"]) if session.account() is not None else None
+        if why is not None:  # no form: a signed-in account is told why (the server's own words)
+            st.caption(messages.escape(why.message(lg)))
         return
     st.markdown(f"##### {t('registry.change', lg)}")
     with st.form("rg_status_form"):

@@ -25,6 +25,12 @@ def render() -> None:
                 st.logout()
             st.rerun()
         return
+    state = session.browse_state()
+    if state == "no_accounts":
+        messages.warning(t("signin.network_no_accounts", lg))
+        return
+    if state == "sign_in":
+        messages.info(t("signin.required", lg))
     if s is not None:
         from lukou_geo.accounts import count_accounts
 
