@@ -84,6 +84,13 @@ TEXT: dict[str, dict[str, str]] = {
     "data.features_of": {"zh": "图层要素", "en": "Features of a layer"},
     "data.download": {"zh": "下载 GeoJSON", "en": "Download GeoJSON"},
     "data.precision_help": {"zh": "精度说明", "en": "What the precision flags mean"},
+    "data.precision_whose": {"zh": "{prec}({whose})", "en": "{prec} ({whose})"},
+    "data.unplaced_head": {"zh": "规划中无法上图的要素", "en": "Plan elements that cannot be placed on the map"},
+    "data.unplaced_intro": {"zh": "规划提到、但规划原文和参考数据都没有给出位置或范围的要素:未画在地图上,原因如下。",
+                            "en": "Named in the plan, but neither the plan nor the reference data give a position or "
+                                  "extent: not on the map, and why."},
+    "data.col_quote": {"zh": "规划原文", "en": "The plan's words"},
+    "data.col_why": {"zh": "未上图的原因", "en": "Why it is not on the map"},
     # reader
     "reader.intro": {
         "zh": "《纲要》原文按章节与专栏排列。黄色标出的文字是地图要素所引用的原文;"

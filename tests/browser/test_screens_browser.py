@@ -314,6 +314,14 @@ def test_labels_do_not_collide_and_the_river_shows_through_the_zones(page, app_u
         return document.elementsFromPoint(p.x, p.y).filter(e => e.tagName === 'path')
             .map(e => e.closest('.leaflet-pane').className.match(/leaflet-(\\w+)-pane/)[1]); }""", [pt.y, pt.x])
     assert "lkWater" in stack and "lkFills" in stack and stack.index("lkWater") < stack.index("lkFills"), stack
+    # where the 湘江大道 axis runs inside the river, the river is on top of the axis (issue 14.14)
+    avenue = next(shape(x["geometry"]) for x in data["dev_axes"]["features"] if x["properties"]["id"] == "axis_xiangjiang_avenue")
+    pt = shapely.line_interpolate_point(shapely.intersection(avenue, river), 0.5, normalized=True)
+    pt = pt if pt.geom_type == "Point" else pt.geoms[0]
+    stack = f.evaluate("""([lat, lon]) => { const p = lkAtlas.map.latLngToContainerPoint([lat, lon]);
+        return document.elementsFromPoint(p.x, p.y).filter(e => e.tagName === 'path')
+            .map(e => e.closest('.leaflet-pane').className.match(/leaflet-(\\w+)-pane/)[1]); }""", [pt.y, pt.x])
+    assert "lkWater" in stack and "lkAxes" in stack and stack.index("lkWater") < stack.index("lkAxes"), stack
     # a boundary from 高德 says so in its popup
     f.evaluate("() => { const l = Object.values(lkAtlas.layers.district)[0]; l.openPopup(l.getBounds().getCenter()); }")
     text = f.locator(".leaflet-popup-content .lk-prec").inner_text()

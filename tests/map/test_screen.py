@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -40,6 +42,23 @@ def test_the_river_is_drawn_above_the_fills(catalog, data):
     assert river["pane"] == "lkWater" and fills["pane"] == "lkFills"
     html = build_map(catalog, data, MapOptions()).get_root().render()
     assert 'createPane("lkFills").style.zIndex = 380' in html and 'createPane("lkWater").style.zIndex = 390' in html
+
+
+def test_the_river_is_drawn_above_the_xiangjiang_avenue_axis(catalog, data):
+    """Issue 14.14: the 湘江大道 axis (6 px) runs inside the river polygon; the river must be drawn above it."""
+    import shapely
+    from shapely.geometry import shape
+
+    axes = data["dev_axes"]
+    river = shapely.union_all([shape(f["geometry"]) for f in data["xiang_river"]["features"]])
+    avenue = next(shape(f["geometry"]) for f in axes["features"] if f["properties"]["id"] == "axis_xiangjiang_avenue")
+    assert avenue.intersection(river).length > 0.01  # it does run inside the river (≈ km of it)
+    blob = layer_blob(axes, catalog.layer("dev_axes"), catalog, "zh")
+    assert blob["pane"] == "lkAxes"
+    html = build_map(catalog, data, MapOptions()).get_root().render()
+    z = {p: int(re.search(rf'createPane\("{p}"\)\.style\.zIndex = (\d+)', html).group(1)) for p in ("lkFills", "lkAxes", "lkWater")}
+    assert z["lkFills"] < z["lkAxes"] < z["lkWater"] < 400  # fills, the axis, the river, then the other lines (overlayPane)
+    assert '["lkFills", "lkAxes", "lkWater"]' in html  # in that order in the page too
 
 
 def _present():
