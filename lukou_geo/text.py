@@ -267,7 +267,7 @@ TEXT: dict[str, dict[str, str]] = {
     "check.geom.line": {"zh": "线", "en": "line"},
     "check.geom.point": {"zh": "点", "en": "point"},
     "check.honesty": {
-        "zh": "说明:规划分区多为据规划文字绘制的示意范围(schematic),镇域为由村点推算的近似范围(approximate),"
+        "zh": "说明:规划分区多为据规划文字绘制的示意范围,镇域为由村点推算的近似范围,"
               "均非法定边界;核查结论仅供初步研判,须以法定国土空间规划和“三区三线”为准。",
         "en": "Note: most zones are schematic (drawn from the plan's words) and township zones approximate; none is a legal "
               "boundary. Verdicts are a first screening; the statutory spatial plan prevails.",
