@@ -571,8 +571,9 @@ class MapOptions:
     tile_layers: tuple[Any, ...] = ()
     swipe: tuple[str, str] | None = None
     coords: bool = False
-    #: in the app, the map's height follows the browser window (lukou_geo.map.elements.screen)
-    fill: bool = False
+    #: in the app, the map's height follows the browser window (lukou_geo.map.elements.screen): True to the
+    #: window's bottom, "window" as high as the window (a map below a form, as on the check page)
+    fill: bool | str = False
 
 
 def _bounds(fc: dict[str, Any]) -> list[list[float]]:

@@ -74,3 +74,18 @@ def test_the_deck_is_named_by_its_title_not_its_file(tmp_path, monkeypatch):
     box = at.selectbox(key="present_deck")
     assert box.value == "default"
     assert "渌口区“十四五”规划空间格局" in box.options and "default" not in box.options
+
+
+def test_a_map_below_a_form_is_as_high_as_the_window(catalog, data):
+    """Issue 14.6: fill="window" (the check page's map) sizes the map to the window, not to the window's bottom."""
+    import json
+
+    from lukou_geo.map.elements.screen import WINDOW_MARGIN, ScreenFit
+
+    def options(fill):
+        m = build_map(catalog, data, MapOptions(fill=fill))
+        return json.loads(next(c for c in m._children.values() if isinstance(c, ScreenFit)).options_json)
+
+    assert options("window")["whole"] is True
+    assert options("window")["bottom"] == WINDOW_MARGIN and options("window")["fill"] is True
+    assert options(True)["whole"] is False and options(True)["bottom"] == 6 and options(False)["fill"] is False

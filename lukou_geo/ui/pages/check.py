@@ -102,7 +102,7 @@ def _highlight(result: CheckResult, lg: str = "zh") -> folium.FeatureGroup:
 
 
 def _map(lg: str, result: CheckResult | None) -> dict[str, Any] | None:
-    m = build_map(load_catalog(), load_data(), MapOptions(lang=lg, basemap="vector", height=560))
+    m = build_map(load_catalog(), load_data(), MapOptions(lang=lg, basemap="vector", height=560, fill="window"))
     Draw(
         export=False,
         show_geometry_on_click=False,
