@@ -88,8 +88,13 @@ def _check(files: list[tuple[str, bytes]], lang: str, crs: str, encoding: str | 
             continue
         read.append((name, ing, provenance.of_bytes(data, name, crs, encoding, ing.notes)))
     if read:
-        ing = read[0][1] if len(read) == 1 else merge([r[1] for r in read])
         label = t("check.list_sep", lang).join(r[0] for r in read)
+        key = repr([(r[0], r[2].sha256) for r in read]) + crs + str(encoding) + ptype + shape
+        runs = st.session_state.get("check_runs") or []
+        if key == st.session_state.get("check_upload_checked") and runs and runs[-1].get("label") == label:
+            return errors, waiting  # only a file that cannot be read was added: the files read are checked already
+        st.session_state["check_upload_checked"] = key
+        ing = read[0][1] if len(read) == 1 else merge([r[1] for r in read])
         run(ing, label, ptype, provenance.combine([r[2] for r in read if len(r[1].projects)] or [read[0][2]]))
     return errors, waiting
 

@@ -106,6 +106,10 @@ def test_the_uploader_keeps_earlier_files_and_a_bad_one_is_named_while_the_other
     runs = at.session_state["check_runs"]
     assert len(runs) == 1 and list(runs[0]["result"].projects["name"]) == ["甲厂"]
     assert any(escape("坏.csv") in e.value and "PDF" in e.value for e in at.error), [e.value for e in at.error]
+    # a second bad file: named too, and no new run of the same good file
+    at.file_uploader(key="check_upload").set_value([*first, ("坏2.geojson", b"not json", "application/geo+json")]).run()
+    assert len(at.session_state["check_runs"]) == 1
+    assert any(escape("坏2.geojson") in e.value for e in at.error) and any(escape("坏.csv") in e.value for e in at.error)
     # a file added: the earlier ones stay and all are checked together, each with its provenance
     # (the browser sends the files kept and the one added; AppTest's upload() would start a new list)
     at.file_uploader(key="check_upload").set_value([*first, ("乙.txt", b"113.14,27.60\n113.15,27.60\n113.15,27.61\n", "text/plain")])
