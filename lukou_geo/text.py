@@ -85,6 +85,13 @@ TEXT: dict[str, dict[str, str]] = {
     "data.features_of": {"zh": "图层要素", "en": "Features of a layer"},
     "data.download": {"zh": "下载 GeoJSON", "en": "Download GeoJSON"},
     "data.precision_help": {"zh": "精度说明", "en": "What the precision flags mean"},
+    "data.precision_whose": {"zh": "{prec}({whose})", "en": "{prec} ({whose})"},
+    "data.unplaced_head": {"zh": "规划中无法上图的要素", "en": "Plan elements that cannot be placed on the map"},
+    "data.unplaced_intro": {"zh": "规划提到、但规划原文和参考数据都没有给出位置或范围的要素:未画在地图上,原因如下。",
+                            "en": "Named in the plan, but neither the plan nor the reference data give a position or "
+                                  "extent: not on the map, and why."},
+    "data.col_quote": {"zh": "规划原文", "en": "The plan's words"},
+    "data.col_why": {"zh": "未上图的原因", "en": "Why it is not on the map"},
     # reader
     "reader.intro": {
         "zh": "《纲要》原文按章节与专栏排列。黄色标出的文字是地图要素所引用的原文;"
@@ -143,10 +150,10 @@ TEXT: dict[str, dict[str, str]] = {
     "check.tab_file": {"zh": "上传文件", "en": "Upload a file"},
     "check.tab_paste": {"zh": "粘贴坐标", "en": "Paste coordinates"},
     "check.tab_map": {"zh": "地图点选/绘制", "en": "Click or draw on the map"},
-    "check.paste": {
-        "zh": "每行一个点(经度,纬度 或 X,Y);空行分隔项目;3个以上点成面",
-        "en": "One point per line; a blank line starts a new project; 3+ points make a polygon",
-    },
+    "check.paste": {"zh": "每行一个点(经度,纬度 或 X,Y);按线或按面核查时,空行分隔项目",
+                    "en": "One point per line (lon, lat or X, Y); checked as lines or polygons, a blank line starts a new project"},
+    "check.paste_as": {"zh": "按…核查(点:每行一个项目;线、面:空行分隔的各段)",
+                       "en": "Check as (point: one project per line; line, polygon: each block between blank lines)"},
     "check.paste_ph": {"zh": "113.1475, 27.605\n或 113°08'14\"E 27°42'31\"N", "en": "113.1475, 27.605\nor 113°08'14\"E 27°42'31\"N"},
     "check.name": {"zh": "项目名称", "en": "Project name"},
     "check.run_paste": {"zh": "核查坐标", "en": "Check coordinates"},
@@ -261,7 +268,7 @@ TEXT: dict[str, dict[str, str]] = {
     "check.geom.line": {"zh": "线", "en": "line"},
     "check.geom.point": {"zh": "点", "en": "point"},
     "check.honesty": {
-        "zh": "说明:规划分区多为据规划文字绘制的示意范围(schematic),镇域为由村点推算的近似范围(approximate),"
+        "zh": "说明:规划分区多为据规划文字绘制的示意范围,镇域为由村点推算的近似范围,"
               "均非法定边界;核查结论仅供初步研判,须以法定国土空间规划和“三区三线”为准。",
         "en": "Note: most zones are schematic (drawn from the plan's words) and township zones approximate; none is a legal "
               "boundary. Verdicts are a first screening; the statutory spatial plan prevails.",

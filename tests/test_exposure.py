@@ -24,7 +24,7 @@ def test_make_run_binds_the_host_setting() -> None:
 
 
 def test_the_check_uploader_carries_the_apps_limit() -> None:
-    src = (REPO_ROOT / "lukou_geo" / "ui" / "pages" / "check.py").read_text(encoding="utf-8")
-    call = src[src.index("st.file_uploader(describe(lg)"):]
+    src = (REPO_ROOT / "lukou_geo" / "ui" / "check_upload.py").read_text(encoding="utf-8")
+    call = src[src.index("st.file_uploader(describe(lang)"):]
     call = call[: call.index(")\n")]
     assert "max_upload_size=" in call and "max_upload_bytes" in call

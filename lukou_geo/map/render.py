@@ -110,8 +110,20 @@ def popup_data(props: dict[str, Any], layer: Layer, catalog: Catalog, lang: str 
 
 
 #: Layers drawn above every polygon fill (a pane of their own, below the lines and points): the river
-#: must read through every zone; roads and axes still cross it.
+#: must read through every zone; roads still cross it.
 ABOVE_FILLS = frozenset({"xiang_river"})
+#: Lines drawn above the fills but below the river (pane ``lkAxes``): the schematic 湘江大道 axis runs along
+#: the 湘江, inside its polygon for kilometres; drawn above it (6 px) it hid the river a planner must see.
+BELOW_WATER = frozenset({"dev_axes"})
+
+
+def layer_pane(layer: Layer) -> str | None:
+    """The map pane of a layer: fills lowest, then the axes, then the river, then lines and points (overlayPane)."""
+    if layer.id in ABOVE_FILLS:
+        return "lkWater"
+    if layer.id in BELOW_WATER:
+        return "lkAxes"
+    return "lkFills" if layer.geometry == "polygon" else None
 
 
 def official_whose(layer: Layer, lang: str) -> str:
@@ -217,7 +229,7 @@ def _layer_blob(fc: dict[str, Any], layer: Layer, catalog: Catalog, lang: str, b
         "styles": {p: feature_style(layer, p, basemap) for p in precisions},
         "label_class": "lk-label lk-label-context" if layer.geometry == "polygon" else "lk-label",
         "whose": official_whose(layer, lang),
-        "pane": "lkWater" if layer.id in ABOVE_FILLS else ("lkFills" if layer.geometry == "polygon" else None),
+        "pane": layer_pane(layer),
         "features": feats,
     }
 
@@ -351,13 +363,13 @@ class _AtlasLayers(JSCSSMixin, MacroElement):
                 return outer;
             }
             if (!map.getPane("lkWater")) {
-                // zone fills, then the river above them, then lines and points (overlayPane, 400)
+                // zone fills, the axes, then the river above them, then lines and points (overlayPane, 400)
                 map.createPane("lkFills").style.zIndex = 380;
+                map.createPane("lkAxes").style.zIndex = 385;
                 map.createPane("lkWater").style.zIndex = 390;
                 // and before the overlay pane in the page too, so what is drawn later is later in the page
                 var over = map.getPane("overlayPane");
-                over.parentNode.insertBefore(map.getPane("lkFills"), over);
-                over.parentNode.insertBefore(map.getPane("lkWater"), over);
+                ["lkFills", "lkAxes", "lkWater"].forEach(function(p) { over.parentNode.insertBefore(map.getPane(p), over); });
             }
             DATA.forEach(function(layer) {
                 var fg = GROUPS[layer.id];
@@ -559,8 +571,9 @@ class MapOptions:
     tile_layers: tuple[Any, ...] = ()
     swipe: tuple[str, str] | None = None
     coords: bool = False
-    #: in the app, the map's height follows the browser window (lukou_geo.map.elements.screen)
-    fill: bool = False
+    #: in the app, the map's height follows the browser window (lukou_geo.map.elements.screen): True to the
+    #: window's bottom, "window" as high as the window (a map below a form, as on the check page)
+    fill: bool | str = False
 
 
 def _bounds(fc: dict[str, Any]) -> list[list[float]]:

@@ -25,6 +25,9 @@ def add_check_parser(sub: Any) -> None:
                    + " or EPSG:nnnn; auto:gcj02, auto:wgs84 or auto:bd09 say where degrees come from (default auto: degrees "
                    "taken as WGS-84, with a note)")
     p.add_argument("--encoding", default=None, help="text/attribute encoding, e.g. GBK or UTF-8 (default: detected)")
+    p.add_argument("--coords-as", "--paste-as", dest="coords_as", choices=("point", "line", "polygon"), default="point",
+                   help="how the lines of a coordinate TXT are read: each line a point project (default), or the lines "
+                        "of each block (between blank lines) one line or one polygon (red line); 部标 TXT keeps its rings")
     p.add_argument("--type", dest="ptype", default="", help="project type for rows without one, e.g. 新材料, 住宅, 物流")
     p.add_argument("--formats", default=None,
                    help="comma-separated formats to write (default xlsx,csv,geojson,html,pdf, and opinion = the 审查意见 "
@@ -133,7 +136,7 @@ def _read_inputs(args: argparse.Namespace) -> tuple[list[Any], list[Any], int, s
     crs_note = "按输入文件声明" if args.crs == "auto" else f"--crs {args.crs}"
     for path in args.inputs:
         try:
-            ing = read_path(path, args.crs, args.encoding, args.ptype)
+            ing = read_path(path, args.crs, args.encoding, args.ptype, getattr(args, "coords_as", "point"))
         except InputError as exc:
             print(f"错误 error: {exc}", file=sys.stderr)
             failed += 1

@@ -58,11 +58,13 @@ def uploader_in_language(lang: str) -> None:
     end the string or the style element (Markdown would eat a CSS escape's backslash).
     """
     label = '"' + "".join(ch for ch in t("check.upload_button", lang) if ch not in '"\\<>\n{};') + '"'
+    # the browse button only: the files given sit in the drop zone too, each with its delete button
+    button = '[data-testid="stFileUploaderDropzone"] button:not([data-testid="stFileChip"] button)'
     st.markdown(
         "<style>"
         '[data-testid="stFileUploaderDropzoneInstructions"]{display:none}'
-        '[data-testid="stFileUploaderDropzone"] button,[data-testid="stFileUploaderDropzone"] button *{font-size:0 !important}'
-        f'[data-testid="stFileUploaderDropzone"] button::after{{content:{label};font-size:14px}}'
+        f"{button},{button} *{{font-size:0 !important}}"
+        f"{button}::after{{content:{label};font-size:14px}}"
         "</style>",
         unsafe_allow_html=True,
     )

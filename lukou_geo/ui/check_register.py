@@ -60,9 +60,10 @@ def register(run: dict[str, Any], applicant: str, table_file: Callable[[Any, str
     prov = run.get("provenance")
     source = getattr(prov, "source", None) or str(run.get("label") or "")
     sha = getattr(prov, "sha256", "") or ""
+    crs = prov.crs_recorded() if hasattr(prov, "crs_recorded") else str(run.get("crs") or "")  # as the CLI records it
     with tempfile.TemporaryDirectory(prefix="lk-register-") as d:
         ids = register_check(s, session.acting_user(), run["result"], source_file=source, source_sha256=sha,
-                             source_crs=str(run.get("crs") or ""), applicant=applicant.strip(),
+                             source_crs=crs, sources=run.get("sources"), applicant=applicant.strip(),
                              versions=layer_versions(context(), s), reports=_report_files(run, table_file, Path(d)),
                              local=session.serves_loopback())
     run["registered"] = ids

@@ -262,3 +262,38 @@ def test_the_last_result_comes_back_after_a_reload_and_a_page_switch(page, app_u
     shown()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "check_after_reload.png"), full_page=True)
+
+
+def test_the_uploader_keeps_earlier_files_when_one_is_added(page, app_url: str, tmp_path: Path) -> None:
+    """Issue 14.13: a file added to the uploader keeps the earlier ones; all are checked together, a bad one named."""
+    first, second, bad = tmp_path / "甲.csv", tmp_path / "乙.txt", tmp_path / "坏.csv"
+    first.write_text("名称,经度,纬度\n甲厂,113.1475,27.605\n", encoding="utf-8")
+    second.write_text("113.14,27.60\n113.15,27.60\n", encoding="utf-8")
+    bad.write_bytes(b"%PDF-1.7\n1 0 obj\n")
+    page.goto(app_url + "/check", wait_until="domcontentloaded")
+    page.get_by_text("选址核查").first.wait_for(timeout=60_000)
+    choose_lonlat(page)
+    files = page.locator('input[type="file"]').first
+    files.set_input_files(str(first))
+    page.get_by_text("甲厂 — ").first.wait_for(timeout=90_000)
+    wait_idle(page)
+    files.set_input_files([str(second), str(bad)])  # added in the browser's file dialog: 甲.csv stays
+    page.get_by_text(re.compile("坏.csv:文件内容是PDF")).first.wait_for(timeout=90_000)
+    wait_idle(page)
+    names = page.locator('[data-testid="stFileChipName"]').all_inner_texts()
+    assert sorted(names) == sorted(["甲.csv", "乙.txt", "坏.csv"]), names
+    # the second run holds the projects of both good files (the TXT's two lines are two points)
+    # the files' delete buttons keep their icon: only the browse button reads 选择文件
+    chips = page.locator('[data-testid="stFileChip"] button').all()
+    assert len(chips) == 3 and all(b.evaluate("b => getComputedStyle(b, '::after').content") in ("none", "normal") for b in chips)
+    zone = page.locator('[data-testid="stFileUploaderDropzone"]')
+    browse = [b.evaluate("b => getComputedStyle(b, '::after').content") for b in zone.locator("button").all()]
+    assert browse.count('"选择文件"') == 1, browse
+    # the last run holds the projects of both good files (the TXT's two lines are two points); the files
+    # given at once may reach the script one by one, so the run before it may hold 甲.csv and 乙.txt too
+    run = page.locator('[data-testid="stSelectbox"]').filter(has_text="核查批次")
+    shown = run.evaluate("e => e.textContent + ' ' + [...e.querySelectorAll('input')].map(i => i.value).join(' ')")
+    assert re.search(r"\d+\. 甲\.csv、乙\.txt", shown), shown
+    for name in ("甲厂 — ", "乙 1 — ", "乙 2 — "):
+        page.get_by_text(name).first.wait_for(timeout=30_000)
+    page.screenshot(path=str(ARTIFACTS / "check_upload_several.png"), full_page=True)

@@ -23,6 +23,7 @@ def test_check_against_imported_layers_and_download_the_opinion(page, store_app_
     page.get_by_role("tab", name="粘贴坐标").click()
     page.get_by_label("项目名称").fill("合成红线")
     page.locator("textarea").first.fill("\n".join(f"{x:.6f}, {y:.6f}" for x, y in corners))
+    page.locator('[data-testid="stRadio"]').get_by_text("面", exact=True).click()  # the corners of one red line
     page.get_by_role("button", name="核查坐标").click()
     page.get_by_text("压占分析", exact=True).wait_for(timeout=90_000)
     page.get_by_text("三线协调:涉及的图斑").first.wait_for(timeout=30_000)

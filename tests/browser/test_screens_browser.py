@@ -285,6 +285,35 @@ def test_compare_maps_follow_the_window(page, app_url, size):
     fits(w, h - 100)
 
 
+@pytest.mark.parametrize("size", SMALL, ids=_ids(SMALL))
+def test_views_and_check_maps_follow_the_window(page, app_url, size):
+    """Issue 14.6: the 视图 map was 600 px and the 选址核查 map 560 px whatever the window. The 视图 map reaches
+    the bottom of the window (and keeps its height when the page is scrolled); the 选址核查 map, below the
+    inputs, is as high as the window less the header, so scrolled to, all of it is in view."""
+    from lukou_geo.map.elements.screen import WINDOW_MARGIN
+
+    w, h = size
+    f = _open(page, f"{app_url}/views", size)
+    fr = page.locator(FRAME).bounding_box()
+    assert h - 16 <= fr["y"] + fr["height"] <= h + 1, (size, fr)
+    assert abs(_box(f, ".leaflet-container")["h"] - fr["height"]) < 2  # the map fills its frame
+    _shot(page, f"screens_views_{w}x{h}")
+    page.mouse.move(w / 2, 30)
+    page.mouse.wheel(0, 300)  # the page scrolls (the save form is below): the map keeps its height
+    page.wait_for_timeout(1500)
+    assert abs(page.locator(FRAME).bounding_box()["height"] - fr["height"]) < 2
+    f = _open(page, f"{app_url}/check", size)
+    page.wait_for_timeout(800)
+    fr = page.locator(FRAME).bounding_box()
+    assert abs(fr["height"] - (h - WINDOW_MARGIN)) < 3, (size, fr)
+    assert abs(_box(f, ".leaflet-container")["h"] - fr["height"]) < 2
+    page.locator(FRAME).scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    fr = page.locator(FRAME).bounding_box()
+    assert fr["y"] >= 0 and fr["y"] + fr["height"] <= h + 1, (size, fr)  # scrolled to, the whole map is in the window
+    _shot(page, f"screens_check_map_{w}x{h}")
+
+
 def test_labels_do_not_collide_and_the_river_shows_through_the_zones(page, app_url):
     import shapely
     from shapely.geometry import shape
@@ -314,6 +343,14 @@ def test_labels_do_not_collide_and_the_river_shows_through_the_zones(page, app_u
         return document.elementsFromPoint(p.x, p.y).filter(e => e.tagName === 'path')
             .map(e => e.closest('.leaflet-pane').className.match(/leaflet-(\\w+)-pane/)[1]); }""", [pt.y, pt.x])
     assert "lkWater" in stack and "lkFills" in stack and stack.index("lkWater") < stack.index("lkFills"), stack
+    # where the 湘江大道 axis runs inside the river, the river is on top of the axis (issue 14.14)
+    avenue = next(shape(x["geometry"]) for x in data["dev_axes"]["features"] if x["properties"]["id"] == "axis_xiangjiang_avenue")
+    pt = shapely.line_interpolate_point(shapely.intersection(avenue, river), 0.5, normalized=True)
+    pt = pt if pt.geom_type == "Point" else pt.geoms[0]
+    stack = f.evaluate("""([lat, lon]) => { const p = lkAtlas.map.latLngToContainerPoint([lat, lon]);
+        return document.elementsFromPoint(p.x, p.y).filter(e => e.tagName === 'path')
+            .map(e => e.closest('.leaflet-pane').className.match(/leaflet-(\\w+)-pane/)[1]); }""", [pt.y, pt.x])
+    assert "lkWater" in stack and "lkAxes" in stack and stack.index("lkWater") < stack.index("lkAxes"), stack
     # a boundary from 高德 says so in its popup
     f.evaluate("() => { const l = Object.values(lkAtlas.layers.district)[0]; l.openPopup(l.getBounds().getCenter()); }")
     text = f.locator(".leaflet-popup-content .lk-prec").inner_text()

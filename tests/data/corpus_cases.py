@@ -255,7 +255,7 @@ def wkt() -> Iterator[Case]:
 def pasted() -> Iterator[Case]:
     yield "paste_altitude.txt", f"{LON},{LAT},50\n", Expect("ok", projects=1, at=at(tol=0.01), note="高程")
     ring = "".join(f"{a},{b},35.2\n" for a, b in square_lonlat())
-    yield "paste_altitude_polygon.txt", ring, Expect("ok", projects=1, at=at(tol=0.5), area_ha=[16.0], note="高程")
+    yield "paste_altitude_polygon.txt", ring, Expect("ok", shape="polygon", projects=1, at=at(tol=0.5), area_ha=[16.0], note="高程")
     yield "paste_letter_label.txt", f"J1,{LON},{LAT}\n", Expect("ok", projects=1, at=at(tol=0.01))
     yield "paste_number_label.txt", f"1,{LON},{LAT}\n", Expect("ok", projects=1, at=at(tol=0.01))
     yield "paste_label_and_altitude.txt", f"J1,{LON},{LAT},50.5\n", Expect("ok", projects=1, at=at(tol=0.01), note="高程")
@@ -267,8 +267,10 @@ def pasted() -> Iterator[Case]:
     yield "paste_mixed_blocks.txt", f"{LON},{LAT}\n\n{Y0:.3f},{X0:.3f}\n", Expect("ok", projects=2, at=at(2, tol=0.5))
     yield "paste_blank_lines.txt", f"\n\n{LON},{LAT}\n\n\nabc,def\n", Expect("rows", "没有找到两个坐标值", projects=1, errors=1, row=6)
     yield "paste_crlf_lines.txt", f"\r\n{LON},{LAT}\r\n\r\n1131.4,27.6\r\n", Expect("rows", "超出范围", projects=1, errors=1, row=4)
-    yield "paste_two_points_line.txt", f"{LON},{LAT}\n{LON + 0.01},{LAT}\n", Expect("ok", projects=1)
-    yield "paste_duplicate_points.txt", f"{LON},{LAT}\n{LON},{LAT}\n{LON},{LAT}\n", Expect("rows", "面积为零", errors=1, row=1)
+    yield "paste_two_points_line.txt", f"{LON},{LAT}\n{LON + 0.01},{LAT}\n", Expect("ok", shape="line", projects=1)
+    yield "paste_lines_are_points.txt", f"{LON},{LAT}\n{LON},{LAT + 0.001}\n{LON + 0.001},{LAT}\n", Expect("ok", projects=3, note="按 3 个点")
+    yield "paste_polygon_too_few.txt", f"{LON},{LAT}\n{LON},{LAT + 0.001}\n", Expect("rows", "至少需要 3 个点", shape="polygon", errors=1, row=1)
+    yield "paste_duplicate_points.txt", f"{LON},{LAT}\n{LON},{LAT}\n{LON},{LAT}\n", Expect("rows", "面积为零", shape="polygon", errors=1, row=1)
 
 
 # ------------------------------------------------------------------------------ 部标 TXT: 圈号, datums, NaN

@@ -52,6 +52,7 @@ class Expect:
     kind: str
     words: str = ""
     crs: str = "auto"
+    shape: str = ""  # how a coordinate TXT's lines are read (read_path coords_as); "" = the default, points
     env: dict[str, str] = field(default_factory=dict)
     projects: int = 0
     errors: int | None = None  # exact number of row errors (rows)

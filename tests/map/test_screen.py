@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -42,6 +44,23 @@ def test_the_river_is_drawn_above_the_fills(catalog, data):
     assert 'createPane("lkFills").style.zIndex = 380' in html and 'createPane("lkWater").style.zIndex = 390' in html
 
 
+def test_the_river_is_drawn_above_the_xiangjiang_avenue_axis(catalog, data):
+    """Issue 14.14: the 湘江大道 axis (6 px) runs inside the river polygon; the river must be drawn above it."""
+    import shapely
+    from shapely.geometry import shape
+
+    axes = data["dev_axes"]
+    river = shapely.union_all([shape(f["geometry"]) for f in data["xiang_river"]["features"]])
+    avenue = next(shape(f["geometry"]) for f in axes["features"] if f["properties"]["id"] == "axis_xiangjiang_avenue")
+    assert avenue.intersection(river).length > 0.01  # it does run inside the river (≈ km of it)
+    blob = layer_blob(axes, catalog.layer("dev_axes"), catalog, "zh")
+    assert blob["pane"] == "lkAxes"
+    html = build_map(catalog, data, MapOptions()).get_root().render()
+    z = {p: int(re.search(rf'createPane\("{p}"\)\.style\.zIndex = (\d+)', html).group(1)) for p in ("lkFills", "lkAxes", "lkWater")}
+    assert z["lkFills"] < z["lkAxes"] < z["lkWater"] < 400  # fills, the axis, the river, then the other lines (overlayPane)
+    assert '["lkFills", "lkAxes", "lkWater"]' in html  # in that order in the page too
+
+
 def _present():
     from lukou_geo.ui.pages.present import render
 
@@ -55,3 +74,18 @@ def test_the_deck_is_named_by_its_title_not_its_file(tmp_path, monkeypatch):
     box = at.selectbox(key="present_deck")
     assert box.value == "default"
     assert "渌口区“十四五”规划空间格局" in box.options and "default" not in box.options
+
+
+def test_a_map_below_a_form_is_as_high_as_the_window(catalog, data):
+    """Issue 14.6: fill="window" (the check page's map) sizes the map to the window, not to the window's bottom."""
+    import json
+
+    from lukou_geo.map.elements.screen import WINDOW_MARGIN, ScreenFit
+
+    def options(fill):
+        m = build_map(catalog, data, MapOptions(fill=fill))
+        return json.loads(next(c for c in m._children.values() if isinstance(c, ScreenFit)).options_json)
+
+    assert options("window")["whole"] is True
+    assert options("window")["bottom"] == WINDOW_MARGIN and options("window")["fill"] is True
+    assert options(True)["whole"] is False and options(True)["bottom"] == 6 and options(False)["fill"] is False

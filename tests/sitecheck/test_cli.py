@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 from pathlib import Path
@@ -89,3 +90,25 @@ def test_killing_the_cli_while_it_writes_keeps_the_earlier_report(tmp_path: Path
     after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in out.parent.iterdir() if p.is_file()}
     assert after == before
     assert json.loads(out.with_suffix(".manifest.json").read_text(encoding="utf-8")) == manifest
+
+
+def test_cli_reads_coordinate_lines_as_points_unless_told(tmp_path: Path, capsys) -> None:
+    """Issue 14.13: ``--coords-as polygon`` (alias ``--paste-as``) makes a coordinate TXT's lines one red line."""
+    import pandas as pd
+
+    from lukou_geo.sitecheck.cli import add_check_parser
+    from lukou_geo.sitecheck.inputs.coords import SHAPES
+
+    txt = tmp_path / "corners.txt"
+    txt.write_text("113.14,27.60\n113.15,27.60\n113.15,27.61\n113.14,27.61\n", encoding="utf-8")
+    base = ["check", str(txt), "--formats", "csv", "--crs", "wgs84"]
+    assert main([*base, "--out", str(tmp_path / "a" / "r.xlsx")]) == 0
+    assert "corners.txt: 4 个项目" in capsys.readouterr().err
+    assert main([*base, "--out", str(tmp_path / "b" / "r.xlsx"), "--coords-as", "polygon"]) == 0
+    assert "corners.txt: 1 个项目" in capsys.readouterr().err
+    assert main([*base, "--out", str(tmp_path / "c" / "r.xlsx"), "--paste-as", "line"]) == 0
+    assert len(pd.read_csv(tmp_path / "c" / "r.csv")) == 1
+    parser = argparse.ArgumentParser()
+    add_check_parser(parser.add_subparsers())
+    check = parser._subparsers._group_actions[0].choices["check"]
+    assert next(a.choices for a in check._actions if a.dest == "coords_as") == SHAPES  # the CLI's choices are the reader's

@@ -33,6 +33,7 @@ def test_pasted_red_line_gets_the_occupancy_and_the_opinion(page_env):
     corners = [(X0 + 50, Y0 + 350), (X0 + 350, Y0 + 350), (X0 + 350, Y0 + 50), (X0 + 50, Y0 + 50)]
     text = "\n".join(f"{y:.3f}, {38_000_000 + x:.3f}" for x, y in corners)
     at.text_area(key="check_paste").input(text)
+    at.radio(key="check_paste_as").set_value("polygon")  # the corners of one red line, not four points
     at.selectbox(key="check_ptype").set_value("新材料")
     at.button(key="check_paste_go").click().run()
     assert not at.exception

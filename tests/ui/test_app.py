@@ -88,6 +88,39 @@ def test_data_page_sources_are_in_the_ui_language():
             assert "GCJ-02 converted to WGS-84" in text and "示意" not in text
 
 
+def test_data_page_says_whose_an_official_boundary_is():
+    """Issue 14.14: the district boundary comes from 高德: its 精度 says so, as the map's popup does."""
+    from lukou_geo.catalog import read_catalog
+    from lukou_geo.map.render import official_whose
+
+    catalog = read_catalog()
+    amap = {lyr.title_zh for lyr in catalog.layers if official_whose(lyr, "zh")}
+    assert "渌口区界" in amap
+    at = AppTest.from_function(_data_page_script, default_timeout=60).run()
+    table = at.dataframe[0].value
+    shown = dict(zip(table["图层"], table["精度"], strict=True))
+    assert shown["渌口区界"].startswith("官方边界(高德地图行政区划数据"), shown["渌口区界"]
+    for title in amap:
+        assert "官方" not in shown[title] or "官方边界(高德" in shown[title], (title, shown[title])
+    at.selectbox(key="data_layer").set_value("district").run()
+    assert all(v == "官方(高德数据)" for v in at.dataframe[1].value["精度"])
+
+
+def test_data_page_lists_the_unplaced_plan_elements_with_why():
+    """Issue 14.16: S330 (专栏9-1) is declared unplaceable: the app says so, and why, not only the coverage command."""
+    for lang, why in (("zh", "泉龙村不在参考数据"), ("en", "not in the reference places")):
+        at = AppTest.from_function(_data_page_script, default_timeout=60)
+        at.session_state["lang"] = lang
+        at.run()
+        assert not at.exception
+        table = at.dataframe[-1].value  # the page's last table
+        row = table[table[t("data.col_quote", lang)].str.contains("S330渌口区泉龙村至古岳峰公路")]
+        assert len(row) == 1
+        assert why in row[t("data.col_why", lang)].iloc[0]
+        assert row[t("data.col_plan_ref", lang)].iloc[0].endswith(("专栏9-1 · ¶301", "Box 9-1 · ¶301"))
+        assert len(table) >= 10
+
+
 def _data_page_script():
     from lukou_geo.ui.pages.data import render
 

@@ -75,3 +75,52 @@ def test_an_unknown_or_forgotten_token_says_so():
     at.run()
     assert not at.exception and any("已不在服务器上" in i.value for i in at.info)
     assert "run" not in at.query_params and not at.session_state["check_runs"]
+
+
+def test_pasted_lines_are_points_unless_the_form_asks_for_a_polygon():
+    """Issue 14.13: three pasted lines are three points by default; 按面核查 makes them one red line."""
+    at = AppTest.from_function(_page, default_timeout=90).run()
+    at.selectbox(key="check_lonlat").set_value("wgs84")
+    radio = at.radio(key="check_paste_as")
+    assert radio.value == "point" and list(radio.options) == ["点", "线", "面"]
+    at.text_area(key="check_paste").input("113.14,27.60\n113.15,27.60\n113.15,27.61\n")
+    at.button(key="check_paste_go").click().run()
+    assert not at.exception
+    assert list(at.session_state["check_runs"][-1]["result"].projects.geom_type) == ["Point"] * 3
+    at.radio(key="check_paste_as").set_value("polygon")
+    at.button(key="check_paste_go").click().run()
+    assert not at.exception
+    assert list(at.session_state["check_runs"][-1]["result"].projects.geom_type) == ["Polygon"]
+
+
+def test_the_uploader_keeps_earlier_files_and_a_bad_one_is_named_while_the_others_are_checked():
+    """Issue 14.13: several files in the uploader, checked as one run with each file's provenance; the bad one named."""
+    at = AppTest.from_function(_page, default_timeout=90).run()
+    at.selectbox(key="check_lonlat").set_value("wgs84")
+    up = at.file_uploader(key="check_upload")
+    assert up.accept_multiple_files
+    first = [("甲.csv", "名称,经度,纬度\n甲厂,113.1475,27.605\n".encode(), "text/csv"),
+             ("坏.csv", b"%PDF-1.7\n1 0 obj\n", "text/csv")]  # a PDF named .csv
+    up.set_value(first).run()
+    assert not at.exception
+    runs = at.session_state["check_runs"]
+    assert len(runs) == 1 and list(runs[0]["result"].projects["name"]) == ["甲厂"]
+    assert any(escape("坏.csv") in e.value and "PDF" in e.value for e in at.error), [e.value for e in at.error]
+    # a second bad file: named too, and no new run of the same good file
+    at.file_uploader(key="check_upload").set_value([*first, ("坏2.geojson", b"not json", "application/geo+json")]).run()
+    assert len(at.session_state["check_runs"]) == 1
+    assert any(escape("坏2.geojson") in e.value for e in at.error) and any(escape("坏.csv") in e.value for e in at.error)
+    # a file added: the earlier ones stay and all are checked together, each with its provenance
+    # (the browser sends the files kept and the one added; AppTest's upload() would start a new list)
+    at.file_uploader(key="check_upload").set_value([*first, ("乙.txt", b"113.14,27.60\n113.15,27.60\n113.15,27.61\n", "text/plain")])
+    at.run()
+    assert not at.exception
+    run = at.session_state["check_runs"][-1]
+    assert len(at.session_state["check_runs"]) == 2 and len(run["result"].projects) == 4  # the TXT's 3 lines are 3 points
+    assert {src.split()[0] for src in run["result"].projects["source"]} == {"甲.csv", "乙.txt"}
+    assert "甲.csv" in run["provenance"].source and "乙.txt" in run["provenance"].sha256
+    assert any(escape("坏.csv") in e.value for e in at.error)
+    # a coordinate TXT among the files: its lines may be read as a polygon
+    at.radio(key="check_upload_as").set_value("polygon").run()
+    assert not at.exception
+    assert list(at.session_state["check_runs"][-1]["result"].projects.geom_type) == ["Point", "Polygon"]

@@ -31,6 +31,13 @@ def _checked(name: str, role: str) -> AppTest:
     return at
 
 
+def run0_crs(at: AppTest) -> str:
+    """The CRS assumed as the register keeps it (as the CLI records it): the choice (GPS / WGS-84), then the reader's notes."""
+    crs = at.session_state["check_runs"][0]["provenance"].crs_recorded()
+    assert "WGS-84" in crs, crs
+    return crs
+
+
 def _register_button(at: AppTest):
     return next(b for b in at.button if "check_reg_go" in str(b.key))
 
@@ -46,7 +53,7 @@ def test_a_checker_registers_the_checked_red_line(team_store):
     assert total == 1
     p = records.show_project(s, rows[0]["id"])
     assert p["name"] == "<b>南洲</b> *红线*" and p["type"] == "新材料" and p["applicant"] == "株洲某新材料公司"
-    assert p["by"] == "cho" and p["status"] == "拟选址" and p["source_crs"] == "auto:wgs84"
+    assert p["by"] == "cho" and p["status"] == "拟选址" and p["source_crs"] == run0_crs(at)
     run = at.session_state["check_runs"][0]
     assert p["source_file"] == run["provenance"].source and p["source_sha256"] == run["provenance"].sha256 != ""
     assert p["geometry"]["type"] == "Polygon" and p["snapshot"]["summary"]["verdict"] == p["verdict"]

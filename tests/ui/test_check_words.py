@@ -87,3 +87,14 @@ def test_map_tooltips_name_the_verdict_in_the_ui_language():
     marks = next(c for c in _highlight(result, "en")._children.values() if hasattr(c, "data_json"))
     tips = [f["tip"] for f in json.loads(marks.data_json)]
     assert tips and all(tip.endswith("— fits") for tip in tips), tips
+
+
+def test_the_chinese_caption_of_a_result_has_no_english_words():
+    """Issue 14.11: the note below a result read "示意范围(schematic)…(approximate)" in the Chinese UI."""
+    from lukou_geo.text import t
+
+    at = _check("zh")
+    note = [c.value for c in at.caption if "示意范围" in c.value]
+    assert note and all(not re.search(r"[A-Za-z]{3,}", c) for c in note), note
+    assert t("check.honesty", "zh") in note[0].replace("\\", "")
+    assert any("schematic" in c.value for c in _check("en").caption)  # the English UI's note in English

@@ -6,7 +6,9 @@ the pages add :class:`MapState`):
 ``ScreenFit``
     In the app the map lives in st_folium's iframe, whose height is fixed in pixels by the script.
     With ``fill`` the iframe's height follows the browser window (the window's height less the
-    iframe's top, never below ``min_height``), and the map inside fills its iframe. When the map is
+    iframe's top in the page, whatever the page is scrolled to, never below ``min_height``), and the map
+    inside fills its iframe; with ``fill="window"`` (a map further down a page, below a form) the iframe
+    is as high as the window less ``bottom``, so scrolled to, the whole map is in the window. When the map is
     small (a laptop, a projector at 1024×768) the legend and the layer panel start folded; both can
     be folded and unfolded by their headings. A click on the map focuses it without scrolling the
     page (Leaflet's focus scrolled the app's page when the map reached below the window, so the
@@ -81,8 +83,10 @@ class ScreenFit(MacroElement):
                 var top;
                 try { top = window.top; if (!top.document) return; } catch (e) { return; }
                 var r = fe.getBoundingClientRect();
+                // the iframe's top in the page as laid out, not as scrolled (Streamlit scrolls an inner element)
                 var y = r.top + (top.scrollY || top.document.documentElement.scrollTop || 0);
-                var h = Math.max(O.min_height, Math.floor(top.innerHeight - y - O.bottom));
+                for (var p = fe.parentElement; p; p = p.parentElement) y += p.scrollTop || 0;
+                var h = Math.max(O.min_height, Math.floor(top.innerHeight - (O.whole ? 0 : y) - O.bottom));
                 var first = !document.body.classList.contains("lk-fill");
                 document.body.classList.add("lk-fill");
                 if (Math.abs(r.height - h) > 1) fe.style.setProperty("height", h + "px", "important");
@@ -177,20 +181,27 @@ class ScreenFit(MacroElement):
         """
     )
 
-    def __init__(self, lang: str, fill: bool = False, min_height: int = 360, bottom: int = 6):
+    def __init__(self, lang: str, fill: bool | str = False, min_height: int = 360, bottom: int = 6):
         super().__init__()
         from lukou_geo.map.render import script_json
 
         self._name = "ScreenFit"
         self.options_json = script_json({
-            "fill": bool(fill), "min_height": int(min_height), "bottom": int(bottom),
+            "fill": bool(fill), "whole": fill == "window", "min_height": int(min_height), "bottom": int(bottom),
             "compact_w": COMPACT_WIDTH, "compact_h": COMPACT_HEIGHT,
             "layers": t("map.layers_head", lang), "toggle": t("map.layers_toggle", lang),
         })
 
 
-def add_screen_fit(m: folium.Map, lang: str, fill: bool = False, min_height: int = 360, bottom: int = 6) -> ScreenFit:
-    """Add :class:`ScreenFit` (and its CSS, once) to ``m``; with ``fill`` the map follows the window's height."""
+#: ``fill="window"``: what the window keeps above the map when it is scrolled to (Streamlit's header, a margin)
+WINDOW_MARGIN = 72
+
+
+def add_screen_fit(m: folium.Map, lang: str, fill: bool | str = False, min_height: int = 360, bottom: int | None = None) -> ScreenFit:
+    """Add :class:`ScreenFit` (and its CSS, once) to ``m``; with ``fill`` the map follows the window's height
+    (``True``: to the window's bottom; ``"window"``: as high as the window less :data:`WINDOW_MARGIN`)."""
+    if bottom is None:
+        bottom = WINDOW_MARGIN if fill == "window" else 6
     for child in m._children.values():
         if isinstance(child, ScreenFit):
             m._children.pop(child.get_name())

@@ -269,14 +269,50 @@ def _read_blocks(lines: list[str], file: str, notes: list[str]) -> tuple[list[li
     return [b for b in blocks if b], errors
 
 
-def _block_geometry(points: list[_Point]) -> Point | LineString | Polygon:
-    """One point makes a point, two a line, three or more a polygon (checked and repaired by the collector)."""
+#: How the lines of pasted text or a coordinate TXT are read: each line a point project (the default),
+#: or each block (lines between blank lines) one line or one polygon (red line). The 部标 TXT keeps its rings.
+SHAPES = ("point", "line", "polygon")
+#: the fewest points of one project of each shape
+_MIN_POINTS = {"point": 1, "line": 2, "polygon": 3}
+
+
+def _check_shape(shape: str, file: str) -> str:
+    s = (shape or "point").strip().lower()
+    if s not in SHAPES:
+        raise InputError(file, f"未知的读法 `{shape}`", f"unknown reading `{shape}`",
+                         "选择 point(点)、line(线)或 polygon(面)", "choose point, line or polygon")
+    return s
+
+
+def _projects_of(blocks: list[list[_Point]], shape: str, file: str, notes: list[str]) -> list[list[_Point]]:
+    """The points of each project: every point alone (``point``), else one project per block."""
+    if shape != "point":
+        return blocks
+    n = sum(len(b) for b in blocks)
+    if n > 1 and any(len(b) > 1 for b in blocks):
+        notes.append(
+            f"{file}:{n} 行坐标按 {n} 个点核查(每行一个项目);若这些点是一条线或一个红线的拐点,请选择按线或按面核查"
+            f"(命令行 --coords-as line / polygon)/ {n} coordinate lines checked as {n} points (one project each); if they "
+            "are the vertices of one line or red line, choose line or polygon (command line --coords-as line / polygon)"
+        )
+    return [[p] for b in blocks for p in b]
+
+
+def _block_geometry(points: list[_Point], shape: str) -> Point | LineString | Polygon:
+    """One point makes a point; a line's points a line; a polygon's a polygon (checked and repaired by the collector)."""
     pts = [(x, y) for _, x, y, _ in points]
-    if len(pts) == 1:
+    if shape == "point":
         return Point(pts[0])
-    if len(pts) == 2:
+    if shape == "line":
         return LineString(pts)
     return Polygon(pts)
+
+
+def _too_few(rows: Collector, where: Where, shape: str, n: int) -> None:
+    zh, en = {"line": ("线", "a line"), "polygon": ("面", "a polygon")}[shape]
+    rows.error(where, f"按{zh}核查至少需要 {_MIN_POINTS[shape]} 个点,这一段只有 {n} 个",
+               f"{en} needs at least {_MIN_POINTS[shape]} points; this block has {n}",
+               "补全这一段的点(空行分隔项目),或选择按点核查", "complete the block (a blank line between projects), or check as points")
 
 
 def _header_row(lines: list[str]) -> int | None:
@@ -309,15 +345,18 @@ def _check_size(lines: list[str], file: str) -> None:
         )
 
 
-def read_coordinates_text(text: str, crs: str | None = "auto", name: str = "", ptype: str = "", file: str = "粘贴的坐标") -> Ingested:
-    """Pasted coordinates: one point per line; a blank line starts the next project.
+def read_coordinates_text(text: str, crs: str | None = "auto", name: str = "", ptype: str = "", file: str = "粘贴的坐标",
+                          shape: str = "point") -> Ingested:
+    """Pasted coordinates: one point per line.
 
-    One point makes a point project, two a line, three or more a polygon (red line). Decimal
+    ``shape`` (:data:`SHAPES`): ``point`` (the default) makes every line a point project; ``line`` and
+    ``polygon`` make the lines of each block (a blank line starts the next) one line or one polygon (red line). Decimal
     degrees, 度分秒 (``113°08'14"E 27°42'31"N``, ``东经113度8分14秒``) and metric Gauss-Kruger
     pairs (X = northing first, with or without the zone prefix) are accepted. A table (its header names
     the coordinate columns; cells separated by tabs, commas or semicolons) is read as a CSV.
     """
     spec = parse_crs(crs, file)
+    shape = _check_shape(shape, file)
     lines = split_lines(text)
     if _header_row(lines) is not None:
         from lukou_geo.sitecheck.inputs.table import read_text_table
@@ -331,8 +370,12 @@ def read_coordinates_text(text: str, crs: str | None = "auto", name: str = "", p
             return Ingested.empty(errors, notes)
         raise InputError(file, "没有坐标", "no coordinates", "每行输入一个点,例如 113.137,27.709", "one point per line, e.g. 113.137, 27.709")
     rows = Collector(file, errors, notes)
+    blocks = _projects_of(blocks, shape, file, notes)
     for k, b in enumerate(blocks, start=1):
         where = Where(row=b[0][0])
+        if len(b) < _MIN_POINTS[shape]:
+            _too_few(rows, where, shape, len(b))
+            continue
         if len({d for *_, d in b}) > 1:
             rows.error(where, "同一项目混用了经纬度和米制坐标", "a project mixes degrees and metres", "统一坐标形式", "use one form")
             continue
@@ -347,13 +390,14 @@ def read_coordinates_text(text: str, crs: str | None = "auto", name: str = "", p
             )
             continue
         label = name if (name and len(blocks) == 1) else (f"{name} {k}" if name else f"项目{k}")
-        rows.add(_block_geometry(b), where, label, ptype, tag="degrees" if degrees else "metric")
+        rows.add(_block_geometry(b, shape), where, label, ptype, tag="degrees" if degrees else "metric")
     return rows.finish(lambda tag, arr: to_wgs84_tagged(arr, tag == "metric", spec, file, notes), lambda w: f"第{w.row}行")
 
 
-def read_coordinates_bytes(data: bytes, file: str, crs: str | None = "auto", encoding: str | None = None, ptype: str = "") -> Ingested:
-    """A ``.txt`` of coordinates (UTF-8 or GBK): its projects are named after the file."""
+def read_coordinates_bytes(data: bytes, file: str, crs: str | None = "auto", encoding: str | None = None, ptype: str = "",
+                           shape: str = "point") -> Ingested:
+    """A ``.txt`` of coordinates (UTF-8 or GBK), read as pasted text (``shape``): its projects are named after the file."""
     notes: list[str] = []
-    ing = read_coordinates_text(decode_text(data, file, encoding, notes), crs, Path(file).stem, ptype, file)
+    ing = read_coordinates_text(decode_text(data, file, encoding, notes), crs, Path(file).stem, ptype, file, shape)
     ing.notes[:0] = notes
     return ing

@@ -173,8 +173,9 @@ FORMATS: tuple[InputFormat, ...] = (
         "coords",
         "坐标TXT",
         "coordinate TXT",
-        "每行一个点(经纬度、度分秒或高斯-克吕格 X,Y),空行分隔项目,与粘贴坐标相同",
-        "one point per line (lon/lat, DMS or Gauss-Kruger X, Y), a blank line between projects, as pasted coordinates",
+        "每行一个点(经纬度、度分秒或高斯-克吕格 X,Y),每个点一个项目;选择按线或按面时空行分隔项目,与粘贴坐标相同",
+        "one point per line (lon/lat, DMS or Gauss-Kruger X, Y), each point a project; read as lines or polygons, a blank "
+        "line between projects; as pasted coordinates",
         readers={".txt": "coords:read_coordinates_bytes"},
         content={".txt": ("text",)},
         listed=False,  # a .txt is named once in the list, as 部标TXT, the file kind planners send

@@ -34,11 +34,14 @@ def _check_size(size: int, limit: int, file: str) -> None:
         )
 
 
-def read_bytes(data: bytes, filename: str, crs: str | None = "auto", encoding: str | None = None, ptype: str = "") -> Ingested:
+def read_bytes(data: bytes, filename: str, crs: str | None = "auto", encoding: str | None = None, ptype: str = "",
+               coords_as: str = "point") -> Ingested:
     """Read an uploaded file (the app) or a file's bytes; the format follows the file name.
 
     The suffix picks the format in :data:`~lukou_geo.sitecheck.inputs.formats.FORMATS`; formats
     sharing a suffix (the 部标 TXT and coordinate text) are told apart by the text's markers.
+    ``coords_as`` (:data:`~lukou_geo.sitecheck.inputs.coords.SHAPES`) is how a coordinate TXT's lines are
+    read: each a point (the default), or each block one line or polygon; other formats keep their shapes.
 
     Raises
     ------
@@ -58,11 +61,13 @@ def read_bytes(data: bytes, filename: str, crs: str | None = "auto", encoding: s
     if (wrong := formats.mismatch(file, suffix, content_kind(data))) is not None:
         raise wrong
     fmt = candidates[0] if len(candidates) == 1 else formats.choose(candidates, decode_text(data, file, encoding))
-    return fmt.reader(suffix)(data, file, crs=crs, encoding=encoding, ptype=ptype)
+    shape = {"shape": coords_as} if fmt.id == "coords" else {}  # the one format whose lines have no shape of their own
+    return fmt.reader(suffix)(data, file, crs=crs, encoding=encoding, ptype=ptype, **shape)
 
 
-def read_path(path: str | Path, crs: str | None = "auto", encoding: str | None = None, ptype: str = "") -> Ingested:
-    """Read a file from disk (the CLI): a shapefile's siblings are read with it."""
+def read_path(path: str | Path, crs: str | None = "auto", encoding: str | None = None, ptype: str = "",
+              coords_as: str = "point") -> Ingested:
+    """Read a file from disk (the CLI): a shapefile's siblings are read with it; ``coords_as`` as in :func:`read_bytes`."""
     p = Path(path)
     if not p.exists():
         raise InputError(p.name, "文件不存在", "no such file", f"检查路径 {p}", f"check the path {p}")
@@ -70,7 +75,7 @@ def read_path(path: str | Path, crs: str | None = "auto", encoding: str | None =
     reader = formats.companion_reader(p)
     if reader is not None:
         return reader(p, p.name, parse_crs(crs, p.name), ptype, encoding)
-    return read_bytes(p.read_bytes(), p.name, crs, encoding, ptype)
+    return read_bytes(p.read_bytes(), p.name, crs, encoding, ptype, coords_as)
 
 
 def project_from_geojson(geom: dict[str, Any], name: str, ptype: str = "", source: str = "地图") -> Ingested:

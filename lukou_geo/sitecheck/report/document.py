@@ -28,7 +28,7 @@ from lukou_geo.output.sinks import cut_text
 from lukou_geo.sitecheck import labels
 from lukou_geo.sitecheck.check import SUMMARY_COLUMNS, ZONE_COLUMNS, CheckResult
 from lukou_geo.sitecheck.context import CheckContext
-from lukou_geo.sitecheck.report.tables import HONESTY_EN, HONESTY_ZH, MAX_DETAIL_PROJECTS, project_zones, provenance_rows
+from lukou_geo.sitecheck.report.tables import HONESTY_ZH, MAX_DETAIL_PROJECTS, project_zones, provenance_rows
 
 #: Size of a project's map (pixels at :data:`MAP_DPI`); the overview's longer side.
 MAP_PX = (900, 700)
@@ -112,7 +112,7 @@ def _extent(result: CheckResult, ctx: CheckContext, project_no: int | None) -> t
         if len(geoms):
             gx0, gy0, gx1, gy1 = shapely.total_bounds(geoms)
             minx, miny, maxx, maxy = min(minx, gx0), min(miny, gy0), max(maxx, gx1), max(maxy, gy1)
-        return geoms, "项目总览 / overview", np.array([], dtype=int), (minx, miny, maxx, maxy)
+        return geoms, "项目总览", np.array([], dtype=int), (minx, miny, maxx, maxy)
     i = int(np.flatnonzero(result.summary["project_no"].to_numpy() == project_no)[0])
     geoms = to_metric(all_geoms[i : i + 1])
     ids = set(project_zones(result, project_no)["zone_id"])
@@ -273,7 +273,7 @@ def export_html(result: CheckResult, ctx: CheckContext, path: str | Path | None 
         f"<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>{e(title)}</title><style>{_CSS}</style></head><body>",
         f"<h1>{e(title)}</h1>",
         f"<p class='note'>生成时间 {dt.datetime.now():%Y-%m-%d %H:%M} · 渌口规划一张图 · 项目 {len(result.summary)} 个</p>",
-        f"<p class='note'>{e(HONESTY_ZH)}<br>{e(HONESTY_EN)}</p>",
+        f"<p class='note'>{e(HONESTY_ZH)}</p>",  # a Chinese report in Chinese only
     ]
     prov_rows = provenance_rows(result)
     if prov_rows:  # the source, its SHA-256, the encoding and the CRS assumed
@@ -284,7 +284,7 @@ def export_html(result: CheckResult, ctx: CheckContext, path: str | Path | None 
         maps = report_maps(result, ctx)
     if maps is not None and images and maps.overview is not None:
         parts.append(_img("总览", maps.overview))
-    parts.append("<h2>汇总 Summary</h2>")
+    parts.append("<h2>汇总</h2>")
     cols = ["project_no", "name", "ptype", "geom_kind", "area_ha", "area_mu", "in_district", "township", "verdict", "deciding_zone"]
     parts.append(_table_html(labels.table(result.summary, {c: SUMMARY_COLUMNS[c] for c in cols}, "zh", text=True)))
     for _, r in result.summary.head(MAX_DETAIL_PROJECTS).iterrows():
@@ -298,7 +298,7 @@ def export_html(result: CheckResult, ctx: CheckContext, path: str | Path | None 
         pz = labels.table(project_zones(result, no), {k: ZONE_COLUMNS[k] for k in ZONE_COLUMNS if k not in ("project_no", "project")},
                           "zh", text=True)
         parts.append("<h3>涉及的规划分区(重叠面积在 EPSG:4547 中量算)</h3>" + (_table_html(pz) if len(pz) else "<p>无</p>"))
-        parts.append("<p class='note'>镇域为近似范围 / township zones are approximate.</p>")
+        parts.append("<p class='note'>镇域为由村点推算的近似范围。</p>")
     if len(result.summary) > MAX_DETAIL_PROJECTS:
         parts.append(f"<p class='note'>逐项详情只列前 {MAX_DETAIL_PROJECTS} 个项目,其余见 XLSX/CSV。</p>")
     parts.append("</body></html>")

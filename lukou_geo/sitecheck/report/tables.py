@@ -20,20 +20,16 @@ import shapely
 
 from lukou_geo.output.sinks import FORMULA_RE, ILLEGAL_RE, REPLACEMENT, csv_column, sheet_text, xlsx_cell
 from lukou_geo.sitecheck.check import SUMMARY_COLUMNS, ZONE_COLUMNS, CheckResult
+from lukou_geo.text import t
 
 #: Reports show per-project detail (sheets, sections, map images) for at most this many projects.
 MAX_DETAIL_PROJECTS = 50
 #: Data rows of the 分区明细 sheet: an Excel sheet holds 1,048,576 rows (header and note included); the
 #: documented input limit (200,000 projects × several zones) can exceed it, so the rest is in report_zones.csv.
 MAX_ZONE_SHEET_ROWS = 1_048_576 - 3
-HONESTY_ZH = (
-    "说明:规划分区多为据规划文字绘制的示意范围(schematic),镇域为由村点推算的近似范围(approximate),"
-    "均非法定边界;核查结论仅供初步研判,须以法定国土空间规划和“三区三线”为准。"
-)
-HONESTY_EN = (
-    "Note: most zones are schematic (drawn from the plan's words) and township zones approximate; none is a legal "
-    "boundary. Verdicts are a first screening; the statutory spatial plan prevails."
-)
+#: The reports' note on what the zones are (Chinese reports in Chinese only; the English UI's caption in English).
+HONESTY_ZH = t("check.honesty", "zh")
+HONESTY_EN = t("check.honesty", "en")
 
 
 def _safe_cell(v: Any) -> Any:

@@ -8,7 +8,6 @@ renames a map's elements).
 
 from __future__ import annotations
 
-import hashlib
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -22,17 +21,16 @@ from streamlit_folium import st_folium
 from lukou_geo.errors import InputError
 from lukou_geo.map import assets
 from lukou_geo.map.render import MapOptions, build_map, project_group
-from lukou_geo.settings import get_settings
 from lukou_geo.sitecheck import labels, provenance
 from lukou_geo.sitecheck.check import SUMMARY_COLUMNS, ZONE_COLUMNS, CheckResult, check_projects
 from lukou_geo.sitecheck.context import get_context
-from lukou_geo.sitecheck.inputs import CRS_CHOICES, Ingested, describe, project_from_geojson, read_bytes, read_coordinates_text, upload_types
+from lukou_geo.sitecheck.inputs import CRS_CHOICES, Ingested, project_from_geojson, read_coordinates_text
 from lukou_geo.sitecheck.provenance import Provenance, note_in
 from lukou_geo.sitecheck.report.document import export_html, export_pdf, report_maps
 from lukou_geo.sitecheck.report.tables import HONESTY_EN, HONESTY_ZH, export_csv, export_geojson, export_xlsx
 from lukou_geo.sitecheck.vocab import read_project_types
 from lukou_geo.text import t
-from lukou_geo.ui import check_keep, check_register, messages, occupancy_panel
+from lukou_geo.ui import check_keep, check_register, check_upload, messages, occupancy_panel
 from lukou_geo.ui.check_crs import CRS_ORDER, crs_argument, lonlat_selector, needs_lonlat_choice, uploader_in_language
 from lukou_geo.ui.check_map import VERDICT_COLOURS, CheckMapExtras, FitToProjects, describe_pick, map_pick
 from lukou_geo.ui.i18n import lang
@@ -48,9 +46,11 @@ def _runs() -> list[dict[str, Any]]:
     return st.session_state.setdefault("check_runs", [])
 
 
-def _run(ing: Ingested, label: str, ptype: str, prov: Provenance | None = None, crs: str = "") -> None:
+def _run(ing: Ingested, label: str, ptype: str, prov: Provenance | None = None, crs: str = "",
+         sources: list[tuple[str, str, str]] | None = None) -> None:
     """Check the projects of ``ing`` and append a run (never removes earlier runs); ``prov`` goes into its reports,
-    ``crs`` (the CRS argument the check assumed) into a registration."""
+    ``crs`` (the CRS argument the check assumed) and ``sources`` (per project its file, sha256 and CRS assumed,
+    for several files checked together) into a registration."""
     lg = lang()
     errors = [e.message(lg) for e in ing.errors]
     if not len(ing.projects):
@@ -61,7 +61,8 @@ def _run(ing: Ingested, label: str, ptype: str, prov: Provenance | None = None, 
     result = occupancy_panel.apply(result, ptype)  # 压占 of the chosen imported layers
     bar.empty()
     result.provenance = prov
-    run = {"label": label, "result": result, "errors": errors, "notes": list(ing.notes), "files": {}, "provenance": prov, "crs": crs}
+    run = {"label": label, "result": result, "errors": errors, "notes": list(ing.notes), "files": {}, "provenance": prov, "crs": crs,
+           "sources": sources}
     check_keep.keep(run)  # for a reload: the address will name it
     _runs().append(run)
     st.session_state["check_pick"] = len(_runs()) - 1
@@ -70,35 +71,16 @@ def _run(ing: Ingested, label: str, ptype: str, prov: Provenance | None = None, 
 def _inputs(crs: str, enc: str | None, ptype: str) -> None:
     lg = lang()
     tab_file, tab_paste = st.tabs([t("check.tab_file", lg), t("check.tab_paste", lg)])
-    with tab_file:
-        up = st.file_uploader(describe(lg), type=upload_types(), key="check_upload",
-                              max_upload_size=max(1, get_settings().max_upload_bytes // 2**20))
-        st.caption(t("check.upload_limit", lg, mb=max(1, get_settings().max_upload_bytes // 2**20)))
-        if up is not None:
-            data = up.getvalue()
-            digest = hashlib.sha256(data).hexdigest() + crs + str(enc) + ptype
-            if st.session_state.get("check_upload_done") != digest:
-                st.session_state["check_upload_done"] = digest
-                st.session_state["check_upload_error"] = st.session_state["check_upload_wait"] = ""
-                try:
-                    ing = read_bytes(data, up.name, crs, enc, ptype)
-                    if needs_lonlat_choice(ing.notes):
-                        st.session_state["check_upload_wait"] = up.name  # checked once the source is chosen (the digest changes)
-                    else:
-                        _run(ing, up.name, ptype, provenance.of_bytes(data, up.name, crs, enc, ing.notes), crs)
-                except InputError as exc:
-                    st.session_state["check_upload_error"] = exc.message(lg)
-            if st.session_state.get("check_upload_wait"):
-                messages.warning(t("check.lonlat_needed", lg, file=st.session_state["check_upload_wait"]))
-            if st.session_state.get("check_upload_error"):
-                messages.error(t("check.error", lg, err=st.session_state["check_upload_error"]))
+    with tab_file:  # several files, checked together as one run (lukou_geo.ui.check_upload)
+        check_upload.upload(lg, crs, enc, ptype, _run)
     # a form: the name and the coordinates go with the button press as one run (not a run per edited field)
     with tab_paste, st.form("check_paste_form", border=False):
         name = st.text_input(t("check.name", lg), key="check_paste_name")
         text = st.text_area(t("check.paste", lg), placeholder=t("check.paste_ph", lg), key="check_paste", height=120)
+        shape = check_upload.paste_shape(lg)  # 点 (the default) / 线 / 面
         if st.form_submit_button(t("check.run_paste", lg), key="check_paste_go"):
             try:
-                ing = read_coordinates_text(text, crs, name, ptype)
+                ing = read_coordinates_text(text, crs, name, ptype, shape=shape)
                 label = name or t("check.tab_paste", lg)
                 if needs_lonlat_choice(ing.notes):
                     messages.warning(t("check.lonlat_needed", lg, file=label))
@@ -124,7 +106,7 @@ def _highlight(result: CheckResult, lg: str = "zh") -> folium.FeatureGroup:
 
 
 def _map(lg: str, result: CheckResult | None) -> dict[str, Any] | None:
-    m = build_map(load_catalog(), load_data(), MapOptions(lang=lg, basemap="vector", height=560))
+    m = build_map(load_catalog(), load_data(), MapOptions(lang=lg, basemap="vector", height=560, fill="window"))
     Draw(
         export=False,
         show_geometry_on_click=False,

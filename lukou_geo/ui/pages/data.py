@@ -1,4 +1,5 @@
-"""The 数据与来源 page: every layer's source, licence, CRS, precision and feature count."""
+"""The 数据与来源 page: every layer's source, licence, CRS, precision and feature count, and the plan's
+elements that cannot be placed on the map (``geodata_src/unplaced.toml``), with why."""
 
 from __future__ import annotations
 
@@ -8,10 +9,36 @@ from collections import Counter
 import pandas as pd
 import streamlit as st
 
-from lukou_geo.catalog import PRECISIONS
+from lukou_geo.catalog import PRECISIONS, Layer
+from lukou_geo.map.render import official_whose
+from lukou_geo.plan.coverage import read_unplaced
+from lukou_geo.plan.text import read_plan
 from lukou_geo.text import t
 from lukou_geo.ui.i18n import lang
 from lukou_geo.ui.state import load_catalog, load_data
+
+
+def precision_label(layer: Layer, precision: str, lg: str, short: bool = False) -> str:
+    """The precision of a layer's features as the page says it: an ``official`` boundary from 高德 says whose (as the map's popup)."""
+    label = t(f"precision.{precision}_short", lg) if short else t(f"precision.{precision}", lg).split("(")[0]
+    whose = official_whose(layer, lg) if precision == "official" else ""
+    if whose:
+        return t("data.precision_whose", lg, prec=label, whose=t("map.official_amap_short", lg) if short else whose)
+    return label
+
+
+@st.cache_data(show_spinner=False)
+def unplaced_table(lg: str) -> pd.DataFrame:
+    """The plan's elements declared unplaceable: where the plan names them, its words and why they are not on the map."""
+    plan = read_plan()
+    rows = []
+    for u in read_unplaced(plan):
+        p = plan.para(u.para)
+        where = [plan.chapter_title(p.chapter, lg), *([p.box if lg == "zh" else p.box.replace("专栏", "Box ")] if p.box else []), f"¶{u.para}"]
+        zh, _, en = u.reason.partition(" / ")
+        rows.append({t("data.col_plan_ref", lg): " · ".join(where), t("data.col_quote", lg): u.quote,
+                     t("data.col_why", lg): (en or zh) if lg == "en" else zh})
+    return pd.DataFrame(rows)
 
 
 def layer_table(lg: str) -> pd.DataFrame:
@@ -25,7 +52,7 @@ def layer_table(lg: str) -> pd.DataFrame:
                 t("data.col_group", lg): g.title(lg),
                 t("data.col_layer", lg): lyr.title(lg),
                 t("data.col_count", lg): len(feats),
-                t("data.col_precision", lg): ", ".join(f"{t(f'precision.{p}', lg).split('(')[0]} {n}" for p, n in counts.items()),
+                t("data.col_precision", lg): ", ".join(f"{precision_label(lyr, p, lg)} {n}" for p, n in counts.items()),
                 t("data.col_source", lg): lyr.source_text(lg),
                 t("data.col_licence", lg): lyr.licence_text(lg),
                 t("data.col_crs", lg): lyr.crs,
@@ -59,7 +86,7 @@ def render() -> None:
     st.dataframe(pd.DataFrame([{
         "id": f["properties"]["id"],
         t("data.col_name", lg): f["properties"]["name"] if lg == "zh" else f["properties"]["name_en"],
-        t("data.col_precision", lg): t(f"precision.{f['properties']['precision']}_short", lg),
+        t("data.col_precision", lg): precision_label(catalog.layer(layer_id), f["properties"]["precision"], lg, short=True),
         t("data.col_plan_ref", lg): f["properties"]["plan_ref"],
         t("data.col_placement", lg): f["properties"].get("placement_en" if lg == "en" else "placement", ""),
     } for f in feats]), hide_index=True, use_container_width=True)
@@ -67,3 +94,6 @@ def render() -> None:
         t("data.download", lg), json.dumps(data[layer_id], ensure_ascii=False).encode("utf-8"),
         file_name=f"{layer_id}.geojson", mime="application/geo+json", key="dl_layer",
     )
+    st.markdown(f"##### {t('data.unplaced_head', lg)}")
+    st.caption(t("data.unplaced_intro", lg))
+    st.dataframe(unplaced_table(lg), hide_index=True, use_container_width=True, key="data_unplaced")

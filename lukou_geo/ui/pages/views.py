@@ -26,6 +26,7 @@ from lukou_geo.ui.i18n import lang
 from lukou_geo.ui.meeting import print_controls, reader, view_store, warn_problem
 from lukou_geo.ui.state import load_catalog, load_data
 
+#: The map's height as drawn first; in the browser it then follows the window (MapOptions.fill).
 MAP_HEIGHT = 600
 
 
@@ -107,7 +108,7 @@ def render() -> None:
     center, zoom = st.session_state.get("views_center"), st.session_state.get("views_zoom")
     if center is None and st.session_state.get("views_bounds"):
         center, zoom = initial_view(st.session_state["views_bounds"], MAP_HEIGHT)
-    m = build_map(catalog, data, MapOptions(lang=lg, visible=frozenset(ss["views_mounted"]), height=MAP_HEIGHT))
+    m = build_map(catalog, data, MapOptions(lang=lg, visible=frozenset(ss["views_mounted"]), height=MAP_HEIGHT, fill=True))
     add_map_state(m, lg)
     assets.localize(m, assets.LOCAL_BASE_APP)
     out = st_folium(m, key=f"views-map-{lg}", height=MAP_HEIGHT, use_container_width=True,

@@ -143,7 +143,7 @@ def probe(path: Path, exp: dict[str, Any]) -> tuple[str, str]:
     name = path.name
     try:
         with _env(exp.get("env", {})), _limit(HANG_S):
-            ing = read_path(path, exp.get("crs", "auto"))
+            ing = read_path(path, exp.get("crs", "auto"), coords_as=exp.get("shape") or "point")
     except _Hang:
         return HANG, f"over {HANG_S:g} s"
     except InputError as exc:

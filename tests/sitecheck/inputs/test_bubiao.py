@@ -94,3 +94,10 @@ def test_an_unknown_coordinate_system_is_refused_with_the_fix() -> None:
     with pytest.raises(InputError, match="无法识别") as err:
         read_bytes(_file(_ring(1000, 1), cs="地方独立坐标系"), "b.txt")
     assert "CGCS2000" in err.value.fix_zh
+
+
+@pytest.mark.parametrize("coords_as", ["point", "line", "polygon"])
+def test_the_bubiao_txt_keeps_its_rings_whatever_coordinate_lines_are_read_as(coords_as: str) -> None:
+    """Issue 14.13: the choice of how pasted / coordinate TXT lines are read leaves the 部标 TXT's parcels alone."""
+    ing = read_bytes(_bubiao(True).encode("gbk"), "界址点.txt", coords_as=coords_as)
+    assert list(ing.projects.geom_type) == ["Polygon", "Polygon"] and not ing.errors

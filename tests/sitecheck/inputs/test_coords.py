@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lukou_geo import crs as ccrs
+from lukou_geo.errors import InputError
 from lukou_geo.sitecheck.inputs import parse_coordinate_line, read_coordinates_text
 from tests.sitecheck.inputs.helpers import LAT, LON, TO_4547, close_to
 
@@ -26,11 +27,28 @@ def test_dms_parse() -> None:
     assert lon == pytest.approx(113 + 8 / 60 + 14 / 3600) and lat == pytest.approx(27 + 42 / 60 + 31 / 3600)
 
 
-def test_pasted_blocks_make_point_line_polygon() -> None:
-    text = "113.14,27.60\n\n113.14,27.60\n113.15,27.60\n\n113.14,27.60\n113.15,27.60\n113.15,27.61\n"
+def test_pasted_lines_are_points_unless_a_line_or_polygon_is_asked_for() -> None:
+    """Issue 14.13: several pasted lines are several points; a line or a polygon only when asked for."""
+    text = "113.14,27.60\n113.15,27.60\n113.15,27.61\n"
     ing = read_coordinates_text(text, "wgs84", name="P")
-    assert list(ing.projects.geom_type) == ["Point", "LineString", "Polygon"]
+    assert list(ing.projects.geom_type) == ["Point", "Point", "Point"] and not ing.errors
     assert list(ing.projects["name"]) == ["P 1", "P 2", "P 3"]
+    assert any("按 3 个点核查" in n and "--coords-as" in n for n in ing.notes)  # says how to ask for a polygon
+    assert list(read_coordinates_text(text, "wgs84", shape="polygon").projects.geom_type) == ["Polygon"]
+    assert list(read_coordinates_text(text, "wgs84", shape="line").projects.geom_type) == ["LineString"]
+    assert not any("个点核查" in n for n in read_coordinates_text("113.14,27.60\n", "wgs84").notes)  # one point: no note
+
+
+def test_blocks_as_lines_and_polygons() -> None:
+    text = "113.14,27.60\n\n113.14,27.60\n113.15,27.60\n\n113.14,27.60\n113.15,27.60\n113.15,27.61\n"
+    assert list(read_coordinates_text(text, "wgs84").projects.geom_type) == ["Point"] * 6
+    lines = read_coordinates_text(text, "wgs84", name="P", shape="line")
+    assert list(lines.projects.geom_type) == ["LineString", "LineString"] and list(lines.projects["name"]) == ["P 2", "P 3"]
+    assert [e.row for e in lines.errors] == [1] and "至少需要 2 个点" in lines.errors[0].problem_zh
+    polys = read_coordinates_text(text, "wgs84", shape="polygon")
+    assert list(polys.projects.geom_type) == ["Polygon"] and [e.row for e in polys.errors] == [1, 3]
+    with pytest.raises(InputError, match="未知的读法"):
+        read_coordinates_text(text, "wgs84", shape="circle")
 
 
 @pytest.mark.parametrize("crs_name", ["gcj02", "bd09"])

@@ -179,7 +179,7 @@ def test_upload_types_are_the_registry_suffixes() -> None:
 
 
 def test_check_page_offers_upload_types() -> None:
-    tree = ast.parse((REPO_ROOT / "lukou_geo" / "ui" / "pages" / "check.py").read_text(encoding="utf-8"))
+    tree = ast.parse((REPO_ROOT / "lukou_geo" / "ui" / "check_upload.py").read_text(encoding="utf-8"))
     calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "attr", "") == "file_uploader"]
     assert calls
     for call in calls:

@@ -33,3 +33,13 @@ def test_a_drawn_project_far_from_the_district_is_refused() -> None:
     assert len(project_from_geojson({"type": "Point", "coordinates": [113.1475, 27.605]}, "甲").projects) == 1
     with pytest.raises(InputError, match="超过 50 km"):
         project_from_geojson({"type": "Point", "coordinates": [116.39, 39.9]}, "北京")
+
+
+def test_a_coordinate_txt_is_points_unless_a_polygon_is_asked_for(tmp_path) -> None:
+    """Issue 14.13: a .txt of coordinate lines reads as the pasted lines do: points, or the shape asked for."""
+    data = b"113.14,27.60\n113.15,27.60\n113.15,27.61\n"
+    assert list(read_bytes(data, "pts.txt").projects.geom_type) == ["Point"] * 3
+    assert list(read_bytes(data, "pts.txt", coords_as="polygon").projects.geom_type) == ["Polygon"]
+    (tmp_path / "pts.txt").write_bytes(data)
+    assert list(read_path(tmp_path / "pts.txt", coords_as="line").projects.geom_type) == ["LineString"]
+    assert list(read_bytes(b"name,lon,lat\na,113.14,27.60\n", "t.csv", coords_as="polygon").projects.geom_type) == ["Point"]

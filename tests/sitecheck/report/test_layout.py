@@ -92,3 +92,40 @@ def test_overview_shows_the_district_river_towns_legend_and_numbered_projects(ch
     assert any(s.geoms is not None and len(s.geoms) and s.geoms[0] is ctx.river[0] for s in seen["shapes"])  # 湘江
     assert {"渌口镇", "南洲镇"} <= set(seen["labels"]) and {"1", "2", "3"} <= set(seen["labels"])  # towns, numbers
     assert {"图例", "湘江", "核查项目(数字为序号)"} <= set(texts)  # the legend
+
+
+#: ASCII words a Chinese report may hold: CRS and format names, unit symbols (km), and the words of the input itself
+_ACRONYMS = {"EPSG", "SHA", "UTF", "GBK", "GCJ", "CGCS", "WGS", "BD", "GPS", "XLSX", "CSV", "PDF", "HTML", "km"}
+
+
+def _english_words(text: str, allowed: set[str]) -> list[str]:
+    import re
+
+    text = re.sub(r"\b[0-9a-f]{64}\b", " ", text)  # SHA-256 digests
+    return [w for w in re.findall(r"[A-Za-z]{2,}", text) if w not in _ACRONYMS and w not in allowed]
+
+
+def test_the_chinese_reports_are_in_chinese_only(one) -> None:
+    """Issue 14.11: no "汇总 Summary", "(schematic)", "township zones are approximate", "项目总览 / overview"."""
+    import html as htmllib
+    import re
+
+    import pypdf
+
+    from lukou_geo.sitecheck import provenance
+    from lukou_geo.sitecheck.report import document
+
+    ctx, res, maps = one
+    res.provenance = provenance.of_bytes(b"113.1475,27.605\n", "red.csv", "auto:gcj02", None, [])
+    try:
+        doc = export_html(res, ctx, maps=maps)
+        body = re.sub(r"<style>.*?</style>|<img [^>]*>", " ", doc, flags=re.S)
+        text = htmllib.unescape(re.sub(r"<[^>]+>", " ", body))
+        assert "汇总" in text and "示意范围" in text
+        assert _english_words(text, {"red", "csv"}) == [], sorted(set(_english_words(text, {"red", "csv"})))
+        pdf = pypdf.PdfReader(io.BytesIO(export_pdf(res, ctx, maps=maps)))
+        words = _english_words(" ".join(p.extract_text() for p in pdf.pages), {"red", "csv"})
+        assert words == [], sorted(set(words))
+    finally:
+        res.provenance = None
+    assert document._extent(res, ctx, None)[1] == "项目总览"  # the overview map's title
