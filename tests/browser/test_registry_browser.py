@@ -89,6 +89,7 @@ def test_checker_registers_viewer_is_refused_admin_sees_it_all(browser, team_app
         a.get_by_role("tab", name="粘贴坐标").click()
         a.get_by_label("项目名称").fill(NAME)
         a.locator('[data-testid="stTabPanel"] textarea').last.fill(RED_LINE)
+        a.locator('[data-testid="stRadio"]').get_by_text("面", exact=True).click()  # the corners of one red line
         a.get_by_role("button", name="核查坐标").click()
         a.get_by_text(f"{NAME} — ").first.wait_for(timeout=90_000)
         wait_idle(a)
@@ -170,6 +171,6 @@ def test_checker_registers_viewer_is_refused_admin_sees_it_all(browser, team_app
         rows, total = records.list_projects(s)
         assert total == 1 and rows[0]["status"] == "核查中" and rows[0]["name"] == NAME
         p = records.show_project(s, rows[0]["id"])
-        assert [h["to"] for h in p["history"]] == ["拟选址", "核查中"] and p["source_crs"] == "auto:wgs84" and p["source_sha256"]
+        assert [h["to"] for h in p["history"]] == ["拟选址", "核查中"] and p["source_crs"].startswith("自动识别:经纬度按 GPS") and p["source_sha256"]
     finally:
         s.close()

@@ -25,6 +25,7 @@ def _checked(name: str, role: str) -> AppTest:
     at.selectbox(key="check_lonlat").set_value("wgs84")
     at.text_input(key="check_paste_name").input("<b>南洲</b> *红线*")
     at.text_area(key="check_paste").input(RED_LINE)
+    at.radio(key="check_paste_as").set_value("polygon")  # a red line: its points are one polygon
     at.selectbox(key="check_ptype").set_value("新材料")
     at.button(key="check_paste_go").click().run()
     assert not at.exception and len(at.session_state["check_runs"]) == 1
