@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +46,7 @@ def run_check(args: argparse.Namespace) -> int:
     """Read every input, check, write the reports; print the problems. Exit 0, 1 when an input or
     the report could not be written, 2 when nothing could be checked."""
     from lukou_geo.sitecheck.report import DOCUMENTS
-    from lukou_geo.sitecheck.report.worker import DocumentWorker, TableWorker
+    from lukou_geo.sitecheck.report.worker import DocumentWorker
 
     formats = tuple(f.strip() for f in (args.formats or "xlsx,csv,geojson,html,pdf,opinion").split(",") if f.strip())
     if getattr(args, "register", False):  # refused before the check, not after it
@@ -57,13 +56,12 @@ def run_check(args: argparse.Namespace) -> int:
     if set(DOCUMENTS) & set(formats):
         import geopandas  # noqa: F401  (both processes need it: imported once, before the fork, 0.6 s of CPU less)
 
-        # started before the check: one imports matplotlib, the other openpyxl, while this process checks
-        with DocumentWorker() as documents, TableWorker() if "xlsx" in formats else nullcontext() as tables:
-            return _run(args, formats, documents, tables)
+        with DocumentWorker() as documents:  # started before the check: it imports matplotlib while this process checks
+            return _run(args, formats, documents)
     return _run(args, formats, None)
 
 
-def _run(args: argparse.Namespace, formats: tuple[str, ...], documents: Any, tables: Any = None) -> int:
+def _run(args: argparse.Namespace, formats: tuple[str, ...], documents: Any) -> int:
     import geopandas as gpd
     import pandas as pd
 
@@ -110,7 +108,7 @@ def _run(args: argparse.Namespace, formats: tuple[str, ...], documents: Any, tab
         formats = tuple(f for f in formats if f != "opinion" or args.formats)
     result.provenance = provenance.combine(provs)  # source files, SHA-256, encoding, CRS assumed: in every report
     try:
-        written = export_all(result, ctx, args.out, formats, args.title, documents=documents, tables=tables)
+        written = export_all(result, ctx, args.out, formats, args.title, documents=documents)
     except ReportError as exc:
         print(f"错误 error: {exc.message('zh')} / {exc.message('en')}", file=sys.stderr)
         return 1

@@ -122,12 +122,11 @@ def _commit(stage: Path, finals: list[Path], manifest: Path) -> None:
 
 
 def export_all(result: Any, ctx: Any, out: str | Path, formats: tuple[str, ...] = FORMATS, title: str = "选址核查报告",
-               documents: Any = None, tables: Any = None) -> list[Path]:
+               documents: Any = None) -> list[Path]:
     """Write every format next to ``out`` as one set (see the module docstring); return the paths.
 
     ``documents``: a started :class:`~.worker.DocumentWorker` to write the HTML and PDF in parallel
-    with the tables (else they are written here); ``tables``: a started :class:`~.worker.TableWorker` to
-    write the XLSX in a third process (else the document worker writes it after its HTML). Raises :class:`ReportError` naming what could not
+    with the tables (else they are written here). Raises :class:`ReportError` naming what could not
     be written; nothing of an earlier report is lost then.
     """
     files = report_files(out, formats)
@@ -143,27 +142,21 @@ def export_all(result: Any, ctx: Any, out: str | Path, formats: tuple[str, ...] 
                           f"cannot write the report folder {target}: {exc.strerror or exc}. Choose a writable --out folder") from exc
     try:
         docs = {f: _staged(stage, files[f][0]) for f in DOCUMENTS if f in files}
-        pending, there, tpending, there_t = None, {}, None, {}
-        if tables is not None:
-            there_t = {f: [_staged(stage, p) for p in files[f]] for f in WORKER_TABLES if f in files}
-            tpending = tables.submit_tables(result, there_t, title) if there_t else None
+        pending, there = None, {}
         if documents is not None and docs:
-            there = {f: [_staged(stage, p) for p in files[f]] for f in WORKER_TABLES if f in files and f not in there_t}
+            there = {f: [_staged(stage, p) for p in files[f]] for f in WORKER_TABLES if f in files}
             pending = documents.submit(result, ctx, docs.get("html"), title, there)
         for f in formats:
             if f in EXTRA_FORMATS:
                 from lukou_geo.sitecheck.report.opinion import export_opinion
 
                 export_opinion(result, ctx, *[_staged(stage, p) for p in files[f]], title=title)
-            elif f not in DOCUMENTS and f not in there and f not in there_t:
+            elif f not in DOCUMENTS and f not in there:
                 write_tables(result, f, [_staged(stage, p) for p in files[f]], title)
         if pending is not None:
             _documents_with(pending, result, ctx, docs, title, there)
         elif docs:
             write_documents(result, ctx, docs, title)
-        if tpending is not None and not tpending.wait():  # the tables worker is gone: its tables are written here
-            for f, paths in there_t.items():
-                write_tables(result, f, paths, title)
         _commit(stage, finals, manifest_path(out))
     except OSError as exc:
         name = getattr(exc, "filename", None) or target

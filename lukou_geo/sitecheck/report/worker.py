@@ -56,31 +56,6 @@ def _serve(conn: Any) -> None:
         conn.close()
 
 
-def _serve_tables(conn: Any) -> None:
-    """The tables worker: import openpyxl, then write one job's tables (the XLSX) while the others draw and write."""
-    try:
-        import geopandas  # noqa: F401
-        import openpyxl  # noqa: F401
-
-        from lukou_geo.sitecheck.report import write_tables
-
-        job = conn.recv()
-        if job is None:
-            return
-        result, tables, title = pickle.loads(job)
-        for fmt, paths in tables.items():
-            write_tables(result, fmt, paths, title)
-        conn.send(("ok", ""))
-    except BaseException as exc:
-        msg = exc.message("zh") if isinstance(exc, LukouError) else "".join(traceback.format_exception_only(exc)).strip()
-        try:
-            conn.send(("error", msg))
-        except OSError:
-            pass
-    finally:
-        conn.close()
-
-
 class Pending:
     """A job handed to the worker: :meth:`maps` (the drawn maps, or None when the worker is gone) and
     :meth:`wait` (the HTML written)."""
@@ -129,8 +104,6 @@ class Pending:
 class DocumentWorker:
     """Draws a report's maps and writes its HTML in a forked process; use as a context manager."""
 
-    _target = staticmethod(_serve)
-
     def __init__(self) -> None:
         self._conn: Any = None
         self._proc: Any = None
@@ -141,7 +114,7 @@ class DocumentWorker:
         except ValueError:  # no fork on this platform: the documents are written in-process
             return self
         self._conn, child = ctx.Pipe()
-        self._proc = ctx.Process(target=self._target, args=(child,), daemon=True)
+        self._proc = ctx.Process(target=_serve, args=(child,), daemon=True)
         self._proc.start()
         child.close()
         return self
@@ -153,9 +126,8 @@ class DocumentWorker:
         thread while the worker may still be importing, so this process goes on writing."""
         if self._proc is None:
             return Pending(self, None)
-        return Pending(self, self._send(pickle.dumps((result, ctx, html, tables or {}, title), protocol=pickle.HIGHEST_PROTOCOL)))
+        payload = pickle.dumps((result, ctx, html, tables or {}, title), protocol=pickle.HIGHEST_PROTOCOL)
 
-    def _send(self, payload: bytes) -> threading.Thread:
         def send() -> None:
             try:
                 self._conn.send(payload)
@@ -164,7 +136,7 @@ class DocumentWorker:
 
         sender = threading.Thread(target=send, name="lukou-report-job", daemon=True)
         sender.start()
-        return sender
+        return Pending(self, sender)
 
     def _stop(self) -> None:
         if self._proc is not None:
@@ -181,27 +153,3 @@ class DocumentWorker:
 
     def __exit__(self, *exc: object) -> None:
         self._stop()
-
-
-class TablesPending(Pending):
-    """A job handed to a :class:`TableWorker`: :meth:`wait` for its tables (no maps come back)."""
-
-    def wait(self) -> bool:
-        """True when the worker wrote the tables, False when the caller must (the worker is gone)."""
-        reply = self._reply()
-        self._check(reply)
-        if reply is None:
-            self.worker._stop()
-        return reply is not None
-
-
-class TableWorker(DocumentWorker):
-    """Writes a report's XLSX in a third forked process: openpyxl's import and the workbook (≈ 0.4 s for one
-    project) are then off both the map worker's path and this process's PDF; use as a context manager."""
-
-    _target = staticmethod(_serve_tables)
-
-    def submit_tables(self, result: Any, tables: dict[str, list[Path]], title: str) -> TablesPending:
-        if self._proc is None:
-            return TablesPending(self, None)
-        return TablesPending(self, self._send(pickle.dumps((result, tables, title), protocol=pickle.HIGHEST_PROTOCOL)))
