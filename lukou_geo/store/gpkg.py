@@ -38,7 +38,6 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyogrio
 import shapely
 
 from lukou_geo.errors import StoreError
@@ -157,6 +156,8 @@ class GpkgStore(Store):
                 con.execute("COMMIT")
 
     def _create(self) -> None:
+        import pyogrio  # GDAL only where features are read or written: listing layers or records needs SQLite alone
+
         # GDAL makes the file a GeoPackage (application id, gpkg_* tables); its seed table goes again
         pyogrio.write_dataframe(pd.DataFrame({"seed": [1]}), self.path, layer="lk_seed", driver="GPKG")
         with self._connect() as con:
@@ -286,6 +287,8 @@ class GpkgStore(Store):
         return stored
 
     def _write_features(self, table: str, gdf: gpd.GeoDataFrame, geometry: str, say: Progress) -> None:
+        import pyogrio
+
         n = len(gdf)
         gtype = _GEOMETRY_TYPES.get(geometry, "Unknown")
         if geometry == "point" and any(t == "MultiPoint" for t in gdf.geom_type.unique()):
@@ -320,6 +323,8 @@ class GpkgStore(Store):
 
     def _read_features(self, layer_id: str, bbox: tuple[float, float, float, float] | None, columns: list[str] | None,
                        fids: list[int] | None, flt: TableFilter | None) -> gpd.GeoDataFrame:
+        import pyogrio
+
         with self._read() as con:
             table, _ = _sql.row_table(self._row(con, layer_id))
             cols = self._table_columns(con, table)
