@@ -78,7 +78,7 @@ def run() -> None:
     from lukou_geo.ui import links
 
     links.register_pages(pages)
-    st.navigation(list(pages.values())).run()
+    st.navigation(list(pages.values()), expanded=True).run()  # every page listed: no folded menu behind Streamlit's English "View N more"
 
 
 #: Every page: (url path, render, title key); the first is the default.

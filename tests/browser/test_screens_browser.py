@@ -6,6 +6,8 @@ non-localhost request is blocked (the ``page`` fixture). Screenshots go to ``art
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from .conftest import ARTIFACTS, FRAME, unfold_panels
@@ -358,7 +360,7 @@ def test_labels_do_not_collide_and_the_river_shows_through_the_zones(page, app_u
     _shot(page, "screens_labels_river_1366x768")
 
 
-PAGES = ["atlas", "data", "reader", "indicators", "check", "layers", "table", "present", "views", "compare"]
+PAGES = ["atlas", "data", "reader", "indicators", "check", "layers", "table", "present", "views", "compare", "registry", "signin"]
 SHOT_SIZES = [(1280, 1000), (1366, 768), (1024, 768)]
 
 
@@ -377,4 +379,8 @@ def test_every_page_draws_at_each_size_and_is_photographed(page, app_url, size):
             return !s || !s.innerText.trim(); }""", timeout=60000)
         page.wait_for_timeout(1500)
         assert page.locator('[data-testid="stException"]').count() == 0, name
+        # every page is listed in the sidebar: no menu folded behind Streamlit's English "View N more"
+        nav = page.locator('[data-testid="stSidebarNav"]')
+        assert nav.get_by_text("登录", exact=True).count() == 1  # the last page is listed (the sidebar is there)
+        assert nav.get_by_text(re.compile(r"View \d+ more")).count() == 0, name
         _shot(page, f"pages_{name}_{w}x{h}")
