@@ -90,6 +90,25 @@ def test_killing_the_cli_while_it_writes_keeps_the_earlier_report(tmp_path: Path
     after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in out.parent.iterdir() if p.is_file()}
     assert after == before
     assert json.loads(out.with_suffix(".manifest.json").read_text(encoding="utf-8")) == manifest
+    # the report worker the killed run forked does not outlive it (it held the pipe's other end and waited for ever)
+    deadline = time.time() + 30
+    while time.time() < deadline and _processes_naming(str(csv)):
+        time.sleep(0.2)
+    assert _processes_naming(str(csv)) == []
+
+
+def _processes_naming(arg: str) -> list[int]:
+    """The live processes whose command line holds ``arg`` (Linux /proc)."""
+    out = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                state = (d / "stat").read_bytes().rsplit(b") ", 1)[1][:1]  # Z: exited, not yet reaped
+                if arg.encode() in (d / "cmdline").read_bytes() and state != b"Z":
+                    out.append(int(d.name))
+            except OSError:
+                continue
+    return out
 
 
 def test_cli_reads_coordinate_lines_as_points_unless_told(tmp_path: Path, capsys) -> None:

@@ -23,8 +23,12 @@ from typing import Any
 from lukou_geo.errors import LukouError
 
 
-def _serve(conn: Any) -> None:
+def _serve(conn: Any, parent_end: Any = None) -> None:
     """The worker: warm up, then draw one job's maps (sent back) and write its HTML and tables."""
+    if parent_end is not None:
+        # the fork copied the first process's end of the pipe: closed here, so that when the first process
+        # dies (killed) the pipe ends and recv() below raises EOFError, instead of this worker waiting for ever
+        parent_end.close()
     try:
         # the slow imports, done while the first process checks: matplotlib (through the map renderer),
         # which document.py loads lazily, and GeoPandas to unpickle the result
@@ -114,7 +118,7 @@ class DocumentWorker:
         except ValueError:  # no fork on this platform: the documents are written in-process
             return self
         self._conn, child = ctx.Pipe()
-        self._proc = ctx.Process(target=_serve, args=(child,), daemon=True)
+        self._proc = ctx.Process(target=_serve, args=(child, self._conn), daemon=True)
         self._proc.start()
         child.close()
         return self
