@@ -146,3 +146,20 @@ def shows(action: str, owner: str | None = None) -> bool:
 def allowed(action: str, owner: str | None = None) -> bool:
     """Whether the session may take ``action`` (to decide what to show; writes still call :func:`require`)."""
     return refusal(action, owner) is None
+
+
+def admin_store(action: str, lg: str) -> Any:
+    """The records store for an admin page, or None after saying why not (no register kept here; the
+    account may not ``action``). The page's reads and writes are still checked on the server."""
+    from lukou_geo.text import t
+    from lukou_geo.ui import messages
+
+    s = records_store()
+    if s is None:
+        messages.info(t("admin.no_store", lg))
+        return None
+    if not allowed(action):
+        messages.info(t("admin.only", lg))
+        return None
+    return s
+

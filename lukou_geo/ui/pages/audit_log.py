@@ -67,12 +67,8 @@ def _export(s, flt: audit.AuditFilter, total: int, lg: str) -> None:
 def render() -> None:
     lg = lang()
     st.subheader(t("page.audit", lg))
-    s = session.records_store()
+    s = session.admin_store("audit.read", lg)
     if s is None:
-        messages.info(t("admin.no_store", lg))
-        return
-    if not session.allowed("audit.read"):
-        messages.info(t("admin.only", lg))
         return
     st.caption(t("admin.audit_intro", lg))
     flt = _filter(s, lg)

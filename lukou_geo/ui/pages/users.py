@@ -75,12 +75,8 @@ def _edit(s, accs: list[accounts.Account], lg: str) -> None:
 def render() -> None:
     lg = lang()
     st.subheader(t("page.users", lg))
-    s = session.records_store()
+    s = session.admin_store("users.admin", lg)
     if s is None:
-        messages.info(t("admin.no_store", lg))
-        return
-    if not session.allowed("users.admin"):
-        messages.info(t("admin.only", lg))
         return
     st.caption(t("admin.users_intro", lg))
     done = st.session_state.pop("users_done", None)
