@@ -122,3 +122,37 @@ def test_feature_parameter_shows_literally():
     assert not at.exception
     (box,) = at.warning
     assert escape(fid) in box.value and "![x](" not in box.value
+
+
+def _boxes():
+    from lukou_geo.ui import messages
+
+    messages.info("🚨 项目名称")
+    messages.error("⚠️ 文件")
+
+
+def test_a_leading_emoji_stays_in_the_text():
+    """A name from a file that starts with an emoji is shown as written, not taken for the box's icon."""
+    at = AppTest.from_function(_boxes, default_timeout=60).run()
+    assert not at.exception
+    assert at.info[0].value == "🚨 项目名称" and not at.info[0].icon
+    assert at.error[0].value == "⚠️ 文件" and not at.error[0].icon
+
+
+def test_a_box_does_not_load_the_emoji_catalogue(tmp_path):
+    """The first box of a process with Chinese text cost the first check 0.3 s (Streamlit's emoji regex)."""
+    import subprocess
+    import sys
+
+    from lukou_geo.settings import REPO_ROOT
+
+    script = tmp_path / "boxes.py"
+    script.write_text(
+        "import sys\nfrom streamlit.testing.v1 import AppTest\n\n\n"
+        "def page():\n    from lukou_geo.ui import messages\n\n    messages.info('已假定坐标系:高德')\n\n\n"
+        "at = AppTest.from_function(page).run()\nassert not at.exception and at.info\n"
+        "print('streamlit.emojis' in sys.modules)\n", encoding="utf-8")
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, cwd=REPO_ROOT,
+                         env={**__import__("os").environ, "PYTHONPATH": str(REPO_ROOT)})
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == "False"
