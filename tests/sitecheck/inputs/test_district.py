@@ -36,3 +36,30 @@ def test_too_far() -> None:
     assert "约 12," in far[3][0]  # null island, great-circle km
     assert "伸出" in far[4][0]
     assert too_far(np.array([], dtype=object)) == {}
+
+
+def test_the_district_file_follows_an_edited_catalog(tmp_path, monkeypatch) -> None:
+    """The catalog is read once, not per check; an edit of a catalog file is seen at the next check."""
+    import shutil
+
+    from lukou_geo import catalog
+    from lukou_geo.sitecheck.inputs import district as mod
+
+    layers = tmp_path / "layers"
+    shutil.copytree(REPO_ROOT / "layers", layers)
+    (tmp_path / "geodata").mkdir()
+    shutil.copy(REPO_ROOT / "geodata" / "district.geojson", tmp_path / "geodata" / "district.geojson")
+    shutil.copy(REPO_ROOT / "geodata" / "district.geojson", tmp_path / "geodata" / "moved.geojson")
+    monkeypatch.setenv("LUKOU_LAYERS_DIR", str(layers))
+    reads = []
+    real = catalog.read_catalog
+    monkeypatch.setattr(catalog, "read_catalog", lambda *a, **k: reads.append(1) or real(*a, **k))
+    assert mod._path() == tmp_path / "geodata" / "district.geojson"
+    assert mod._path() == tmp_path / "geodata" / "district.geojson"
+    assert len(reads) == 1
+    admin = layers / "admin.toml"
+    text = admin.read_text(encoding="utf-8")
+    assert text.count('"geodata/district.geojson"') == 1
+    admin.write_text(text.replace('"geodata/district.geojson"', '"geodata/moved.geojson"'), encoding="utf-8")
+    assert mod._path() == tmp_path / "geodata" / "moved.geojson"
+    assert len(reads) == 2
