@@ -297,3 +297,24 @@ def test_the_uploader_keeps_earlier_files_when_one_is_added(page, app_url: str, 
     for name in ("甲厂 — ", "乙 1 — ", "乙 2 — "):
         page.get_by_text(name).first.wait_for(timeout=30_000)
     page.screenshot(path=str(ARTIFACTS / "check_upload_several.png"), full_page=True)
+
+
+def test_the_first_result_needs_no_code_from_the_server(page, app_url: str) -> None:
+    """The result's tables, buttons and progress bar have their browser code before the first check
+    (lukou_geo.ui.preload): the first check fetched ≈ 35 modules of Streamlit and waited for them."""
+    page.goto(app_url + "/check", wait_until="domcontentloaded")
+    page.get_by_role("tab", name="粘贴坐标").wait_for(timeout=60_000)
+    page.wait_for_function(  # the page loads them once it is up
+        """() => ['DataFrame.', 'DownloadButton.', 'Progress.'].every(n => performance.getEntriesByType('resource')
+              .some(e => e.name.includes('/static/js/' + n)))""", timeout=60_000)
+    choose_lonlat(page)
+    wait_idle(page)
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url))
+    page.get_by_role("tab", name="粘贴坐标").click()
+    page.get_by_label("项目名称").fill("甲项目")
+    page.get_by_label("每行一个点", exact=False).fill("113.1475,27.605")
+    page.get_by_role("button", name="核查坐标").click()
+    page.get_by_text("1. 甲项目 — ", exact=False).first.wait_for(timeout=60_000)
+    code = [u for u in fetched if "/static/js/" in u or "/static/css/" in u]
+    assert not code, code

@@ -30,7 +30,7 @@ from lukou_geo.sitecheck.report.document import export_html, export_pdf, report_
 from lukou_geo.sitecheck.report.tables import HONESTY_EN, HONESTY_ZH, export_csv, export_geojson, export_xlsx
 from lukou_geo.sitecheck.vocab import read_project_types
 from lukou_geo.text import t
-from lukou_geo.ui import check_keep, check_register, check_upload, messages, occupancy_panel
+from lukou_geo.ui import check_keep, check_register, check_upload, messages, occupancy_panel, preload
 from lukou_geo.ui.check_crs import CRS_ORDER, crs_argument, lonlat_selector, needs_lonlat_choice, uploader_in_language
 from lukou_geo.ui.check_map import VERDICT_COLOURS, CheckMapExtras, FitToProjects, describe_pick, map_pick
 from lukou_geo.ui.i18n import lang
@@ -277,6 +277,7 @@ def render() -> None:
         _map_and_pick(lg, current, ptype)
     check_keep.show_in_address(current)
     occupancy_panel.warm()
+    preload.preload()  # the result's tables and buttons: their browser code loads now, not with the first result
 
 
 def _map_and_pick(lg: str, current: dict[str, Any] | None, ptype: str) -> None:
