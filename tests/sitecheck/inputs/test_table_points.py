@@ -24,9 +24,9 @@ _CELLS = [
     (f"{LAT}", f"{LON}"), ("", f"{LAT}"), (f"{LON}", ""), ("abc", f"{LAT}"), ("1,131.475", f"{LAT}"), ("113,1475", "27,605"),
     ("nan", f"{LAT}"), ("inf", f"{LAT}"), ("1e400", f"{LAT}"), ("200", f"{LAT}"), (f"{LON}", "95"), ("45", "120"),
     ("1131.475", f"{LAT}"), (f" {LON} ", f"\u3000{LAT}\u3000"), (f"+{LON}", f"{LAT}e0"), ("１１３.１４７５", "２７.６０５"),
-    (f"{_N:.2f}", f"{_E + 38e6:.2f}"), (f"{_E + 38e6:.2f}", f"{_N:.2f}"), (f"{_N:.2f}", f"{_E:.2f}"), ("20000", "20000"),
-    ("100.0", "30.0"), ("113.1_475", f"{LAT}"), (f"{LON}", f"{LAT}\u200b"), ("0", "0"), ("-113.1475", "-27.605"),
-]  # fmt: skip
+    (f"{_N:.2f}", f"{_E + 38e6:.2f}"), (f"{_E + 38e6:.2f}", f"{_N:.2f}"), ("27.6", "85.0"), ("100.0", "30.0"),
+    ("113.1_475", f"{LAT}"), (f"{LON}", f"{LAT}\u200b"), ("0", "0"), ("-113.1475", "-27.605"), ("-200", "-95"),
+]  # fmt: skip  (metres all with the zone prefix: a table mixing both is refused as a whole)
 
 
 def _csv(x_name: str = "经度", y_name: str = "纬度") -> str:
@@ -35,7 +35,7 @@ def _csv(x_name: str = "经度", y_name: str = "纬度") -> str:
     lines = ["渌口区项目清单", "", f"项目名称,{x_name},{y_name},类型"]
     for i in range(300):
         x, y = _CELLS[i % len(_CELLS)] if i % 3 == 0 else (f"{LON + (i % 50) * 1e-4:.6f}", f"{LAT + (i % 40) * 1e-4:.6f}")
-        name = "" if i % 17 == 0 else ("长" * 30 if i % 41 == 0 else f"项目{i}")
+        name = "" if i % 17 == 0 else ("长" * 30 if i % 41 == 0 else f"项目{i}" + ("\xa0" if i % 13 == 0 else ""))
         kind = "" if i % 5 == 0 else (" 住宅 " if i % 7 else "\u3000物流\u3000")
         lines.append(f'{name},"{x}","{y}",{kind}' if "," in x + y else f"{name},{x},{y},{kind}")
         if i % 23 == 0:
@@ -130,6 +130,7 @@ def test_an_xlsx_of_numbers_text_and_blanks_reads_the_same_in_blocks(monkeypatch
             y = 27
         if i % 13 == 0:
             ws.append([])
+            ws.append(["  ", None, "\u3000", None])  # blank as the reader sees it, though not empty
         ws.append([i if i % 7 == 0 else f"p{i}", x, y, None if i % 3 else "工业"])
     buf = io.BytesIO()
     wb.save(buf)
@@ -155,3 +156,32 @@ def test_plain_cells_are_read_as_float_reads_them() -> None:
     x, ok = table_points._floats(("113.5", " 27.6 ", "1_0", "１２", 5, 2.5, np.float64(1.5), "nan", "1,0", "", None, True, "27°"))
     assert ok.tolist() == [True] * 7 + [False] * 6
     assert x[:7].tolist() == [113.5, 27.6, 10.0, 12.0, 5.0, 2.5, 1.5]
+
+
+@pytest.mark.parametrize("survey_order", [True, False])
+def test_metres_without_the_zone_prefix_read_the_same_in_blocks(monkeypatch: pytest.MonkeyPatch, survey_order: bool) -> None:
+    rows = [(f"{_N + i:.2f}", f"{_E + i:.2f}") if survey_order or i % 2 else (f"{_E + i:.2f}", f"{_N + i:.2f}") for i in range(60)]
+    text = "名称,X,Y\n" + "".join(f"p{i},{x},{y}\n" for i, (x, y) in enumerate(rows)) + "q,113.1475,27.605\nr,27.6,85\n"
+    out = _both(monkeypatch, read_bytes, text.encode(), "metres.csv", block=4)
+    assert len(out[3]) == 61 and len(out[6]) == 1
+
+
+@pytest.mark.parametrize("limit", [None, 12])
+def test_a_csv_without_quotes_parses_as_record_by_record(monkeypatch: pytest.MonkeyPatch, limit: int | None) -> None:
+    """The quote-free CSV read a block of lines at once gives the records (and line numbers, and refused records) of
+    the csv module read record by record."""
+    lines = _csv().replace('"', "").split("\n")
+    monkeypatch.setattr(table, "_CSV_BLOCK", 5)
+    real = csv.field_size_limit
+    old = real(limit) if limit else real()
+    if limit:
+        monkeypatch.setattr(csv, "field_size_limit", lambda *_: limit)
+    try:
+        fast_errors: list[InputError] = []
+        fast = list(table._csv_records(lines, "t.csv", fast_errors))
+        slow_errors: list[InputError] = []
+        slow = list(table._parsed([ln + "\n" for ln in lines], ",", 1, "t.csv", slow_errors))
+    finally:
+        real(old)
+    assert fast == slow and [_err(e) for e in fast_errors] == [_err(e) for e in slow_errors]
+    assert (len(fast_errors) > 0) == bool(limit) and fast[-1][0] > len(fast)  # blank lines counted
