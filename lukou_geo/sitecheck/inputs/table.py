@@ -12,11 +12,13 @@ XLSX is streamed (openpyxl read-only) and refused from its declared dimension.
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import itertools
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -255,6 +257,20 @@ def _first_rows(it: Iterator[Record]) -> list[Record]:
 _NO_ROWS = ("表中没有数据行", "the table has no data rows", "在表头下填写项目", "add rows under the header")
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused, and resumed if it ran before. A table's rows make no reference cycles, but
+    every point is an object the collector tracks: with 200,000 of them alive, each full collection walked them all
+    (1.2 of 4.4 CPU-s reading a table of 200,000 points)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def read_records(
     records: Iterable[Record],
     file: str,
@@ -266,6 +282,19 @@ def read_records(
 ) -> Ingested:
     """Projects from table rows (file line, cells): the header is the first of the first rows naming coordinate
     columns; ``empty``: the problem and fix when no row holds anything."""
+    with _gc_paused():
+        return _read_records(records, file, crs, ptype, errors, notes, empty)
+
+
+def _read_records(
+    records: Iterable[Record],
+    file: str,
+    crs: str | None,
+    ptype: str,
+    errors: list[InputError] | None,
+    notes: list[str] | None,
+    empty: tuple[str, str, str, str],
+) -> Ingested:
     spec = parse_crs(crs, file)
     limits = get_limits()
     it = iter(records)

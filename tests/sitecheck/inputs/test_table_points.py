@@ -18,7 +18,8 @@ from tests.sitecheck.inputs.helpers import LAT, LON, TO_4547
 
 _E, _N = TO_4547.transform(LON, LAT)
 #: cells of every kind: plain, degree-minute-second text, thousands separators, blank, bad, NaN and infinite,
-#: swapped, out of range, metres (survey order and easting first), far from the district, long
+#: swapped, out of range, metres (survey order and easting first; all with the zone prefix: a table mixing both is
+#: refused as a whole), far from the district
 _CELLS = [
     (f"{LON}", f"{LAT}"), ("113°08'51\"", "27°36'18\""), ("东经113度8分51秒", "北纬27度36分18秒"), ("113°68'", f"{LAT}"),
     (f"{LAT}", f"{LON}"), ("", f"{LAT}"), (f"{LON}", ""), ("abc", f"{LAT}"), ("1,131.475", f"{LAT}"), ("113,1475", "27,605"),
@@ -26,7 +27,7 @@ _CELLS = [
     ("1131.475", f"{LAT}"), (f" {LON} ", f"\u3000{LAT}\u3000"), (f"+{LON}", f"{LAT}e0"), ("１１３.１４７５", "２７.６０５"),
     (f"{_N:.2f}", f"{_E + 38e6:.2f}"), (f"{_E + 38e6:.2f}", f"{_N:.2f}"), ("27.6", "85.0"), ("100.0", "30.0"),
     ("113.1_475", f"{LAT}"), (f"{LON}", f"{LAT}\u200b"), ("0", "0"), ("-113.1475", "-27.605"), ("-200", "-95"),
-]  # fmt: skip  (metres all with the zone prefix: a table mixing both is refused as a whole)
+]  # fmt: skip
 
 
 def _csv(x_name: str = "经度", y_name: str = "纬度") -> str:
@@ -185,3 +186,22 @@ def test_a_csv_without_quotes_parses_as_record_by_record(monkeypatch: pytest.Mon
         real(old)
     assert fast == slow and [_err(e) for e in fast_errors] == [_err(e) for e in slow_errors]
     assert (len(fast_errors) > 0) == bool(limit) and fast[-1][0] > len(fast)  # blank lines counted
+
+
+def test_the_collector_is_paused_while_a_table_is_read_and_resumed_after(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    seen: list[bool] = []
+    real = table_points._read_block
+    monkeypatch.setattr(table_points, "_read_block", lambda *a: (seen.append(gc.isenabled()), real(*a))[1])
+    assert gc.isenabled()
+    read_bytes(_csv().encode(), "p.csv")
+    with pytest.raises(InputError):
+        read_bytes(b"name,lng,lat\n", "p.csv")  # no rows: an error, the collector still resumed
+    assert seen and not any(seen) and gc.isenabled()
+    gc.disable()
+    try:
+        read_bytes(_csv().encode(), "p.csv")
+        assert not gc.isenabled()  # paused by someone else: left paused
+    finally:
+        gc.enable()
