@@ -17,6 +17,7 @@ holds, readers); the reader's dispatch, the uploader's types, the command line's
 
 - :mod:`.coords`   pasted or ``.txt`` coordinates (decimal, 度分秒, Gauss-Kruger X/Y, point numbers, altitudes)
 - :mod:`.table`    CSV, pasted cells and XLSX with detected coordinate columns or a WKT column
+  (:mod:`.table_points` its point rows a block at a time: plain cells with array operations, the others row by row)
 - :mod:`.vector`   GeoJSON, GeoPackage, Shapefile, KML/KMZ, DXF through GDAL (pyogrio); :mod:`.kml` its NaN guard
 - :mod:`.bubiao`   the 部标 界址点坐标 TXT
 - :mod:`.crs_spec` the ``crs`` argument (:data:`CRS_CHOICES`) and the conversion to WGS-84 (declared CRSs, datums)

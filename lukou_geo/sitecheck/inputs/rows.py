@@ -140,28 +140,28 @@ def _summarise(file: str, label_zh: str, label_en: str, items: list[tuple[str, s
     return f"{file} {'、'.join(z for z, _ in shown)}{more_zh}:{label_zh} / {file} {'; '.join(e for _, e in shown)}{more_en}: {label_en}"
 
 
-@dataclass
-class _Row:
-    geom: Any
-    where: Where
-    name: str
-    ptype: str
-    tag: Hashable
-    given: Any = None  # the geometry as read, in the file's coordinates (before repair and conversion)
-
-
 class Collector:
-    """The rows of one input; :meth:`finish` checks them (see the module docstring) and makes the projects."""
+    """The rows of one input; :meth:`finish` checks them (see the module docstring) and makes the projects.
+
+    The rows are kept column by column (a reader of many rows may hand over a block at once with
+    :meth:`add_points`); the geometries as read are kept as given, the checks work on copies.
+    """
 
     def __init__(self, file: str, errors: list[InputError] | None = None, notes: list[str] | None = None) -> None:
         self.file = file
         self.errors: list[InputError] = errors if errors is not None else []
         self.notes: list[str] = notes if notes is not None else []
         self.limits = get_limits()
-        self._rows: list[_Row] = []
+        self._geoms: list[Any] = []  # as read, in the file's coordinates (before repair and conversion)
+        self._wheres: list[Where | None] = []  # None: a row of add_points, Where(row=<its line>)
+        self._lines: list[int] = []
+        self._names: list[str] = []
+        self._ptypes: list[str] = []
+        self._tags: list[Hashable] = []
+        self._clean: list[bool] = []  # known 2-D, finite and valid: clean_geometry would leave it as it is
 
     def __len__(self) -> int:
-        return len(self._rows)
+        return len(self._geoms)
 
     def error(self, where: Where, problem_zh: str, problem_en: str, fix_zh: str = "", fix_en: str = "") -> None:
         """Record a row error."""
@@ -180,27 +180,45 @@ class Collector:
                     "shorten it, or raise LUKOU_MAX_NAME_CHARS",
                 )
                 return False
-        self._rows.append(_Row(geom, where, name, ptype, tag, geom))
+        self._append([geom], [where], [0], [name], [ptype], [tag], [False])
         return True
+
+    def add_points(self, points: Any, lines: list[int], names: list[str], ptypes: list[str], tags: list[Hashable]) -> None:
+        """Add rows at once: 2-D points with finite coordinates (row ``lines[i]``), whose names and types the caller
+        has held to ``LUKOU_MAX_NAME_CHARS``; each row is then checked and made as :meth:`add` would."""
+        n = len(lines)
+        self._append(points, [None] * n, lines, names, ptypes, tags, [True] * n)
+
+    def _append(self, geoms: Any, wheres: list, lines: list, names: list, ptypes: list, tags: list, clean: list) -> None:
+        self._geoms.extend(geoms)
+        self._wheres.extend(wheres)
+        self._lines.extend(lines)
+        self._names.extend(names)
+        self._ptypes.extend(ptypes)
+        self._tags.extend(tags)
+        self._clean.extend(clean)
+
+    def _where(self, i: int) -> Where:
+        w = self._wheres[i]
+        return w if w is not None else Where(row=self._lines[i])
 
     # -------------------------------------------------------------------------- the checks, in order
 
-    def _vertex_limits(self) -> list[_Row]:
-        counts = shapely.get_num_coordinates(np.array([r.geom for r in self._rows] + [None], dtype=object)[:-1])
+    def _vertex_limits(self) -> np.ndarray:
+        """The indices of the rows within the vertex limits (the others get a row error)."""
+        counts = shapely.get_num_coordinates(_objects(self._geoms))
         per, total_limit = self.limits.max_vertices, self.limits.max_total_vertices
-        kept = []
-        for r, c in zip(self._rows, counts, strict=True):
-            if c > per:
-                self.error(
-                    r.where,
-                    f"几何有 {int(c):,} 个顶点,超过上限 {per:,}(未核查)",
-                    f"the geometry has {int(c):,} vertices, over the limit of {per:,} (not checked)",
-                    "简化图形(如 CAD/GIS 中抽稀)后重新上传,或设置 LUKOU_MAX_VERTICES",
-                    "simplify it (e.g. in your CAD/GIS) and upload it again, or raise LUKOU_MAX_VERTICES",
-                )
-            else:
-                kept.append(r)
-        total = int(sum(c for c in counts if c <= per))
+        over = counts > per
+        for i in np.flatnonzero(over):
+            c = counts[i]
+            self.error(
+                self._where(int(i)),
+                f"几何有 {int(c):,} 个顶点,超过上限 {per:,}(未核查)",
+                f"the geometry has {int(c):,} vertices, over the limit of {per:,} (not checked)",
+                "简化图形(如 CAD/GIS 中抽稀)后重新上传,或设置 LUKOU_MAX_VERTICES",
+                "simplify it (e.g. in your CAD/GIS) and upload it again, or raise LUKOU_MAX_VERTICES",
+            )
+        total = int(counts[~over].sum(dtype=np.int64))
         if total > total_limit:
             raise InputError(
                 self.file,
@@ -209,48 +227,54 @@ class Collector:
                 "拆分文件或简化图形后分批核查,或设置 LUKOU_MAX_TOTAL_VERTICES",
                 "split the file or simplify the geometries, or raise LUKOU_MAX_TOTAL_VERTICES",
             )
-        return kept
+        return np.flatnonzero(~over)
 
-    def _cleaned(self, rows: list[_Row]) -> list[_Row]:
-        kept, repaired = [], []
-        for r in rows:
+    def _cleaned(self, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(the indices of the rows whose geometry can be a project, their geometries 2-D and valid)."""
+        geoms = _objects([self._geoms[i] for i in idx]) if len(idx) < len(self._geoms) else _objects(self._geoms)
+        keep = np.ones(len(idx), dtype=bool)
+        repaired = []
+        clean = self._clean
+        for k in np.flatnonzero([not clean[i] for i in idx]):
+            i = int(idx[k])
             try:
-                geom, note = clean_geometry(r.geom)
+                geom, note = clean_geometry(geoms[k])
             except GeometryProblem as exc:
-                self.error(r.where, *exc.texts)
+                self.error(self._where(i), *exc.texts)
+                keep[k] = False
                 continue
             if note is not None:
-                repaired.append((r.where.zh() or f"第{r.where.row}行", r.where.en() or f"row {r.where.row}", note))
-            r.geom = geom
-            kept.append(r)
+                w = self._where(i)
+                repaired.append((w.zh() or f"第{w.row}行", w.en() or f"row {w.row}", note))
+            geoms[k] = geom
         if repaired:
             reasons = {n for *_, n in repaired}
             zh, en = (
                 next(iter(reasons)) if len(reasons) == 1 else ("几何无效(自相交等),已自动修复", "invalid geometry (self-intersection etc.) repaired")
             )
             self.notes.append(_summarise(self.file, zh, en, [(z, e) for z, e, _ in repaired]))
-        return kept
+        return idx[keep], geoms[keep]
 
-    def _converted(self, rows: list[_Row], convert: Callable[[Hashable, np.ndarray], np.ndarray]) -> np.ndarray:
-        out = np.empty(len(rows), dtype=object)
-        tags = [r.tag for r in rows]
+    def _converted(self, idx: np.ndarray, geoms: np.ndarray, convert: Callable[[Hashable, np.ndarray], np.ndarray]) -> np.ndarray:
+        out = np.empty(len(idx), dtype=object)
+        tags = [self._tags[i] for i in idx]
         for tag in dict.fromkeys(tags):
-            idx = np.array([i for i, t in enumerate(tags) if t == tag])
-            arr = np.empty(len(idx), dtype=object)
-            arr[:] = [rows[i].geom for i in idx]
-            out[idx] = convert(tag, arr)
+            mask = np.fromiter((t == tag for t in tags), dtype=bool, count=len(tags))
+            arr = np.empty(int(mask.sum()), dtype=object)
+            arr[:] = geoms[mask]
+            out[mask] = convert(tag, arr)
         return out
 
-    def _in_range(self, rows: list[_Row], wgs: np.ndarray) -> np.ndarray:
+    def _in_range(self, idx: np.ndarray, wgs: np.ndarray) -> np.ndarray:
         """Which converted geometries lie within the lon/lat ranges (the others get a row error)."""
         coords, index = shapely.get_coordinates(wgs, return_index=True)
         bad = ~np.isfinite(coords).all(axis=1) | (np.abs(coords[:, 0]) > 180) | (np.abs(coords[:, 1]) > 90)
-        ok = np.ones(len(rows), dtype=bool)
+        ok = np.ones(len(idx), dtype=bool)
         for i in np.unique(index[bad]):
             ok[i] = False
             lon, lat = coords[index == i][0]
             self.error(
-                rows[i].where,
+                self._where(int(idx[i])),
                 f"换算为经纬度后超出范围(经度 {num(lon)}、纬度 {num(lat)}):坐标系可能不对",
                 f"out of the lon/lat ranges after conversion (lon {num(lon)}, lat {num(lat)}): the CRS may be wrong",
                 "选择正确的坐标系;高斯-克吕格坐标 X 为北坐标",
@@ -258,35 +282,46 @@ class Collector:
             )
         return ok
 
+    def _frame(self, idx: np.ndarray, wgs: np.ndarray, default_name: Callable[[Where], str]) -> gpd.GeoDataFrame:
+        wheres, lines, file = self._wheres, self._lines, self.file
+        return gpd.GeoDataFrame(
+            {
+                "name": [self._names[i] or default_name(self._where(i)) for i in idx],
+                "ptype": [self._ptypes[i] for i in idx],
+                "source": [f"{file} 第{lines[i]}行" if wheres[i] is None else wheres[i].source(file) for i in idx],  # type: ignore[union-attr]
+                # the coordinates as given (the file's own CRS, before repair): WKT with the numbers as read
+                "given": list(shapely.to_wkt(_objects([self._geoms[i] for i in idx]), rounding_precision=-1)) if len(idx) else [],
+            },
+            geometry=list(wgs) if len(idx) else [],
+            crs="EPSG:4326",
+        )
+
     def finish(self, convert: Callable[[Hashable, np.ndarray], np.ndarray], default_name: Callable[[Where], str]) -> Ingested:
         """The projects in WGS-84 of the rows that pass every check; ``convert(tag, geometries)`` converts the rows of a tag."""
-        rows = self._cleaned(self._vertex_limits()) if self._rows else []
-        wgs = self._converted(rows, convert) if rows else np.empty(0, dtype=object)
-        if len(rows):
-            ok = self._in_range(rows, wgs)
-            rows, wgs = [r for r, k in zip(rows, ok, strict=True) if k], wgs[ok]
+        idx, geoms = self._cleaned(self._vertex_limits()) if self._geoms else (np.empty(0, dtype=np.intp), np.empty(0, dtype=object))
+        wgs = self._converted(idx, geoms, convert) if len(idx) else np.empty(0, dtype=object)
+        if len(idx):
+            ok = self._in_range(idx, wgs)
+            idx, wgs = idx[ok], wgs[ok]
         far = too_far(wgs)
         for i, (zh, en) in far.items():
             self.error(
-                rows[i].where,
+                self._where(int(idx[i])),
                 zh + ":坐标或坐标系可能有误(未核查)",
                 en + ": the coordinates or the CRS may be wrong (not checked)",
                 "核对坐标与坐标系(经纬度顺序、GCJ-02/BD-09、高斯-克吕格带号与 X/Y 顺序)",
                 "check the coordinates and the CRS (lon/lat order, GCJ-02/BD-09, Gauss-Kruger zone and X/Y order)",
             )
-        keep = [i for i in range(len(rows)) if i not in far]
-        rows = [rows[i] for i in keep]
+        if far:
+            keep = np.ones(len(idx), dtype=bool)
+            keep[list(far)] = False
+            idx, wgs = idx[keep], wgs[keep]
         self.errors.sort(key=lambda e: getattr(e, "order", 0))
-        gdf = gpd.GeoDataFrame(
-            {
-                "name": [r.name or default_name(r.where) for r in rows],
-                "ptype": [r.ptype for r in rows],
-                "source": [r.where.source(self.file) for r in rows],
-                # the coordinates as given (the file's own CRS, before repair): WKT with the numbers as read
-                "given": list(shapely.to_wkt(np.array([r.given for r in rows] + [None], dtype=object)[:-1], rounding_precision=-1))
-                if rows else [],
-            },
-            geometry=list(wgs[keep]) if len(keep) else [],
-            crs="EPSG:4326",
-        )
-        return Ingested(gdf, self.errors, self.notes)
+        return Ingested(self._frame(idx, wgs, default_name), self.errors, self.notes)
+
+
+def _objects(items: Any) -> np.ndarray:
+    """A 1-D object array of geometries (never a nested array)."""
+    arr = np.empty(len(items), dtype=object)
+    arr[:] = items
+    return arr
