@@ -226,21 +226,20 @@ def _add_reasons(summary: pd.DataFrame, ctx: CheckContext, d: Decision, zpi: np.
     if not details:
         summary["reason"] = summary["reason_en"] = ""
         return
-    context_of = _context_zones(zpi, zzi, ctx.zone_context)
-    summary["reason"] = pd.Series(ctx.reasons.reasons(summary, d, context_of, "zh"), dtype=object)
-    summary["reason_en"] = pd.Series(ctx.reasons.reasons(summary, d, context_of, "en"), dtype=object)
+    p, z = _context_pairs(zpi, zzi, ctx.zone_context)
+    texts = ctx.reasons.reasons(summary, d, p, z)
+    summary["reason"] = pd.Series(texts["zh"], dtype=object)
+    summary["reason_en"] = pd.Series(texts["en"], dtype=object)
 
 
-def _context_zones(zpi: np.ndarray, zzi: np.ndarray, is_context: np.ndarray) -> dict[int, np.ndarray]:
-    """Project row → the context zones it touches (catalog order)."""
+def _context_pairs(zpi: np.ndarray, zzi: np.ndarray, is_context: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The (project row, context zone) pairs, sorted by project, then zone (catalog order)."""
     if not len(zpi) or not is_context.any():
-        return {}
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
     sel = is_context[zzi]
     p, z = zpi[sel], zzi[sel]
     order = np.lexsort((z, p))
-    p, z = p[order], z[order]
-    starts = np.flatnonzero(np.r_[True, p[1:] != p[:-1]]) if len(p) else np.zeros(0, int)
-    return {int(p[a]): z[a:b] for a, b in zip(starts, [*starts[1:], len(p)], strict=True)}
+    return p[order], z[order]
 
 
 def _zone_rows(summary: pd.DataFrame, ctx: CheckContext, offset: int, zpi: np.ndarray, zzi: np.ndarray, zmeas: np.ndarray,
