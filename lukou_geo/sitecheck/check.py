@@ -28,7 +28,7 @@ from lukou_geo.sitecheck.context import CheckContext, to_metric
 from lukou_geo.sitecheck.labels import SUMMARY_COLUMNS, ZONE_COLUMNS
 from lukou_geo.sitecheck.occupancy import SUMMARY_COLUMNS as _OCC_SUMMARY_COLUMNS
 from lukou_geo.sitecheck.overlay import measure, overlaps
-from lukou_geo.sitecheck.verdict import ATTN, CODE_NAMES, FITS, Decision, decide
+from lukou_geo.sitecheck.verdict import ATTN, CODE_NAMES, FITS, Decision, decide, group_rows, text_ids
 
 #: Transport features within this distance are listed as nearby.
 NEARBY_TRANSPORT_KM = 5.0
@@ -143,21 +143,39 @@ def _axes(pm: np.ndarray, ctx: CheckContext) -> tuple[np.ndarray, np.ndarray, np
 
 
 def _transport(pm: np.ndarray, ctx: CheckContext) -> tuple[np.ndarray, np.ndarray]:
-    """Up to three transport projects within :data:`NEARBY_TRANSPORT_KM`, nearest first (Chinese, English)."""
+    """Up to three transport projects within :data:`NEARBY_TRANSPORT_KM`, nearest first (Chinese, English).
+
+    Each (feature, distance as written) item and each list of items is written once and shared."""
     zh, en = np.full(len(pm), "", dtype=object), np.full(len(pm), "", dtype=object)
     if ctx.transport_tree is None or not len(pm):
         return zh, en
     ip, it = ctx.transport_tree.query(pm, predicate="dwithin", distance=NEARBY_TRANSPORT_KM * 1000)
-    if len(ip):
-        d = shapely.distance(pm[ip], ctx.transport_geoms[it]) / 1000
-        tdf = pd.DataFrame({"p": ip, "name": ctx.transport["name"].to_numpy()[it], "name_en": ctx.transport["name_en"].to_numpy()[it],
-                            "d": d}).sort_values(["p", "d"])
-        tdf = tdf.groupby("p").head(3)
-        km = tdf["d"].map(lambda v: f"{v:.1f}")
-        tdf["t"], tdf["t_en"] = tdf["name"] + "(" + km + " km)", tdf["name_en"] + " (" + km + " km)"
-        joined = tdf.groupby("p").agg({"t": ";".join, "t_en": "; ".join})
-        zh[joined.index.to_numpy()], en[joined.index.to_numpy()] = joined["t"].to_numpy(), joined["t_en"].to_numpy()
+    if not len(ip):
+        return zh, en
+    d = shapely.distance(pm[ip], ctx.transport_geoms[it]) / 1000
+    order = np.lexsort((d, ip))  # stable: equal distances keep the tree's order
+    ip, it, d = ip[order], it[order], d[order]
+    starts = np.flatnonzero(np.r_[True, ip[1:] != ip[:-1]])
+    rank = np.arange(len(ip)) - np.repeat(starts, np.diff(np.r_[starts, len(ip)]))
+    near = rank < 3
+    ip, it, d, rank = ip[near], it[near], d[near], rank[near]
+    item, first = group_rows(it, text_ids(d, np.ones(len(d), dtype=bool), _km))
+    names, names_en = ctx.transport["name"].to_numpy(dtype=object), ctx.transport["name_en"].to_numpy(dtype=object)
+    km = [_km(v) for v in d[first].tolist()]
+    words = [n + "(" + k + " km)" for n, k in zip(names[it[first]], km, strict=True)]
+    words_en = [n + " (" + k + " km)" for n, k in zip(names_en[it[first]], km, strict=True)]
+    projects = ip[rank == 0]
+    lists = np.full((len(projects), 3), -1, dtype=np.int64)
+    lists[np.searchsorted(projects, ip), rank] = item
+    group, rep = group_rows(*lists.T)
+    for out, w, sep in ((zh, words, ";"), (en, words_en, "; ")):
+        joined = np.array([sep.join(w[k] for k in row if k >= 0) for row in lists[rep].tolist()], dtype=object)
+        out[projects] = joined[group]
     return zh, en
+
+
+def _km(v: float) -> str:
+    return f"{v:.1f}"
 
 
 def _check_chunk(projects: gpd.GeoDataFrame, ctx: CheckContext, default_type: str, offset: int, details: bool) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -167,7 +167,7 @@ def _pct_digits(share: float) -> str:
     return f"{float(share) * 100:.1f}"
 
 
-def _text_ids(values: np.ndarray, used: np.ndarray, write: Any) -> np.ndarray:
+def text_ids(values: np.ndarray, used: np.ndarray, write: Any) -> np.ndarray:
     """Per row, an id of ``write(value)`` where ``used`` (-1 elsewhere): rows with equal ids read alike.
 
     Each distinct value (by its bits) is written once."""
@@ -306,10 +306,10 @@ class ReasonWriter:
         zone_count = s["zone_count"].to_numpy()
         group, first = group_rows(
             inside, ptype, given, zone_count != 0, d.deciding, d.lead_code, d.why, d.basis, d.basis_code, d.touch,
-            _text_ids(dist, inside == "否", lambda v: f"{v:.2f}"),
-            _text_ids(dshare, inside == "部分", _pct_digits),
-            _text_ids(d.lead_share, d.lead_share < 0.999, _pct_digits),
-            _text_ids(d.touch_share, d.touch >= 0, _pct_digits),
+            text_ids(dist, inside == "否", lambda v: f"{v:.2f}"),
+            text_ids(dshare, inside == "部分", _pct_digits),
+            text_ids(d.lead_share, d.lead_share < 0.999, _pct_digits),
+            text_ids(d.touch_share, d.touch >= 0, _pct_digits),
             _list_ids(context_p, context_z, n),
         )
         lo, hi = np.searchsorted(context_p, first, "left"), np.searchsorted(context_p, first, "right")
