@@ -159,19 +159,29 @@ def _transport(pm: np.ndarray, ctx: CheckContext) -> tuple[np.ndarray, np.ndarra
     rank = np.arange(len(ip)) - np.repeat(starts, np.diff(np.r_[starts, len(ip)]))
     near = rank < 3
     ip, it, d, rank = ip[near], it[near], d[near], rank[near]
-    item, first = group_rows(it, text_ids(d, np.ones(len(d), dtype=bool), _km))
+    km_written = _one_decimal(d)  # d's values as few distinct numbers, each written as d is
+    item, first = group_rows(it, text_ids(km_written, np.ones(len(d), dtype=bool), _km))
     names, names_en = ctx.transport["name"].to_numpy(dtype=object), ctx.transport["name_en"].to_numpy(dtype=object)
-    km = [_km(v) for v in d[first].tolist()]
-    words = [n + "(" + k + " km)" for n, k in zip(names[it[first]], km, strict=True)]
-    words_en = [n + " (" + k + " km)" for n, k in zip(names_en[it[first]], km, strict=True)]
+    km = np.array([_km(v) for v in km_written[first].tolist()], dtype=object)
     projects = ip[rank == 0]
     lists = np.full((len(projects), 3), -1, dtype=np.int64)
     lists[np.searchsorted(projects, ip), rank] = item
     group, rep = group_rows(*lists.T)
-    for out, w, sep in ((zh, words, ";"), (en, words_en, "; ")):
-        joined = np.array([sep.join(w[k] for k in row if k >= 0) for row in lists[rep].tolist()], dtype=object)
+    for out, word, sep in ((zh, names[it[first]] + "(" + km + " km)", ";"), (en, names_en[it[first]] + " (" + km + " km)", "; ")):
+        more = np.append(sep + word, "")  # the second and third items, "" for none (index -1)
+        joined = word[lists[rep, 0]] + more[lists[rep, 1]] + more[lists[rep, 2]]
         out[projects] = joined[group]
     return zh, en
+
+
+def _one_decimal(v: np.ndarray) -> np.ndarray:
+    """``v`` with every value that ``f"{x:.1f}"`` writes unambiguously replaced by the number it writes (k / 10):
+    the same text, and few distinct values. A value within 10⁻⁶ of a rounding tie stays as it is."""
+    x = v * 10
+    k = np.rint(x)
+    with np.errstate(invalid="ignore"):  # inf, nan: not sure
+        sure = np.isfinite(x) & (np.abs(x) < 1e6) & (np.abs(x - np.floor(x) - 0.5) > 1e-6)
+    return np.where(sure, k / 10, v)
 
 
 def _km(v: float) -> str:
@@ -251,13 +261,12 @@ def _add_reasons(summary: pd.DataFrame, ctx: CheckContext, d: Decision, zpi: np.
 
 
 def _context_pairs(zpi: np.ndarray, zzi: np.ndarray, is_context: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The (project row, context zone) pairs, sorted by project, then zone (catalog order)."""
+    """The (project row, context zone) pairs, sorted by project, then zone (catalog order), as
+    :func:`~lukou_geo.sitecheck.overlay.overlaps` gives them."""
     if not len(zpi) or not is_context.any():
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     sel = is_context[zzi]
-    p, z = zpi[sel], zzi[sel]
-    order = np.lexsort((z, p))
-    return p[order], z[order]
+    return zpi[sel], zzi[sel]
 
 
 def _zone_rows(summary: pd.DataFrame, ctx: CheckContext, offset: int, zpi: np.ndarray, zzi: np.ndarray, zmeas: np.ndarray,
@@ -288,9 +297,15 @@ def _zone_rows(summary: pd.DataFrame, ctx: CheckContext, offset: int, zpi: np.nd
         "zone_en": col("name_en"),
     })
     for lg, suffix in (("zh", ""), ("en", "_en")):
-        rows["rule" + suffix] = ctx.zone_rules[lg][zzi] if details and has else ""
-        rows["plan_words" + suffix] = ctx.zone_words[lg][zzi] if details and has else ""
+        rows["rule" + suffix] = _gather(ctx.zone_rules[lg], zzi) if details and has else ""
+        rows["plan_words" + suffix] = _gather(ctx.zone_words[lg], zzi) if details and has else ""
     return rows
+
+
+def _gather(per_zone: np.ndarray, zzi: np.ndarray) -> Any:
+    """``per_zone[zzi]`` as the column pandas would make of it (``str``): the zones' few texts converted once, then
+    taken (converting 10^6 Python strings to Arrow cost more than the overlay)."""
+    return pd.Series(per_zone).array.take(zzi)
 
 
 def _deciding_names(deciding: np.ndarray, zones: pd.DataFrame, column: str) -> np.ndarray:

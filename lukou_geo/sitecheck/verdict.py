@@ -200,20 +200,35 @@ def group_rows(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Rows equal in every column share a group: (the group of each row, the first row of each group).
 
     Groups are numbered in the order of their first row. Float columns compare by their bits
-    (-0.0 and 0.0 are two groups), so rows in one group hold the very same values.
+    (-0.0 and 0.0 are two groups), so rows in one group hold the very same values. Integer columns
+    are packed into one number while it fits in 62 bits, then factorised.
     """
     n = len(columns[0]) if columns else 0
-    group = np.zeros(n, dtype=np.int64)
+    group, span = np.zeros(n, dtype=np.int64), 1
     for col in columns:
-        col = np.asarray(col)
-        if col.dtype.kind == "f":
-            col = np.ascontiguousarray(col, dtype=np.float64).view(np.int64)
-        ids, uniq = pd.factorize(col, use_na_sentinel=False)
-        group, _ = pd.factorize(group * max(len(uniq), 1) + ids)
+        ids, k = _codes(np.asarray(col))
+        if span * k >= 1 << 62:
+            group, uniq = pd.factorize(group)
+            span = len(uniq)
+        group, span = group * k + ids, span * k
+    group, _ = pd.factorize(group)
     if not n:
-        return group, np.zeros(0, dtype=np.int64)
+        return group.astype(np.int64), np.zeros(0, dtype=np.int64)
     new = np.r_[True, group[1:] > np.maximum.accumulate(group)[:-1]]
     return group.astype(np.int64), np.flatnonzero(new)
+
+
+def _codes(col: np.ndarray) -> tuple[np.ndarray, int]:
+    """``col`` as codes 0…k-1 (equal values, equal codes) and k."""
+    if col.dtype.kind in "biu" and len(col):
+        col = col.astype(np.int64)
+        lo, hi = int(col.min()), int(col.max())
+        if hi - lo < 1 << 31:
+            return col - lo, hi - lo + 1
+    if col.dtype.kind == "f":
+        col = np.ascontiguousarray(col, dtype=np.float64).view(np.int64)
+    ids, uniq = pd.factorize(col, use_na_sentinel=False)
+    return ids.astype(np.int64), max(len(uniq), 1)
 
 
 def _type_list(names: list[str], vocab: ProjectTypes, lang: str) -> str:
