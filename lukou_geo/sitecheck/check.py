@@ -319,7 +319,8 @@ def _frame(columns: dict[str, Any]) -> pd.DataFrame:
     """A DataFrame whose text columns stay numpy object arrays: converting 10^5 Python strings to
     pandas' Arrow-backed ``str`` dtype costs more than the whole zone check."""
     return pd.DataFrame(
-        {k: pd.Series(v, dtype=object) if isinstance(v, np.ndarray) and v.dtype.kind in "OU" else v for k, v in columns.items()}
+        {k: pd.Series(v, dtype=object) if isinstance(v, np.ndarray) and v.dtype.kind in "OU" else v for k, v in columns.items()},
+        copy=False,
     )
 
 
