@@ -28,7 +28,7 @@ from lukou_geo.sitecheck.context import CheckContext, to_metric
 from lukou_geo.sitecheck.labels import SUMMARY_COLUMNS, ZONE_COLUMNS
 from lukou_geo.sitecheck.occupancy import SUMMARY_COLUMNS as _OCC_SUMMARY_COLUMNS
 from lukou_geo.sitecheck.overlay import measure, overlaps
-from lukou_geo.sitecheck.verdict import ATTN, CODE_NAMES, FITS, Decision, decide
+from lukou_geo.sitecheck.verdict import ATTN, CODE_NAMES, FITS, Decision, decide, group_rows, text_ids
 
 #: Transport features within this distance are listed as nearby.
 NEARBY_TRANSPORT_KM = 5.0
@@ -143,21 +143,49 @@ def _axes(pm: np.ndarray, ctx: CheckContext) -> tuple[np.ndarray, np.ndarray, np
 
 
 def _transport(pm: np.ndarray, ctx: CheckContext) -> tuple[np.ndarray, np.ndarray]:
-    """Up to three transport projects within :data:`NEARBY_TRANSPORT_KM`, nearest first (Chinese, English)."""
+    """Up to three transport projects within :data:`NEARBY_TRANSPORT_KM`, nearest first (Chinese, English).
+
+    Each (feature, distance as written) item and each list of items is written once and shared."""
     zh, en = np.full(len(pm), "", dtype=object), np.full(len(pm), "", dtype=object)
     if ctx.transport_tree is None or not len(pm):
         return zh, en
     ip, it = ctx.transport_tree.query(pm, predicate="dwithin", distance=NEARBY_TRANSPORT_KM * 1000)
-    if len(ip):
-        d = shapely.distance(pm[ip], ctx.transport_geoms[it]) / 1000
-        tdf = pd.DataFrame({"p": ip, "name": ctx.transport["name"].to_numpy()[it], "name_en": ctx.transport["name_en"].to_numpy()[it],
-                            "d": d}).sort_values(["p", "d"])
-        tdf = tdf.groupby("p").head(3)
-        km = tdf["d"].map(lambda v: f"{v:.1f}")
-        tdf["t"], tdf["t_en"] = tdf["name"] + "(" + km + " km)", tdf["name_en"] + " (" + km + " km)"
-        joined = tdf.groupby("p").agg({"t": ";".join, "t_en": "; ".join})
-        zh[joined.index.to_numpy()], en[joined.index.to_numpy()] = joined["t"].to_numpy(), joined["t_en"].to_numpy()
+    if not len(ip):
+        return zh, en
+    d = shapely.distance(pm[ip], ctx.transport_geoms[it]) / 1000
+    order = np.lexsort((d, ip))  # stable: equal distances keep the tree's order
+    ip, it, d = ip[order], it[order], d[order]
+    starts = np.flatnonzero(np.r_[True, ip[1:] != ip[:-1]])
+    rank = np.arange(len(ip)) - np.repeat(starts, np.diff(np.r_[starts, len(ip)]))
+    near = rank < 3
+    ip, it, d, rank = ip[near], it[near], d[near], rank[near]
+    km_written = _one_decimal(d)  # d's values as few distinct numbers, each written as d is
+    item, first = group_rows(it, text_ids(km_written, np.ones(len(d), dtype=bool), _km))
+    names, names_en = ctx.transport["name"].to_numpy(dtype=object), ctx.transport["name_en"].to_numpy(dtype=object)
+    km = np.array([_km(v) for v in km_written[first].tolist()], dtype=object)
+    projects = ip[rank == 0]
+    lists = np.full((len(projects), 3), -1, dtype=np.int64)
+    lists[np.searchsorted(projects, ip), rank] = item
+    group, rep = group_rows(*lists.T)
+    for out, word, sep in ((zh, names[it[first]] + "(" + km + " km)", ";"), (en, names_en[it[first]] + " (" + km + " km)", "; ")):
+        more = np.append(sep + word, "")  # the second and third items, "" for none (index -1)
+        joined = word[lists[rep, 0]] + more[lists[rep, 1]] + more[lists[rep, 2]]
+        out[projects] = joined[group]
     return zh, en
+
+
+def _one_decimal(v: np.ndarray) -> np.ndarray:
+    """``v`` with every value that ``f"{x:.1f}"`` writes unambiguously replaced by the number it writes (k / 10):
+    the same text, and few distinct values. A value within 10⁻⁶ of a rounding tie stays as it is."""
+    x = v * 10
+    k = np.rint(x)
+    with np.errstate(invalid="ignore"):  # inf, nan: not sure
+        sure = np.isfinite(x) & (np.abs(x) < 1e6) & (np.abs(x - np.floor(x) - 0.5) > 1e-6)
+    return np.where(sure, k / 10, v)
+
+
+def _km(v: float) -> str:
+    return f"{v:.1f}"
 
 
 def _check_chunk(projects: gpd.GeoDataFrame, ctx: CheckContext, default_type: str, offset: int, details: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -226,21 +254,19 @@ def _add_reasons(summary: pd.DataFrame, ctx: CheckContext, d: Decision, zpi: np.
     if not details:
         summary["reason"] = summary["reason_en"] = ""
         return
-    context_of = _context_zones(zpi, zzi, ctx.zone_context)
-    summary["reason"] = pd.Series(ctx.reasons.reasons(summary, d, context_of, "zh"), dtype=object)
-    summary["reason_en"] = pd.Series(ctx.reasons.reasons(summary, d, context_of, "en"), dtype=object)
+    p, z = _context_pairs(zpi, zzi, ctx.zone_context)
+    texts = ctx.reasons.reasons(summary, d, p, z)
+    summary["reason"] = pd.Series(texts["zh"], dtype=object)
+    summary["reason_en"] = pd.Series(texts["en"], dtype=object)
 
 
-def _context_zones(zpi: np.ndarray, zzi: np.ndarray, is_context: np.ndarray) -> dict[int, np.ndarray]:
-    """Project row → the context zones it touches (catalog order)."""
+def _context_pairs(zpi: np.ndarray, zzi: np.ndarray, is_context: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The (project row, context zone) pairs, sorted by project, then zone (catalog order), as
+    :func:`~lukou_geo.sitecheck.overlay.overlaps` gives them."""
     if not len(zpi) or not is_context.any():
-        return {}
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
     sel = is_context[zzi]
-    p, z = zpi[sel], zzi[sel]
-    order = np.lexsort((z, p))
-    p, z = p[order], z[order]
-    starts = np.flatnonzero(np.r_[True, p[1:] != p[:-1]]) if len(p) else np.zeros(0, int)
-    return {int(p[a]): z[a:b] for a, b in zip(starts, [*starts[1:], len(p)], strict=True)}
+    return zpi[sel], zzi[sel]
 
 
 def _zone_rows(summary: pd.DataFrame, ctx: CheckContext, offset: int, zpi: np.ndarray, zzi: np.ndarray, zmeas: np.ndarray,
@@ -271,9 +297,15 @@ def _zone_rows(summary: pd.DataFrame, ctx: CheckContext, offset: int, zpi: np.nd
         "zone_en": col("name_en"),
     })
     for lg, suffix in (("zh", ""), ("en", "_en")):
-        rows["rule" + suffix] = ctx.zone_rules[lg][zzi] if details and has else ""
-        rows["plan_words" + suffix] = ctx.zone_words[lg][zzi] if details and has else ""
+        rows["rule" + suffix] = _gather(ctx.zone_rules[lg], zzi) if details and has else ""
+        rows["plan_words" + suffix] = _gather(ctx.zone_words[lg], zzi) if details and has else ""
     return rows
+
+
+def _gather(per_zone: np.ndarray, zzi: np.ndarray) -> Any:
+    """``per_zone[zzi]`` as the column pandas would make of it (``str``): the zones' few texts converted once, then
+    taken (converting 10^6 Python strings to Arrow cost more than the overlay)."""
+    return pd.Series(per_zone).array.take(zzi)
 
 
 def _deciding_names(deciding: np.ndarray, zones: pd.DataFrame, column: str) -> np.ndarray:
@@ -287,7 +319,8 @@ def _frame(columns: dict[str, Any]) -> pd.DataFrame:
     """A DataFrame whose text columns stay numpy object arrays: converting 10^5 Python strings to
     pandas' Arrow-backed ``str`` dtype costs more than the whole zone check."""
     return pd.DataFrame(
-        {k: pd.Series(v, dtype=object) if isinstance(v, np.ndarray) and v.dtype.kind in "OU" else v for k, v in columns.items()}
+        {k: pd.Series(v, dtype=object) if isinstance(v, np.ndarray) and v.dtype.kind in "OU" else v for k, v in columns.items()},
+        copy=False,
     )
 
 

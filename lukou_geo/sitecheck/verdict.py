@@ -162,6 +162,75 @@ def cite_text(para: Any, lang: str) -> str:
     return t("check.cite", lang, chapter=chapter_short(chapter_of(int(para)), lang), para=int(para))
 
 
+def _pct_digits(share: float) -> str:
+    """What :func:`lukou_geo.sitecheck.labels.pct` writes of ``share`` (the number only)."""
+    return f"{float(share) * 100:.1f}"
+
+
+def text_ids(values: np.ndarray, used: np.ndarray, write: Any) -> np.ndarray:
+    """Per row, an id of ``write(value)`` where ``used`` (-1 elsewhere): rows with equal ids read alike.
+
+    Each distinct value (by its bits) is written once."""
+    ids = np.full(len(values), -1, dtype=np.int64)
+    if used.any():
+        bits, uniq = pd.factorize(np.ascontiguousarray(values[used], dtype=np.float64).view(np.int64))
+        words, _ = pd.factorize(np.array([write(v) for v in uniq.view(np.float64).tolist()], dtype=object))
+        ids[used] = words[bits]
+    return ids
+
+
+def _list_ids(p: np.ndarray, z: np.ndarray, n: int) -> np.ndarray:
+    """Per row (0…n-1), an id of its list of ``z`` (pairs sorted by ``p``): equal ids, equal lists (0: none)."""
+    ids = np.zeros(n, dtype=np.int64)
+    if not len(p):
+        return ids
+    starts = np.flatnonzero(np.r_[True, p[1:] != p[:-1]])
+    rank = np.arange(len(p)) - np.repeat(starts, np.diff(np.r_[starts, len(p)]))
+    step = int(z.max()) + 2
+    used = 1
+    for r in range(int(rank.max()) + 1):  # extend the lists one zone at a time: ids stay unique across lengths
+        sel = rank == r
+        new, uniq = pd.factorize(ids[p[sel]] * step + z[sel] + 1)
+        ids[p[sel]] = new + used
+        used += len(uniq)
+    return ids
+
+
+def group_rows(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows equal in every column share a group: (the group of each row, the first row of each group).
+
+    Groups are numbered in the order of their first row. Float columns compare by their bits
+    (-0.0 and 0.0 are two groups), so rows in one group hold the very same values. Integer columns
+    are packed into one number while it fits in 62 bits, then factorised.
+    """
+    n = len(columns[0]) if columns else 0
+    group, span = np.zeros(n, dtype=np.int64), 1
+    for col in columns:
+        ids, k = _codes(np.asarray(col))
+        if span * k >= 1 << 62:
+            group, uniq = pd.factorize(group)
+            span = len(uniq)
+        group, span = group * k + ids, span * k
+    group, _ = pd.factorize(group)
+    if not n:
+        return group.astype(np.int64), np.zeros(0, dtype=np.int64)
+    new = np.r_[True, group[1:] > np.maximum.accumulate(group)[:-1]]
+    return group.astype(np.int64), np.flatnonzero(new)
+
+
+def _codes(col: np.ndarray) -> tuple[np.ndarray, int]:
+    """``col`` as codes 0…k-1 (equal values, equal codes) and k."""
+    if col.dtype.kind in "biu" and len(col):
+        col = col.astype(np.int64)
+        lo, hi = int(col.min()), int(col.max())
+        if hi - lo < 1 << 31:
+            return col - lo, hi - lo + 1
+    if col.dtype.kind == "f":
+        col = np.ascontiguousarray(col, dtype=np.float64).view(np.int64)
+    ids, uniq = pd.factorize(col, use_na_sentinel=False)
+    return ids.astype(np.int64), max(len(uniq), 1)
+
+
 def _type_list(names: list[str], vocab: ProjectTypes, lang: str) -> str:
     out = []
     for name in names:
@@ -235,16 +304,41 @@ class ReasonWriter:
                 w.plan_words.append(w.cite[-1] + (": " + t("check.quote", lang, q=quote) if quote else ""))
         return w
 
-    def reasons(self, s: pd.DataFrame, d: Decision, context_of: dict[int, np.ndarray], lang: str) -> list[str]:
-        """One reason per summary row (``s``: in_district, district_share, district_dist_km, ptype,
-        ptype_input, zone_count) in ``lang``; ``context_of``: row → the context zones it lies in."""
-        cols = zip(range(len(s)), s["in_district"], s["district_share"], s["district_dist_km"], s["ptype"], s["ptype_input"],
-                   s["zone_count"], strict=True)
-        return [self._one(d, i, inside, dshare, dist, ptype, given, zc, context_of.get(i), lang)
-                for i, inside, dshare, dist, ptype, given, zc in cols]
+    def reasons(self, s: pd.DataFrame, d: Decision, context_p: np.ndarray, context_z: np.ndarray) -> dict[str, np.ndarray]:
+        """The reason of every summary row, by language (``"zh"``, ``"en"``: object arrays).
 
-    def _one(self, d: Decision, i: int, inside: str, dshare: float, dist: float, ptype: str, given: str, zone_count: int,
-             context: np.ndarray | None, lang: str) -> str:
+        ``s``: in_district, district_share, district_dist_km, ptype, ptype_input, zone_count;
+        ``context_p``, ``context_z``: the (row, context zone) pairs, sorted by row, then zone. Each
+        distinct case (rows alike in everything their reason says: the case, the zones, the type,
+        the percentages as written) is written once by :meth:`reason` and shared by its rows.
+        """
+        n = len(s)
+        if not n:
+            return {lg: np.array([], dtype=object) for lg in ("zh", "en")}
+        inside = s["in_district"].to_numpy(dtype=object)
+        dshare, dist = s["district_share"].to_numpy(dtype=np.float64), s["district_dist_km"].to_numpy(dtype=np.float64)
+        ptype, given = s["ptype"].to_numpy(dtype=object), s["ptype_input"].to_numpy(dtype=object)
+        zone_count = s["zone_count"].to_numpy()
+        group, first = group_rows(
+            inside, ptype, given, zone_count != 0, d.deciding, d.lead_code, d.why, d.basis, d.basis_code, d.touch,
+            text_ids(dist, inside == "否", lambda v: f"{v:.2f}"),
+            text_ids(dshare, inside == "部分", _pct_digits),
+            text_ids(d.lead_share, d.lead_share < 0.999, _pct_digits),
+            text_ids(d.touch_share, d.touch >= 0, _pct_digits),
+            _list_ids(context_p, context_z, n),
+        )
+        lo, hi = np.searchsorted(context_p, first, "left"), np.searchsorted(context_p, first, "right")
+        out = {}
+        for lg in ("zh", "en"):
+            texts = np.array([self.reason(d, int(i), inside[i], float(dshare[i]), float(dist[i]), ptype[i], given[i],
+                                          int(zone_count[i]), context_z[a:b], lg) for i, a, b in zip(first, lo, hi, strict=True)],
+                             dtype=object)
+            out[lg] = texts[group]
+        return out
+
+    def reason(self, d: Decision, i: int, inside: str, dshare: float, dist: float, ptype: str, given: str, zone_count: int,
+               context: np.ndarray | None, lang: str) -> str:
+        """The reason of project row ``i`` (of ``d``) in ``lang``; ``context``: the context zones it lies in."""
         if inside == "否":
             return t("check.reason.outside", lang, km=f"{dist:.2f}")
         parts = [t("check.reason.partly_inside", lang, pct=pct(dshare, lang))] if inside == "部分" else []
