@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from lukou_geo.output.sinks import FORMULA_RE, ILLEGAL_RE, REPLACEMENT, csv_column, sheet_text, xlsx_cell
+from lukou_geo.output.sinks import FORMULA_RE, ILLEGAL_RE, REPLACEMENT, csv_column, sheet_text, write_csv, xlsx_cell
 from lukou_geo.sitecheck.check import SUMMARY_COLUMNS, ZONE_COLUMNS, CheckResult
 from lukou_geo.text import t
 
@@ -86,7 +86,7 @@ def export_csv(result: CheckResult, path: str | Path, which: str = "summary") ->
     The summary carries the source (file, SHA-256, encoding, CRS assumed) as columns and the input coordinates as given."""
     df = _with_provenance(labelled(result.summary, SUMMARY_COLUMNS), result) if which == "summary" else labelled(result.zones, ZONE_COLUMNS)
     p = Path(path)
-    _safe_frame(df).to_csv(p, index=False, encoding="utf-8-sig")
+    write_csv(df, p)  # the bytes of _safe_frame(df).to_csv(p, index=False, encoding="utf-8-sig"), column by column
     return p
 
 
