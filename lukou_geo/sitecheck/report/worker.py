@@ -68,6 +68,7 @@ _WORKER_ZONE_EXTRA = ("zone_id",)
 def _pack_frame(df: Any, keep: Any) -> tuple[Any, dict[str, Any]]:
     """``df``'s columns ``keep`` for the pipe: a text column that repeats its texts as its distinct texts and
     the codes of its rows (rebuilt by :func:`_unpack_frame`), so a text is pickled once, not once per row."""
+    import numpy as np
     import pandas as pd
 
     from lukou_geo.output.sinks import _repeats
@@ -80,7 +81,7 @@ def _pack_frame(df: Any, keep: Any) -> tuple[Any, dict[str, Any]]:
         if not text or len(col) < 1000 or not _repeats(col.to_numpy()[:2000]):
             continue
         codes, uniques = pd.factorize(col)
-        plain = col.dtype.kind == "O"
+        plain = isinstance(col.dtype, np.dtype)  # object (a str dtype's kind is "O" too)
         if plain and (codes < 0).any():  # None and NaN are both -1: kept as they are
             continue
         packed[c] = (col.dtype, codes.astype("int32"), list(uniques) if plain else uniques)
@@ -93,7 +94,7 @@ def _unpack_frame(frame: Any, packed: dict[str, Any], order: list[str]) -> Any:
 
     out = frame.copy()
     for c, (dtype, codes, uniques) in packed.items():
-        if dtype.kind == "O":
+        if isinstance(dtype, np.dtype):
             table = np.empty(len(uniques), dtype=object)
             table[:] = uniques
             out[c] = pd.Series(table[codes], index=out.index, dtype=object)  # not inferred as str
