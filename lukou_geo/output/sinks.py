@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 #: Control characters a worksheet cannot hold (openpyxl's ``ILLEGAL_CHARACTERS_RE``: C0 except tab,
@@ -79,20 +80,177 @@ def xlsx_cell(cell: Any, value: Any) -> None:
         cell.quotePrefix = True
 
 
+def _text_mask(arr: Any) -> Any:
+    """Which cells of an object array hold text (``isinstance(v, str)``), without a Python call per cell
+    when the column is all text and missing values (the usual case)."""
+    import numpy as np
+    import pandas as pd
+
+    if pd.api.types.infer_dtype(arr, skipna=True) in ("string", "empty"):
+        return ~pd.isna(arr)
+    return np.fromiter((isinstance(v, str) for v in arr), dtype=bool, count=len(arr))
+
+
+#: A character that may make the csv module quote a field (it then asks the csv module itself).
+_CSV_SPECIAL = re.compile(r'[,"\r\n]')
+#: The signs that make a text formula-like (:data:`FORMULA_RE`) when first after spaces.
+_FORMULA_SIGNS = "=+-@＝＋－＠"
+
+
+@lru_cache(maxsize=1)
+def _formula_starts() -> Any:
+    """The first characters of a text :data:`FORMULA_RE` may match: its signs, or whitespace (its ``\\s`` is
+    ``str.isspace``, tab and carriage return among them; no whitespace character lies above U+3000)."""
+    import numpy as np
+
+    return np.array(sorted({c for c in map(chr, range(0x3001)) if c.isspace()} | set(_FORMULA_SIGNS)))
+
+
+def _may_change(uniques: Any, patterns: tuple[re.Pattern[str], ...]) -> list[int]:
+    """The positions of the texts a cleaning may change: formula-like starts, and those where one of ``patterns``
+    is found (each looked for in the texts joined by a tab first, which none matches, so one search clears a column)."""
+    import numpy as np
+
+    first = np.asarray(uniques, dtype=object).astype("U1")  # each text's first character ("" if empty)
+    picked = set(np.flatnonzero(np.isin(first, _formula_starts())).tolist())
+    joined = None
+    for rx in patterns:
+        joined = "\t".join(uniques) if joined is None else joined
+        if rx.search(joined) is not None:
+            picked.update(i for i, u in enumerate(uniques) if rx.search(u) is not None)
+    return sorted(picked)
+
+
+def _repeats(arr: Any, sample: int = 2000) -> bool:
+    """Whether the texts of ``arr`` repeat (then worth cleaning once per distinct text), from a sample."""
+    import pandas as pd
+
+    head = arr[:sample]  # rows in order: a project's zone rows repeat its name, side by side
+    return len(pd.unique(head)) < 0.5 * len(head)
+
+
+def _map_texts(arr: Any, mask: Any, fn: Any, patterns: tuple[re.Pattern[str], ...]) -> Any:
+    """``fn`` over the text cells ``arr[mask]``: the new texts in cell order, or None when ``fn`` changed none.
+    Called only on the texts :func:`_may_change` names (``fn`` changes a text only if it starts like a formula
+    or ``patterns`` find something in it), and once per distinct text when texts repeat."""
+    import numpy as np
+    import pandas as pd
+
+    texts = arr[mask]
+    codes, uniques = pd.factorize(texts) if _repeats(texts) else (None, texts)
+    new = np.array(uniques, dtype=object)
+    changed = False
+    for i in _may_change(uniques, patterns):
+        new[i] = fn(uniques[i])
+        changed = changed or new[i] != uniques[i]
+    if not changed:
+        return None
+    return new if codes is None else new[codes]
+
+
 def csv_column(values: Any) -> Any:
     """:func:`csv_text` over a pandas Series of any type (vectorised; non-text values kept)."""
     import pandas as pd
 
     if values.dtype != object and not pd.api.types.is_string_dtype(values):
         return values
-    is_text = values.map(lambda v: isinstance(v, str)).astype(bool)
-    if not is_text.any():
+    arr = values.to_numpy(dtype=object)
+    mask = _text_mask(arr)
+    if not mask.any():
         return values
-    text = values[is_text].str.replace(ILLEGAL_RE, REPLACEMENT, regex=True)
-    text = text.where(~text.str.contains(FORMULA_RE), WORD_JOINER + text)
+    text = _map_texts(arr, mask, csv_text, (ILLEGAL_RE,))
+    if text is None:
+        return values
     out = values.copy()
-    out[is_text] = text
+    out[mask] = text
     return out
+
+
+class _CsvField:
+    """A text as the csv module writes it in a row (``QUOTE_MINIMAL``, as pandas' ``to_csv``)."""
+
+    def __init__(self) -> None:
+        import csv
+        import io
+        import os
+
+        self.buf = io.StringIO()
+        self.writer = csv.writer(self.buf, lineterminator=os.linesep)  # pandas' writer: its line end is special too
+        self.tail = len(os.linesep) + 1
+
+    def __call__(self, text: str) -> str:
+        if _CSV_SPECIAL.search(text) is None:
+            return text
+        self.buf.seek(0)
+        self.buf.truncate()
+        self.writer.writerow([text, ""])  # two fields: a lone empty field is written as ""
+        return self.buf.getvalue()[: -self.tail]
+
+
+def _factorized_cells(codes: Any, cells: Any, sep: str) -> list[str]:
+    """``cells[codes]`` each followed by ``sep``, code -1 (missing) an empty cell."""
+    import numpy as np
+
+    with_sep = np.empty(len(cells) + 1, dtype=object)
+    with_sep[:-1] = [c + sep for c in cells]
+    with_sep[-1] = sep
+    return with_sep[codes].tolist()
+
+
+def _csv_cells(values: Any, field: _CsvField, sep: str) -> list[str] | None:
+    """The cells of one column as ``to_csv`` writes them (text through :func:`csv_text`), each followed by
+    ``sep``; each distinct value formatted once. None for a type this does not know (the caller then writes
+    with pandas)."""
+    import numpy as np
+    import pandas as pd
+
+    kind = values.dtype.kind if isinstance(values.dtype, np.dtype) else None
+    if kind == "f":
+        arr = values.to_numpy()
+        if (np.signbit(arr) & (arr == 0)).any():  # -0.0 and 0.0 are one value to factorize, two to write
+            cells = arr.astype(str)
+            cells[np.isnan(arr)] = ""
+            return [c + sep for c in cells.tolist()]
+        codes, uniques = pd.factorize(arr)  # NaN: -1
+        return _factorized_cells(codes, uniques.astype(str).tolist(), sep)  # what pandas writes: numpy's shortest repr
+    if kind is not None and kind in "iub":
+        return [f"{v}{sep}" for v in values.to_numpy().tolist()]
+    if kind == "O":
+        if pd.api.types.infer_dtype(values.to_numpy(), skipna=True) not in ("string", "empty"):
+            return None
+    elif not pd.api.types.is_string_dtype(values):
+        return None
+    clean = (ILLEGAL_RE, _CSV_SPECIAL)
+    arr = values.to_numpy(dtype=object) if kind == "O" else None
+    if arr is not None and not _repeats(arr):  # names, sources: a distinct text per row, cleaned cell by cell
+        cells = arr.copy()
+        cells[pd.isna(arr)] = ""
+        new = _map_texts(cells, np.ones(len(cells), dtype=bool), lambda v: field(csv_text(v)), clean)
+        return [c + sep for c in (cells if new is None else new).tolist()]
+    codes, uniques = pd.factorize(values)  # missing values (None, NaN, NA): -1
+    uniques = np.asarray(uniques, dtype=object)
+    new = _map_texts(uniques, np.ones(len(uniques), dtype=bool), lambda v: field(csv_text(v)), clean)
+    return _factorized_cells(codes, uniques if new is None else new, sep)
+
+
+def write_csv(df: Any, path: Any) -> None:
+    """``df`` as UTF-8-with-BOM CSV, text cells through :func:`csv_text`: the bytes of
+    ``df.apply(csv_column).to_csv(path, index=False, encoding="utf-8-sig")``, written column by column
+    (each distinct value cleaned, quoted and formatted once) instead of row by row; pandas writes a frame of a
+    type this does not know (a mixed object column, dates, a single column)."""
+    import itertools
+    import os
+    from pathlib import Path
+
+    field, nl = _CsvField(), os.linesep
+    plain = df.columns.is_unique and len(df.columns) > 1 and all(isinstance(c, str) for c in df.columns)
+    last = len(df.columns) - 1
+    cols = [_csv_cells(df.iloc[:, j], field, nl if j == last else ",") for j in range(len(df.columns))] if plain else [None]
+    if any(c is None for c in cols):
+        (df.apply(csv_column) if len(df) else df).to_csv(path, index=False, encoding="utf-8-sig")
+        return
+    head = ",".join(field(c) for c in df.columns) + nl
+    Path(path).write_bytes(("\ufeff" + head + "".join(itertools.chain.from_iterable(zip(*cols, strict=True)))).encode("utf-8"))
 
 
 def cut_text(text: str, max_chars: int, note: str = CUT_NOTE) -> str:

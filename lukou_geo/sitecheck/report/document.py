@@ -15,6 +15,7 @@ import base64
 import datetime as dt
 import html
 import io
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -235,17 +236,33 @@ def _cell_text(v: Any) -> str:
     return "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
 
 
+_VERDICT_CLASS = {"符合": "ok", "需关注": "warn", "冲突": "bad"}
+
+
+def _td(text: str) -> str:
+    cls = _VERDICT_CLASS.get(text, "")
+    return f'<td class="{cls}">{html.escape(text)}</td>' if cls else f"<td>{html.escape(text)}</td>"
+
+
+def _column_tds(values: pd.Series) -> list[str]:
+    """The ``<td>`` of each cell of a column (text escaped, verdicts coloured); each distinct text once."""
+    arr = values.to_numpy(dtype=object)
+    if len(arr) and pd.api.types.infer_dtype(arr, skipna=False) == "string":
+        codes, uniques = pd.factorize(arr)
+        return np.array([_td(u) for u in uniques], dtype=object)[codes].tolist()
+    return [_td(_cell_text(v)) for v in arr.tolist()]
+
+
 def _table_html(df: pd.DataFrame) -> str:
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
-    rows = []
-    for row in df.itertuples(index=False):
-        cells = []
-        for v in row:
-            text = _cell_text(v)
-            cls = {"符合": "ok", "需关注": "warn", "冲突": "bad"}.get(text, "")
-            cells.append(f'<td class="{cls}">{html.escape(text)}</td>' if cls else f"<td>{html.escape(text)}</td>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    if len(df.columns) and len(df):
+        cols = [_column_tds(df.iloc[:, j]) for j in range(len(df.columns))]
+        cols[0] = ["<tr>" + c for c in cols[0]]
+        cols[-1] = [c + "</tr>" for c in cols[-1]]
+        body = "".join(itertools.chain.from_iterable(zip(*cols, strict=True)))
+    else:
+        body = "<tr></tr>" * len(df)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def _img(alt: str, png: bytes) -> str:

@@ -10,7 +10,9 @@ documents (HTML, PDF) are in :mod:`lukou_geo.sitecheck.report.document`.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +20,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from lukou_geo.output.sinks import FORMULA_RE, ILLEGAL_RE, REPLACEMENT, csv_column, sheet_text, xlsx_cell
+from lukou_geo.output.sinks import FORMULA_RE, ILLEGAL_RE, REPLACEMENT, csv_column, sheet_text, write_csv, xlsx_cell
 from lukou_geo.sitecheck.check import SUMMARY_COLUMNS, ZONE_COLUMNS, CheckResult
 from lukou_geo.text import t
 
@@ -86,12 +88,99 @@ def export_csv(result: CheckResult, path: str | Path, which: str = "summary") ->
     The summary carries the source (file, SHA-256, encoding, CRS assumed) as columns and the input coordinates as given."""
     df = _with_provenance(labelled(result.summary, SUMMARY_COLUMNS), result) if which == "summary" else labelled(result.zones, ZONE_COLUMNS)
     p = Path(path)
-    _safe_frame(df).to_csv(p, index=False, encoding="utf-8-sig")
+    write_csv(df, p)  # the bytes of _safe_frame(df).to_csv(p, index=False, encoding="utf-8-sig"), column by column
     return p
 
 
+def _json_float(v: float) -> str:
+    """A float as ``json`` writes it: ``repr``, or NaN / Infinity / -Infinity."""
+    return float.__repr__(v) if math.isfinite(v) else json.dumps(v)
+
+
+def _json_cells(values: pd.Series, key: str, sep: str) -> list[str] | None:
+    """``"key": value`` of each row as ``json.dumps`` writes a property of
+    ``summary.replace({np.nan: None}).to_dict("records")`` (missing values null, numpy numbers as Python ones),
+    each followed by ``sep``; each distinct text or number encoded once. None for a type this does not know."""
+    from json.encoder import encode_basestring
+
+    from lukou_geo.output.sinks import _repeats
+
+    head = encode_basestring(key) + ": "
+    if not isinstance(values.dtype, np.dtype):
+        return None
+    arr = values.to_numpy()
+    kind = arr.dtype.kind
+    if kind in "iu":
+        return [f"{head}{v}{sep}" for v in arr.tolist()]
+    if kind == "b":
+        return [head + ("true" if v else "false") + sep for v in arr.tolist()]
+    if kind == "f":
+        if (np.signbit(arr) & (arr == 0)).any():  # -0.0 and 0.0 are one value to factorize
+            return [head + ("null" if v != v else _json_float(v)) + sep for v in arr.tolist()]
+        codes, uniques = pd.factorize(arr)  # NaN: -1
+        cells = [head + _json_float(u) + sep for u in uniques.tolist()]
+    elif kind == "O" and pd.api.types.infer_dtype(arr, skipna=True) in ("string", "empty") and _repeats(arr):
+        codes, uniques = pd.factorize(arr)  # missing values (None, NaN, NA): -1
+        cells = [head + encode_basestring(u) + sep for u in uniques]
+    elif kind == "O":
+        na = pd.isna(arr)
+        return [head + ("null" if m else encode_basestring(v) if isinstance(v, str) else
+                        json.dumps(v.item() if isinstance(v, np.generic) else v, ensure_ascii=False)) + sep
+                for v, m in zip(arr.tolist(), na.tolist(), strict=True)]
+    else:
+        return None
+    table = np.empty(len(cells) + 1, dtype=object)
+    table[:-1] = cells
+    table[-1] = head + "null" + sep
+    return table[codes].tolist()
+
+
+def _geometry_json(geoms: np.ndarray) -> list[str]:
+    """``json.dumps(shapely.geometry.mapping(g))`` of each geometry; 2-D points from their coordinates at once
+    (``repr`` of each number, as ``json`` writes a finite float), the rest one by one."""
+    out: list[str] = [""] * len(geoms)
+    plain = (shapely.get_type_id(geoms) == 0) & ~shapely.is_empty(geoms) & ~shapely.has_z(geoms) & ~shapely.has_m(geoms)
+    points = np.flatnonzero(plain)
+    xy = shapely.get_coordinates(geoms[points])
+    finite = np.isfinite(xy).all(axis=1)
+    for i, (x, y) in zip(points[finite].tolist(), xy[finite].tolist(), strict=True):
+        out[i] = f'{{"type": "Point", "coordinates": [{x!r}, {y!r}]}}'
+    plain[points[~finite]] = False
+    for i in np.flatnonzero(~plain).tolist():
+        out[i] = json.dumps(shapely.geometry.mapping(geoms[i]), ensure_ascii=False)
+    return out
+
+
 def export_geojson(result: CheckResult, path: str | Path) -> Path:
-    """The projects with their summary as properties (WGS-84 GeoJSON)."""
+    """The projects with their summary as properties (WGS-84 GeoJSON).
+
+    The text of ``json.dumps`` of the FeatureCollection of ``shapely.geometry.mapping`` geometries and the
+    summary's rows (missing values null; :func:`_export_geojson_plain`), written column by column: each
+    distinct value of a column encoded once, the features' texts joined once."""
+    summary = result.summary
+    geoms = result.projects.geometry.values.to_numpy()
+    names = list(summary.columns)
+    if not names or not summary.columns.is_unique or not all(isinstance(c, str) for c in names) or len(geoms) != len(summary):
+        return _export_geojson_plain(result, path)
+    last = len(names) - 1
+    cols = [_json_cells(summary.iloc[:, j], c, "}}, " if j == last else ", ") for j, c in enumerate(names)]
+    if any(c is None for c in cols):
+        return _export_geojson_plain(result, path)
+    starts = ['{"type": "Feature", "geometry": ' + g + ', "properties": {' for g in _geometry_json(geoms)]
+    if len(geoms):
+        cols[-1][-1] = cols[-1][-1][:-2]  # the last feature: no comma after it
+    tail = "]"
+    prov = getattr(result, "provenance", None)
+    if prov is not None:  # a foreign member (RFC 7946 §6.1): source, SHA-256, encoding, CRS assumed
+        tail += ', "lukou_provenance": ' + json.dumps(prov.as_dict(), ensure_ascii=False)
+    body = "".join(itertools.chain.from_iterable(zip(starts, *cols, strict=True)))
+    p = Path(path)
+    p.write_text('{"type": "FeatureCollection", "features": [' + body + tail + "}", encoding="utf-8")
+    return p
+
+
+def _export_geojson_plain(result: CheckResult, path: str | Path) -> Path:
+    """:func:`export_geojson` feature by feature (the reference its fast way is tested against)."""
     props = result.summary.replace({np.nan: None}).to_dict("records")
     feats = []
     for geom, pr in zip(result.projects.geometry.values, props, strict=True):

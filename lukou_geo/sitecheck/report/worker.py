@@ -3,7 +3,8 @@
 The maps need matplotlib, about 0.5 s of imports before anything is drawn, and drawing; the check
 needs GeoPandas, the inputs and the context. The CLI imports GeoPandas (which both need) and then
 starts this worker (``fork``), so the worker imports matplotlib on the other core while the first
-process reads and checks; then it receives the result and the check context (pickled: a few hundred KB), draws the
+process reads and checks; then it receives the result (what it uses, repeated texts once: :func:`pack_result`; 150 MB for
+200,000 projects, 760 MB whole) and the check context (pickled), draws the
 maps, **sends them back**, then writes the HTML and the XLSX into the report's staging folder. The first
 process meanwhile writes the CSV and GeoJSON, loads fpdf2 and writes the PDF with those maps: the two processes then
 finish about together (a one-point check: the worker drew and wrote everything, and was the longer
@@ -40,7 +41,8 @@ def _serve(conn: Any, parent_end: Any = None) -> None:
         job = conn.recv()
         if job is None:
             return
-        result, ctx, html, tables, title = pickle.loads(job)
+        packed, ctx, html, tables, title = pickle.loads(job)
+        result = unpack_result(packed)
         maps = document.report_maps(result, ctx)
         conn.send(("maps", pickle.dumps(maps, protocol=pickle.HIGHEST_PROTOCOL)))
         if html is not None:
@@ -58,6 +60,73 @@ def _serve(conn: Any, parent_end: Any = None) -> None:
             pass
     finally:
         conn.close()
+
+
+#: the zone rows' columns the worker's documents use beyond the report's (the maps find the zones by id)
+_WORKER_ZONE_EXTRA = ("zone_id",)
+
+
+def _pack_frame(df: Any, keep: Any) -> tuple[Any, dict[str, Any]]:
+    """``df``'s columns ``keep`` for the pipe: a text column that repeats its texts as its distinct texts and
+    the codes of its rows (rebuilt by :func:`_unpack_frame`), so a text is pickled once, not once per row."""
+    import numpy as np
+    import pandas as pd
+
+    from lukou_geo.output.sinks import _repeats
+
+    frame = df[[c for c in df.columns if c in keep]]
+    packed: dict[str, Any] = {}
+    for c in frame.columns:
+        col = frame[c]
+        text = pd.api.types.is_string_dtype(col) and not isinstance(col.dtype, pd.CategoricalDtype)
+        if not text or len(col) < 1000 or not _repeats(col.to_numpy()[:2000]):
+            continue
+        codes, uniques = pd.factorize(col)
+        plain = isinstance(col.dtype, np.dtype)  # object (a str dtype's kind is "O" too)
+        if plain and (codes < 0).any():  # None and NaN are both -1: kept as they are
+            continue
+        packed[c] = (col.dtype, codes.astype("int32"), list(uniques) if plain else uniques)
+    return frame.drop(columns=list(packed)), packed
+
+
+def _unpack_frame(frame: Any, packed: dict[str, Any], order: list[str]) -> Any:
+    import numpy as np
+    import pandas as pd
+
+    out = frame.copy()
+    for c, (dtype, codes, uniques) in packed.items():
+        if isinstance(dtype, np.dtype):
+            table = np.empty(len(uniques), dtype=object)
+            table[:] = uniques
+            out[c] = pd.Series(table[codes], index=out.index, dtype=object)  # not inferred as str
+        else:
+            out[c] = pd.array(uniques, dtype=dtype).take(codes, allow_fill=True)
+    return out[order]
+
+
+def pack_result(result: Any) -> Any:
+    """What the worker needs of a check result (the Chinese reports' columns, the projects' geometries),
+    with repeated texts sent once: a 200,000-project result is ≈ 760 MB pickled whole."""
+    import copy
+
+    from lukou_geo.sitecheck.check import SUMMARY_COLUMNS, ZONE_COLUMNS
+
+    out = copy.copy(result)
+    keep_z = (*ZONE_COLUMNS, *_WORKER_ZONE_EXTRA)
+    out.summary = (_pack_frame(result.summary, SUMMARY_COLUMNS), [c for c in result.summary.columns if c in SUMMARY_COLUMNS])
+    out.zones = (_pack_frame(result.zones, keep_z), [c for c in result.zones.columns if c in keep_z])
+    out.projects = result.projects[[result.projects.geometry.name]]
+    return out
+
+
+def unpack_result(packed: Any) -> Any:
+    """The result :func:`pack_result` packed, its frames rebuilt (the same values and types)."""
+    out = packed
+    (frame, cols), order = out.summary
+    out.summary = _unpack_frame(frame, cols, order)
+    (frame, cols), order = out.zones
+    out.zones = _unpack_frame(frame, cols, order)
+    return out
 
 
 class Pending:
@@ -130,7 +199,7 @@ class DocumentWorker:
         thread while the worker may still be importing, so this process goes on writing."""
         if self._proc is None:
             return Pending(self, None)
-        payload = pickle.dumps((result, ctx, html, tables or {}, title), protocol=pickle.HIGHEST_PROTOCOL)
+        payload = pickle.dumps((pack_result(result), ctx, html, tables or {}, title), protocol=pickle.HIGHEST_PROTOCOL)
 
         def send() -> None:
             try:
