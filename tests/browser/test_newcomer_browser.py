@@ -17,7 +17,7 @@ from tests.demo_store import DEMO_ORIGIN, DEMO_STEP, parcels
 X0, Y0 = DEMO_ORIGIN
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture  # one per test, so one per viewport of `make test-screens`: each run starts from an empty store
 def empty_store_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """app.py with an empty GeoPackage store (the store file does not exist yet) and an empty data dir."""
     store = tmp_path_factory.mktemp("newcomer-store") / "store.gpkg"

@@ -19,7 +19,7 @@ RED_LINE = "113.140, 27.600\n113.146, 27.600\n113.146, 27.605\n113.140, 27.605"
 NAME = "南洲<b>红线</b>"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture  # one per test, so one per viewport of `make test-screens`: each run starts from a register with no project yet
 def team_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     from lukou_geo.store import open_store
     from tests.registry.helpers import team
