@@ -121,7 +121,7 @@ def _may_change(uniques: Any, patterns: tuple[re.Pattern[str], ...]) -> list[int
     return sorted(picked)
 
 
-def _repeats(arr: Any, sample: int = 2000) -> bool:
+def texts_repeat(arr: Any, sample: int = 2000) -> bool:
     """Whether the texts of ``arr`` repeat (then worth cleaning once per distinct text), from a sample."""
     import pandas as pd
 
@@ -137,7 +137,7 @@ def _map_texts(arr: Any, mask: Any, fn: Any, patterns: tuple[re.Pattern[str], ..
     import pandas as pd
 
     texts = arr[mask]
-    codes, uniques = pd.factorize(texts) if _repeats(texts) else (None, texts)
+    codes, uniques = pd.factorize(texts) if texts_repeat(texts) else (None, texts)
     new = np.array(uniques, dtype=object)
     changed = False
     for i in _may_change(uniques, patterns):
@@ -222,7 +222,7 @@ def _csv_cells(values: Any, field: _CsvField, sep: str) -> list[str] | None:
         return None
     clean = (ILLEGAL_RE, _CSV_SPECIAL)
     arr = values.to_numpy(dtype=object) if kind == "O" else None
-    if arr is not None and not _repeats(arr):  # names, sources: a distinct text per row, cleaned cell by cell
+    if arr is not None and not texts_repeat(arr):  # names, sources: a distinct text per row, cleaned cell by cell
         cells = arr.copy()
         cells[pd.isna(arr)] = ""
         new = _map_texts(cells, np.ones(len(cells), dtype=bool), lambda v: field(csv_text(v)), clean)

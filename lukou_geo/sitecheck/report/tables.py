@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from lukou_geo.output.sinks import FORMULA_RE, ILLEGAL_RE, REPLACEMENT, csv_column, sheet_text, write_csv, xlsx_cell
+from lukou_geo.output.sinks import FORMULA_RE, ILLEGAL_RE, REPLACEMENT, csv_column, sheet_text, texts_repeat, write_csv, xlsx_cell
 from lukou_geo.sitecheck.check import SUMMARY_COLUMNS, ZONE_COLUMNS, CheckResult
 from lukou_geo.text import t
 
@@ -103,8 +103,6 @@ def _json_cells(values: pd.Series, key: str, sep: str) -> list[str] | None:
     each followed by ``sep``; each distinct text or number encoded once. None for a type this does not know."""
     from json.encoder import encode_basestring
 
-    from lukou_geo.output.sinks import _repeats
-
     head = encode_basestring(key) + ": "
     if not isinstance(values.dtype, np.dtype):
         return None
@@ -119,7 +117,7 @@ def _json_cells(values: pd.Series, key: str, sep: str) -> list[str] | None:
             return [head + ("null" if v != v else _json_float(v)) + sep for v in arr.tolist()]
         codes, uniques = pd.factorize(arr)  # NaN: -1
         cells = [head + _json_float(u) + sep for u in uniques.tolist()]
-    elif kind == "O" and pd.api.types.infer_dtype(arr, skipna=True) in ("string", "empty") and _repeats(arr):
+    elif kind == "O" and pd.api.types.infer_dtype(arr, skipna=True) in ("string", "empty") and texts_repeat(arr):
         codes, uniques = pd.factorize(arr)  # missing values (None, NaN, NA): -1
         cells = [head + encode_basestring(u) + sep for u in uniques]
     elif kind == "O":

@@ -72,14 +72,14 @@ def _pack_frame(df: Any, keep: Any) -> tuple[Any, dict[str, Any]]:
     import numpy as np
     import pandas as pd
 
-    from lukou_geo.output.sinks import _repeats
+    from lukou_geo.output.sinks import texts_repeat
 
     frame = df[[c for c in df.columns if c in keep]]
     packed: dict[str, Any] = {}
     for c in frame.columns:
         col = frame[c]
         text = pd.api.types.is_string_dtype(col) and not isinstance(col.dtype, pd.CategoricalDtype)
-        if not text or len(col) < 1000 or not _repeats(col.to_numpy()[:2000]):
+        if not text or len(col) < 1000 or not texts_repeat(col.to_numpy()):
             continue
         codes, uniques = pd.factorize(col)
         plain = isinstance(col.dtype, np.dtype)  # object (a str dtype's kind is "O" too)
