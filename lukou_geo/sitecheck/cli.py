@@ -131,7 +131,7 @@ def _read_inputs(args: argparse.Namespace) -> tuple[list[Any], list[Any], int, s
     from lukou_geo.sitecheck.inputs import read_path
 
     frames, provs, failed = [], [], 0
-    crs_note = "按输入文件声明" if args.crs == "auto" else f"--crs {args.crs}"
+    crs_note = provenance.crs_labels(args.crs)[0]
     for path in args.inputs:
         try:
             ing = read_path(path, args.crs, args.encoding, args.ptype, getattr(args, "coords_as", "point"))

@@ -8,6 +8,7 @@ GCJ-02 (高德) and WGS-84 cannot be told apart by the numbers, so the CRS assum
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -53,11 +54,17 @@ class Provenance:
         return d
 
 
+_CJK = re.compile("[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
 def note_in(note: str, lang: str) -> str:
     """A reader's bilingual note (``file:中文 / English``) in one language."""
-    if " / " not in note:
+    # the English half is the first " / …" with no Chinese after it: a Chinese half may hold " / " itself
+    # (高德地图 / 腾讯地图, CGCS2000 / 3° GK); a note with none is one language already
+    cut = next((m.start() for m in re.finditer(" / ", note) if not _CJK.search(note, m.end())), -1)
+    if cut < 0:
         return note
-    zh, en = note.split(" / ", 1)
+    zh, en = note[:cut], note[cut + 3:]
     if lang == "zh":
         return zh
     file, sep, _ = zh.partition(":")

@@ -162,11 +162,12 @@ def show(run: dict[str, Any], lg: str) -> None:
 
 def _opinion_files(result: Any, run: dict[str, Any]) -> tuple[bytes, bytes]:
     from lukou_geo.sitecheck.context import get_context
+    from lukou_geo.sitecheck.provenance import crs_labels
     from lukou_geo.sitecheck.report.opinion import export_opinion
     from lukou_geo.ui.state import load_catalog, load_data
 
     ctx = get_context(load_catalog(), data=load_data())
-    crs_note = str(st.session_state.get("check_crs", "auto"))
+    crs_note = crs_labels(str(st.session_state.get("check_crs", "auto")))[0]
     notes = [n for n in run.get("notes", []) if "坐标" in n or "CRS" in n]
     with tempfile.TemporaryDirectory() as d:
         docx_path, pdf_path = Path(d) / "o.docx", Path(d) / "o.pdf"

@@ -27,6 +27,7 @@ import pandas as pd
 import shapely
 
 from lukou_geo.sitecheck.occupancy import SQM_PER_MU, Occupancy
+from lukou_geo.sitecheck.provenance import note_in
 
 #: projects given a full opinion (the rest are listed in the summary table)
 MAX_OPINION_PROJECTS = 20
@@ -127,6 +128,11 @@ def opinion_map(result: Any, ctx: Any, no: int) -> tuple[bytes, int]:
 # ------------------------------------------------------------------------------ the content
 
 
+def zh_notes(note: str) -> str:
+    """The CRS note in Chinese only: the readers' notes are ``file:中文 / English``, joined by ';'."""
+    return ";".join(note_in(part, "zh") for part in str(note or "").split(";") if part)
+
+
 def _project_blocks(result: Any, ctx: Any, r: pd.Series, crs_note: str, images: bool) -> list[Block]:
     from lukou_geo.sitecheck.boundary_points import CRS_LABEL_ZH, boundary_points
 
@@ -139,7 +145,7 @@ def _project_blocks(result: Any, ctx: Any, r: pd.Series, crs_note: str, images: 
     info = [("项目名称", name), ("项目类型", clean_text(r.get("ptype", "")) or "未填报"),
             ("用地面积", f"{area:.2f} 平方米 / {area / 1e4:.4f} 公顷 / {area / SQM_PER_MU:.4f} 亩"),
             ("所在镇(近似)", clean_text(r.get("township", ""))), ("是否在区内", clean_text(r.get("in_district", ""))),
-            ("数据来源", clean_text(r.get("source", ""))), ("输入坐标系", clean_text(crs_note))]
+            ("数据来源", clean_text(r.get("source", ""))), ("输入坐标系", clean_text(zh_notes(crs_note)))]
     b.append(_table(pd.DataFrame(info, columns=["项目", "内容"])))
 
     b.append(Block("h3", "二、三线协调(生态保护红线、永久基本农田)"))
@@ -259,7 +265,7 @@ def opinion_blocks(result: Any, ctx: Any, title: str = "建设项目用地压占
                         m["source_crs"], m["sha256"]) for m in occ.layers],
                       columns=["图层", "类型", "年份", "要素数", "来源文件", "源坐标系", "SHA-256"])
     blocks.append(_table(dv))
-    blocks.append(Block("p", f"输入红线的坐标系:{clean_text(crs_note) or '按输入文件声明'};面积量算坐标系:EPSG:4547;"
+    blocks.append(Block("p", f"输入红线的坐标系:{clean_text(zh_notes(crs_note)) or '按输入文件声明'};面积量算坐标系:EPSG:4547;"
                              f"界址点坐标系:{CRS_LABEL_ZH}。"))
     return blocks
 

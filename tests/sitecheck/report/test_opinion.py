@@ -81,3 +81,19 @@ def test_opinion_docx_and_pdf_hold_the_tables_and_escape_the_name(result, tmp_pa
     assert "7200" in cells and "6480" in cells and "9.72" in cells
     assert "EPSG:4490" in paras and "第三十条" in cells
     assert (tmp_path / "o.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+def test_the_crs_note_is_in_chinese_only(result, tmp_path):
+    """The readers' notes are bilingual (``file:中文 / English``); the Chinese 审查意见 keeps the Chinese half."""
+    import docx
+
+    from lukou_geo.sitecheck.inputs.crs_spec import used_note
+    from lukou_geo.sitecheck.provenance import crs_labels
+
+    ctx, res = result
+    note = ";".join([crs_labels("auto:gcj02")[0], used_note("红线.txt", "CGCS2000 3度带 带号 38", "CGCS2000 3° zone 38")])
+    write_docx(opinion_blocks(res, ctx, crs_note=note), tmp_path / "o.docx")
+    d = docx.Document(str(tmp_path / "o.docx"))
+    text = "\n".join([p.text for p in d.paragraphs] + [c.text for t in d.tables for row in t.rows for c in row.cells])
+    assert "红线.txt:所用坐标系 CGCS2000 3度带 带号 38" in text and "GCJ-02" in text
+    assert "CRS used" not in text and "zone 38" not in text and "auto" not in text
