@@ -105,6 +105,11 @@ def test_zoom_range_is_a_setting(tmp_path, data_dir, client, monkeypatch):
     assert [z for (z,) in con.execute("SELECT DISTINCT zoom_level FROM tiles ORDER BY 1")] == [8, 9, 10, 11, 12]
     con.close()
     assert _colour(client, "big", *WEST_POINT, 8)[:3] == WEST and _colour(client, "big", *EAST_POINT, 12)[:3] == EAST
+    x, y, _, _ = tile_of(*WEST_POINT, 10)
+    etag = client.get(f"/lk/basemap/big/10/{x}/{y}").headers["etag"]
+    monkeypatch.setenv("LUKOU_BASEMAP_MAXZOOM", "11")  # the same file converted again: other tiles, another ETag
+    assert basemaps.register_basemap(data_dir.parent / "big.tif", user="u").maxzoom == 11
+    assert client.get(f"/lk/basemap/big/10/{x}/{y}").headers["etag"] != etag
     monkeypatch.setenv("LUKOU_BASEMAP_MINZOOM", "14")
     with pytest.raises(SettingsError, match="LUKOU_BASEMAP_MINZOOM"):
         basemaps.register_basemap(write_geotiff(tmp_path / "b2.tif"), user="u")
