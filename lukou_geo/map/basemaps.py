@@ -197,7 +197,7 @@ def register_basemap(path: Path, *, user: str, basemap_id: str | None = None, ti
             os.replace(tmp, folder / info.file)
         finally:
             Path(tmp).unlink(missing_ok=True)
-        _write_registry([b for b in list_basemaps() if b.id != bid] + [info])
+        _list(info)
     return info
 
 
@@ -230,7 +230,7 @@ def _register_geotiff(path: Path, name: str, bid: str, *, user: str, title: str 
                      source_crs=conv["source_crs"])
         with _LOCK:
             os.replace(tmp, folder / info.file)
-            _write_registry([b for b in list_basemaps() if b.id != bid] + [info])
+            _list(info)
     finally:  # a failure, or an interruption (KeyboardInterrupt too), leaves no part behind
         _geotiff.remove_partial(tmp)
     say(1.0, f"已登记 {name} / registered {name}")
@@ -243,6 +243,15 @@ def remove_basemap(basemap_id: str, user: str) -> None:
     with _LOCK:
         _write_registry([b for b in list_basemaps() if b.id != basemap_id])
         (basemaps_dir() / info.file).unlink(missing_ok=True)
+
+
+def _list(info: BasemapInfo) -> None:
+    """List ``info`` (its file already in place) instead of a basemap of the same id, whose other file goes."""
+    before = [b for b in list_basemaps() if b.id == info.id]
+    _write_registry([b for b in list_basemaps() if b.id != info.id] + [info])
+    for old in before:
+        if old.file != info.file:  # e.g. a PMTiles replaced by a GeoTIFF's MBTiles
+            (basemaps_dir() / old.file).unlink(missing_ok=True)
 
 
 def _write_registry(entries: list[BasemapInfo]) -> None:

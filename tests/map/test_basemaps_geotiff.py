@@ -188,3 +188,23 @@ def test_cli_registers_lists_and_removes_a_geotiff(tmp_path, data_dir, monkeypat
     assert "n.tif" in capsys.readouterr().err
     assert main(["basemaps", "remove", "dom", "--user", "张三"]) == 0
     assert basemaps.list_basemaps() == [] and not (data_dir / "basemaps" / "dom.mbtiles").exists()
+
+
+def test_a_geotiff_replaces_a_basemap_of_the_same_id_and_its_file(tmp_path, data_dir, client):
+    from pmtiles.tile import Compression, TileType, zxy_to_tileid
+    from pmtiles.writer import write
+
+    from tests.map.test_server import PNG
+
+    old = tmp_path / "dom.pmtiles"
+    with write(str(old)) as w:
+        w.write_tile(zxy_to_tileid(12, 3335, 1695), PNG)
+        w.finalize({"tile_type": TileType.PNG, "tile_compression": Compression.NONE, "min_zoom": 12, "max_zoom": 12,
+                    "min_lon_e7": int(112.9e7), "min_lat_e7": int(27.2e7), "max_lon_e7": int(113.4e7),
+                    "max_lat_e7": int(27.8e7), "center_zoom": 12, "center_lon_e7": int(113.1e7),
+                    "center_lat_e7": int(27.6e7)}, {"name": "PMTiles 合成"})
+    assert basemaps.register_basemap(old, user="u").source_crs == "EPSG:3857"
+    new = basemaps.register_basemap(write_geotiff(tmp_path / "dom.tif", "EPSG:4526"), user="u")
+    assert [b.id for b in basemaps.list_basemaps()] == ["dom"] and new.source_file == "dom.tif" and new.source_crs == "EPSG:4526"
+    assert _colour(client, "dom", *WEST_POINT, 11)[:3] == WEST
+    assert sorted(p.name for p in (data_dir / "basemaps").iterdir()) == ["basemaps.json", "dom.mbtiles"]  # the PMTiles went
