@@ -95,7 +95,8 @@ def check_geotiff(path: Path, name: str) -> dict[str, Any]:
             warnings.simplefilter("ignore", NotGeoreferencedWarning)
             src = rasterio.open(path)
         with src:
-            info = {"georeferenced": not src.transform.is_identity,"driver": src.driver, "crs": src.crs, "count": src.count, "dtypes": src.dtypes,
+            info = {"georeferenced": not src.transform.is_identity, "lonlat": _lonlat_bounds(src),
+                    "driver": src.driver, "crs": src.crs, "count": src.count, "dtypes": src.dtypes,
                     "width": src.width, "height": src.height,
                     "palette": src.count >= 1 and src.colorinterp[0] == ColorInterp.palette}
     except _open_errors() as exc:
@@ -120,6 +121,7 @@ def check_geotiff(path: Path, name: str) -> dict[str, Any]:
             f"{name} has no georeferencing (geotransform), so it cannot be placed on the map: export a georeferenced GeoTIFF "
             "(or put a .tfw of the same name beside it), or write its extent with gdal_translate -a_ullr ulx uly lrx lry, then register it",
         )
+    _check_place(info["lonlat"], name)
     if info["count"] not in (1, 2, 3, 4) or set(info["dtypes"]) != {"uint8"}:
         raise BasemapError(
             f"{name}:底图须为 8 位(Byte)的 RGB、RGBA、调色板或单波段影像,该文件为 {info['count']} 个 {info['dtypes'][0]} 波段;"
@@ -138,6 +140,42 @@ def check_geotiff(path: Path, name: str) -> dict[str, Any]:
             "first, or raise LUKOU_STORE_MAX_EXPANDED_MB",
         )
     return info
+
+
+def _lonlat_bounds(src: Any) -> tuple[float, ...] | None:
+    """The image's extent in lon/lat, None when it has no CRS or its corners do not transform."""
+    from rasterio.errors import CRSError
+    from rasterio.warp import transform_bounds
+
+    if src.crs is None or src.transform.is_identity:
+        return None
+    try:
+        bounds = tuple(transform_bounds(src.crs, "EPSG:4326", *src.bounds, densify_pts=21))
+    except (CRSError, ValueError):
+        return (math.nan,) * 4
+    return bounds
+
+
+def _check_place(bounds: tuple[float, ...] | None, name: str) -> None:
+    """Refuse an image that does not reach the district: its CRS is wrong (e.g. a zone-38 easting declared as CM 114°)."""
+    import shapely
+
+    from lukou_geo.store.prepare import district_zone
+
+    if bounds is None:
+        return
+    zone = district_zone()
+    finite = all(math.isfinite(v) for v in bounds) and -180 <= bounds[0] <= bounds[2] <= 180 and -90 <= bounds[1] <= bounds[3] <= 90
+    if finite and (zone is None or shapely.box(*bounds).intersects(zone)):
+        return
+    where = (f"经度 {bounds[0]:.3f}–{bounds[2]:.3f}、纬度 {bounds[1]:.3f}–{bounds[3]:.3f}" if finite else "地球范围之外")
+    where_en = (f"lon {bounds[0]:.3f}–{bounds[2]:.3f}, lat {bounds[1]:.3f}–{bounds[3]:.3f}" if finite else "off the globe")
+    raise BasemapError(
+        f"{name} 按其声明的坐标系位于{where},不在渌口区范围内:请检查坐标系(横坐标带 38 带号前缀为 EPSG:4526,"
+        "中央经线 114° 不带带号为 EPSG:4547,经纬度为 EPSG:4490)并改正后再登记",
+        f"{name} lies at {where_en} in the CRS it declares, not over the district: check its CRS (a zone-38 easting with the "
+        "zone prefix is EPSG:4526, CM 114°E without it EPSG:4547, lon/lat EPSG:4490) and fix it, then register it",
+    )
 
 
 def _grid(src: Any, z: int) -> dict[str, Any]:

@@ -208,3 +208,18 @@ def test_a_geotiff_replaces_a_basemap_of_the_same_id_and_its_file(tmp_path, data
     assert [b.id for b in basemaps.list_basemaps()] == ["dom"] and new.source_file == "dom.tif" and new.source_crs == "EPSG:4526"
     assert _colour(client, "dom", *WEST_POINT, 11)[:3] == WEST
     assert sorted(p.name for p in (data_dir / "basemaps").iterdir()) == ["basemaps.json", "dom.mbtiles"]  # the PMTiles went
+
+
+def test_a_geotiff_in_the_wrong_crs_is_refused_as_not_over_the_district(tmp_path, data_dir):
+    import rasterio
+    from rasterio.crs import CRS
+
+    tif = write_geotiff(tmp_path / "zone38.tif", "EPSG:4526")  # eastings with the zone prefix 38 …
+    with rasterio.open(tif, "r+") as dst:
+        dst.crs = CRS.from_epsg(4547)  # … declared as CM 114° without it
+    err = _refused(tif, data_dir, "EPSG:4526")
+    assert "不在渌口区范围内" in err.message("zh") and "not over the district" in err.message("en")
+    far = write_geotiff(tmp_path / "far.tif", "EPSG:4326")
+    with rasterio.open(far, "r+") as dst:
+        dst.transform = dst.transform @ dst.transform.translation(-3000, 0)  # ≈ 2° west of the district
+    _refused(far, data_dir, "lon ")
