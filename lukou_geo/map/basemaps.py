@@ -8,8 +8,9 @@ at registration into an MBTiles of PNG tiles in EPSG:3857 (GDAL's MBTiles driver
 zoom levels ``LUKOU_BASEMAP_MINZOOM``–``LUKOU_BASEMAP_MAXZOOM`` at most, see :mod:`._geotiff`), and
 its provenance names the GeoTIFF (file, sha256, CRS). A conversion writes to a temporary file in the
 same folder, renamed only when complete, so a failure or an interruption leaves no half-written basemap;
-a GeoTIFF without a CRS, a corrupt one or one over the store's size limits (``LUKOU_STORE_MAX_FILE_MB``,
-``LUKOU_STORE_MAX_EXPANDED_MB`` for its decoded pixels) raises :class:`~lukou_geo.errors.BasemapError`.
+a GeoTIFF without a CRS, a corrupt one, one that does not reach the district in the CRS it declares (a
+wrong CRS) or one over the store's size limits (``LUKOU_STORE_MAX_FILE_MB``, ``LUKOU_STORE_MAX_EXPANDED_MB``
+for its decoded pixels) raises :class:`~lukou_geo.errors.BasemapError` naming the file and the fix.
 
 The server's ``/lk/basemap/{id}/{z}/{x}/{y}`` route reads the tiles (:func:`read_tile`); the atlas
 offers a basemap in the basemap choice as ``local:<id>``. Nothing here touches the network.
