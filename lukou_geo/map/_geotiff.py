@@ -48,7 +48,10 @@ def crs_label(crs: Any) -> str:
     from pyproj import CRS
 
     epsg = crs.to_epsg()
-    return f"EPSG:{epsg}" if epsg else CRS.from_wkt(crs.to_wkt()).name
+    if epsg:
+        return f"EPSG:{epsg}"
+    name = CRS.from_wkt(crs.to_wkt()).name
+    return name if name and name.lower() != "unknown" else crs.to_proj4()[:300]  # a CRS of no name: its PROJ string
 
 
 def _zoom_range() -> tuple[int, int]:

@@ -223,3 +223,11 @@ def test_a_geotiff_in_the_wrong_crs_is_refused_as_not_over_the_district(tmp_path
     with rasterio.open(far, "r+") as dst:
         dst.transform = dst.transform @ dst.transform.translation(-3000, 0)  # ≈ 2° west of the district
     _refused(far, data_dir, "lon ")
+
+
+def test_a_geotiff_in_a_crs_without_an_epsg_code(tmp_path, data_dir, client):
+    gk113 = "+proj=tmerc +lat_0=0 +lon_0=113 +k=1 +x_0=500000 +y_0=0 +ellps=GRS80 +units=m +no_defs"  # a local CM 113°E
+    info = basemaps.register_basemap(write_geotiff(tmp_path / "local_cm113.tif", gk113), user="u")
+    assert "+lon_0=113" in info.source_crs and "+proj=tmerc" in info.source_crs
+    assert _colour(client, "local_cm113", *WEST_POINT, 11)[:3] == WEST
+    assert _colour(client, "local_cm113", *EAST_POINT, 11)[:3] == EAST
