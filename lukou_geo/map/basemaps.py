@@ -222,8 +222,10 @@ def _register_geotiff(path: Path, name: str, bid: str, *, user: str, title: str 
     say(0.0, f"检查 {name} / checking {name}")
     _geotiff.check_geotiff(path, name)  # before anything is written
     folder = basemaps_dir()
+    created = not folder.exists()
     folder.mkdir(parents=True, exist_ok=True)
     tmp = _geotiff.temp_path(folder, bid)
+    done = False
     try:
         conv = _geotiff.convert_geotiff(path, tmp, name=name, title=title or Path(name).stem, progress=progress)
         meta = _mbtiles_meta(tmp)
@@ -232,8 +234,11 @@ def _register_geotiff(path: Path, name: str, bid: str, *, user: str, title: str 
         with _LOCK:
             os.replace(tmp, folder / info.file)
             _list(info)
+        done = True
     finally:  # a failure, or an interruption (KeyboardInterrupt too), leaves no part behind
         _geotiff.remove_partial(tmp)
+        if created and not done and not any(folder.iterdir()):
+            folder.rmdir()  # nor a basemaps folder that was not there
     say(1.0, f"已登记 {name} / registered {name}")
     return info
 

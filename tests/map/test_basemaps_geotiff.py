@@ -46,7 +46,7 @@ def _colour(client, bid: str, lon: float, lat: float, z: int) -> tuple[int, int,
 
 
 def _folder_state(folder):
-    return sorted((p.name, p.stat().st_size) for p in folder.iterdir()) if folder.exists() else []
+    return sorted((p.name, p.stat().st_size) for p in folder.iterdir()) if folder.exists() else None
 
 
 def test_geotiff_in_cgcs2000_gk_is_converted_and_served_at_every_zoom(tmp_path, data_dir, client):
@@ -116,6 +116,9 @@ def test_zoom_range_is_a_setting(tmp_path, data_dir, client, monkeypatch):
 
 
 def _refused(path, data_dir, *match: str) -> BasemapError:
+    import os
+
+    os.environ["LUKOU_DATA_DIR"] = str(data_dir)  # (monkeypatched by the data_dir fixture: restored after the test)
     before = _folder_state(data_dir / "basemaps")
     with pytest.raises(BasemapError) as caught:
         basemaps.register_basemap(path, user="admin")
@@ -139,6 +142,7 @@ def test_bad_geotiffs_are_refused_by_name_and_leave_the_folder_as_it_was(tmp_pat
     cut = tmp_path / "cut.tif"
     cut.write_bytes(good[: len(good) // 2])  # opens, then the pixels run out during the conversion
     assert "损坏" in _refused(cut, data_dir).message("zh")
+    _refused(cut, tmp_path / "fresh")  # with no basemaps folder yet: none is left behind
     junk = tmp_path / "junk.tiff"
     junk.write_bytes(b"this is no TIFF" * 100)
     _refused(junk, data_dir, "GeoTIFF")
