@@ -235,3 +235,30 @@ def test_a_geotiff_in_a_crs_without_an_epsg_code(tmp_path, data_dir, client):
     assert "+lon_0=113" in info.source_crs and "+proj=tmerc" in info.source_crs
     assert _colour(client, "local_cm113", *WEST_POINT, 11)[:3] == WEST
     assert _colour(client, "local_cm113", *EAST_POINT, 11)[:3] == EAST
+
+
+def test_long_gdal_calls_report_the_mb_written_and_hand_back_their_errors(tmp_path):
+    import time
+
+    from lukou_geo.map._geotiff import _watched
+
+    dst = tmp_path / "level.mbtiles"
+
+    def slow_write():  # stands in for GDAL writing tiles (it releases the GIL as GDAL does)
+        with dst.open("wb") as fh:
+            for _ in range(5):
+                fh.write(b"\0" * 2**20)
+                fh.flush()
+                time.sleep(0.5)
+
+    said = []
+    _watched(slow_write, dst, lambda f, m: said.append((f, m)), (0.1, 0.6), ("切片 a.tif", "tiling a.tif"), 10 * 2**20)
+    assert said and all(0.1 <= f <= 0.6 for f, _ in said)
+    assert [f for f, _ in said] == sorted(f for f, _ in said)
+    assert "MB written" in said[-1][1] and "已写入" in said[-1][1] and said[-1][1].startswith("切片 a.tif:")
+
+    def broken():
+        raise ValueError("GDAL said no")
+
+    with pytest.raises(ValueError, match="GDAL said no"):
+        _watched(broken, dst, lambda f, m: None, (0, 1), ("", ""), 1)
