@@ -49,7 +49,7 @@ def _res(z: int) -> float:
 
 
 def crs_label(crs: Any) -> str:
-    """``EPSG:n`` when the CRS has an EPSG code, else its name (as the layer import records it)."""
+    """``EPSG:n`` when the CRS has an EPSG code, else its name (as the layer import records it), else its PROJ string."""
     from pyproj import CRS
 
     epsg = crs.to_epsg()
