@@ -1,4 +1,4 @@
-"""Command line: ``python -m lukou_geo {build-data,validate,check,coverage,layers,registry,users,audit}``.
+"""Command line: ``python -m lukou_geo {build-data,validate,check,coverage,layers,basemaps,registry,users,audit}``.
 
 Each command imports what it needs when it runs, so ``--help`` and light commands stay light.
 """
@@ -57,6 +57,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from lukou_geo.map.cli import add_basemaps_parser
     from lukou_geo.registry.cli import add_record_parsers
     from lukou_geo.sitecheck.cli import add_check_parser
     from lukou_geo.store.cli import add_layers_parser
@@ -72,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     cov.add_argument("-v", "--verbose", action="store_true", help="list every citing feature and unplaced element")
     cov.set_defaults(run=_coverage)
     add_layers_parser(sub)
+    add_basemaps_parser(sub)
     add_record_parsers(sub)
     args = parser.parse_args(argv)
     try:

@@ -29,6 +29,9 @@ LUKOU_ANONYMOUS_BROWSE  ``1`` (or true/yes/on): on a server open to the network,
 LUKOU_STORE_MAX_FILE_MB       largest file (or ``.gdb`` folder) a layer import accepts (default 2048)
 LUKOU_STORE_MAX_EXPANDED_MB   most an imported archive may expand to (default 8192)
 LUKOU_STORE_MAX_FEATURES      most features one imported layer may have (default 1000000)
+    The two size limits also hold a GeoTIFF registered as a basemap: the file, and its decoded pixels.
+LUKOU_BASEMAP_MINZOOM   lowest zoom level built when a GeoTIFF is registered as a basemap (default 10, the whole district)
+LUKOU_BASEMAP_MAXZOOM   highest zoom level built from a GeoTIFF (default 18): finer imagery is resampled to it
 
 A numeric setting that is not a positive number raises :class:`~lukou_geo.errors.SettingsError`
 naming the variable, the value and the fix.
@@ -73,6 +76,8 @@ class Settings:
     store_max_expanded_bytes: int = 8192 * 2**20
     store_max_features: int = 1_000_000
     anonymous_browse: bool = False
+    basemap_minzoom: int = 10
+    basemap_maxzoom: int = 18
 
     @property
     def store_url(self) -> str:
@@ -156,6 +161,8 @@ def get_settings() -> Settings:
         store_max_expanded_bytes=int(_number(env, "LUKOU_STORE_MAX_EXPANDED_MB", 8192) * mb),
         store_max_features=int(_number(env, "LUKOU_STORE_MAX_FEATURES", 1_000_000, integer=True)),
         anonymous_browse=_flag(env, "LUKOU_ANONYMOUS_BROWSE"),
+        basemap_minzoom=int(_number(env, "LUKOU_BASEMAP_MINZOOM", 10, integer=True)),
+        basemap_maxzoom=int(_number(env, "LUKOU_BASEMAP_MAXZOOM", 18, integer=True)),
     )
 
 

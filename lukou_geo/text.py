@@ -546,14 +546,21 @@ TEXT: dict[str, dict[str, str]] = {
     "layers.removed": {"zh": "已删除图层 {id}", "en": "Removed layer {id}"},
     "layers.basemaps": {"zh": "本地底图", "en": "Local basemaps"},
     "layers.basemaps_intro": {
-        "zh": "登记本单位的 MBTiles 或 PMTiles 瓦片(如天地图缓存、影像),保存在 {dir},离线提供给规划地图。"
-              "GeoTIFF 请先用 gdal_translate -of MBTILES 转换。",
-        "en": "Register your own MBTiles or PMTiles (a 天地图 cache, imagery); kept in {dir} and offered offline on "
-              "the plan map. Convert a GeoTIFF with gdal_translate -of MBTILES first.",
+        "zh": "登记本单位的 MBTiles、PMTiles 瓦片或 GeoTIFF 影像(如天地图缓存、正射影像),保存在 {dir},离线提供给规划地图。"
+              "GeoTIFF(RGB、RGBA、调色板或单波段 8 位,须声明坐标系,如 CGCS2000 高斯 EPSG:4526/4547、EPSG:4490)在登记时"
+              "转换为 MBTiles(Web 墨卡托 PNG 瓦片,含各级金字塔),大文件需要几分钟;较大的文件请填写服务器路径,不必上传。",
+        "en": "Register your own MBTiles or PMTiles tiles or a GeoTIFF image (a 天地图 cache, orthoimagery); kept in {dir} and "
+              "offered offline on the plan map. A GeoTIFF (8-bit RGB, RGBA, paletted or single-band, with its CRS declared, "
+              "e.g. CGCS2000 GK EPSG:4526/4547 or EPSG:4490) is converted at registration into an MBTiles (Web Mercator PNG "
+              "tiles with every overview level), which takes minutes for a large file; give a large file's path on the server "
+              "instead of uploading it.",
     },
     "layers.bm_format": {"zh": "格式", "en": "Format"},
     "layers.bm_zooms": {"zh": "级别", "en": "Zooms"},
-    "layers.bm_file": {"zh": "底图文件(.mbtiles / .pmtiles)", "en": "Basemap file (.mbtiles / .pmtiles)"},
+    "layers.bm_file": {"zh": "底图文件(.mbtiles / .pmtiles / .tif)", "en": "Basemap file (.mbtiles / .pmtiles / .tif)"},
+    "layers.bm_server_path": {"zh": "或服务器上的文件路径", "en": "or the file's path on the server"},
+    "layers.bm_need_file": {"zh": "请上传底图文件或填写服务器路径。", "en": "Upload a basemap file or give its path on the server."},
+    "layers.bm_progress": {"zh": "正在登记底图…", "en": "Registering the basemap…"},
     "layers.bm_attr": {"zh": "版权说明(可选)", "en": "Attribution (optional)"},
     "layers.bm_register": {"zh": "登记底图", "en": "Register basemap"},
     "layers.bm_registered": {"zh": "已登记底图 {id}:{title}", "en": "Registered basemap {id}: {title}"},

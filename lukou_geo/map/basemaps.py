@@ -1,13 +1,22 @@
-"""The planner's own offline basemaps: MBTiles or PMTiles files registered in ``LUKOU_DATA_DIR/basemaps/``.
+"""The planner's own offline basemaps: MBTiles, PMTiles or GeoTIFF files registered in ``LUKOU_DATA_DIR/basemaps/``.
 
 A bureau's 天地图 cache, its imagery or a vector basemap, packed as MBTiles (SQLite) or PMTiles, is
 *registered*: copied into the data dir and listed in ``basemaps.json`` with its provenance (file,
-sha256, who, when). The server's ``/lk/basemap/{id}/{z}/{x}/{y}`` route reads its tiles
-(:func:`read_tile`); the atlas offers it in the basemap choice as ``local:<id>``. Nothing here
-touches the network. GeoTIFF basemaps are not supported (they would need tiling on the fly through
-rasterio; pack them as MBTiles with ``gdal_translate -of MBTILES`` first).
+sha256, source CRS, who, when). A GeoTIFF (``.tif``/``.tiff``: RGB, RGBA, paletted or single-band,
+8-bit, in any CRS it declares, e.g. CGCS2000 GK EPSG:4526/4547, EPSG:4490, 4326, 3857) is converted
+at registration into an MBTiles of PNG tiles in EPSG:3857 (GDAL's MBTiles driver through rasterio,
+zoom levels ``LUKOU_BASEMAP_MINZOOM``–``LUKOU_BASEMAP_MAXZOOM`` at most, see :mod:`._geotiff`), and
+its provenance names the GeoTIFF (file, sha256, CRS). A conversion writes to a temporary file in the
+same folder, renamed only when complete, so a failure or an interruption leaves no half-written basemap;
+a GeoTIFF without a CRS, a corrupt one, one that does not reach the district in the CRS it declares (a
+wrong CRS) or one over the store's size limits (``LUKOU_STORE_MAX_FILE_MB``, ``LUKOU_STORE_MAX_EXPANDED_MB``
+for its decoded pixels) raises :class:`~lukou_geo.errors.BasemapError` naming the file and the fix.
 
-Registering writes (an admin action); reading is what the routes do.
+The server's ``/lk/basemap/{id}/{z}/{x}/{y}`` route reads the tiles (:func:`read_tile`); the atlas
+offers a basemap in the basemap choice as ``local:<id>``. Nothing here touches the network.
+
+Registering writes (an admin action: the 图层管理 page, ``python -m lukou_geo basemaps register``);
+reading is what the routes do.
 """
 
 from __future__ import annotations
@@ -20,6 +29,7 @@ import shutil
 import sqlite3
 import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,6 +42,9 @@ ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 FORMATS = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "webp": "image/webp",
            "pbf": "application/vnd.mapbox-vector-tile", "mvt": "application/vnd.mapbox-vector-tile"}
 _PMTILES_TYPES = {1: "pbf", 2: "png", 3: "jpg", 4: "webp"}
+#: What can be registered: the tile containers as they are, GeoTIFFs converted to MBTiles.
+SUFFIXES = (".mbtiles", ".pmtiles", ".tif", ".tiff")
+GEOTIFF_SUFFIXES = (".tif", ".tiff")
 _LOCK = threading.Lock()
 
 
@@ -52,6 +65,7 @@ class BasemapInfo:
     sha256: str
     registered_by: str
     registered_at: str
+    source_crs: str = ""  # the GeoTIFF's declared CRS; EPSG:3857 for MBTiles/PMTiles ("" in older registries)
 
     @property
     def vector(self) -> bool:
@@ -137,42 +151,95 @@ def _sha256(path: Path) -> str:
 
 
 def register_basemap(path: Path, *, user: str, basemap_id: str | None = None, title: str | None = None,
-                     attribution: str | None = None, source_name: str | None = None) -> BasemapInfo:
-    """Copy an MBTiles/PMTiles file into the basemaps folder and list it (replaces one of the same id).
+                     attribution: str | None = None, source_name: str | None = None,
+                     progress: Callable[[float, str], None] | None = None) -> BasemapInfo:
+    """Register an MBTiles/PMTiles file (copied) or a GeoTIFF (converted to MBTiles) and list it
+    (replaces one of the same id).
+
+    Parameters
+    ----------
+    path : the file on this machine (an upload saved, or a server path)
+    user : who registers (recorded)
+    basemap_id, title, attribution : default from the file's name and metadata
+    source_name : the file's name as the user knows it (an upload's name), recorded and used in messages
+    progress : ``progress(fraction, message)`` during a GeoTIFF's conversion
 
     Raises
     ------
     BasemapError
-        The file is neither MBTiles nor PMTiles, the id is not ``[a-z0-9_-]``, or its format is unknown.
+        The file is not MBTiles, PMTiles or GeoTIFF, is missing, the id is not ``[a-z0-9_-]``, its format
+        is unknown; a GeoTIFF without a CRS, corrupt, not 8-bit or over the size limits.
     """
     path = Path(path)
     name = source_name or path.name
     suffix = Path(name).suffix.lower()
-    if suffix not in (".mbtiles", ".pmtiles"):
-        raise BasemapError(f"{name}:底图须为 .mbtiles 或 .pmtiles 文件(GeoTIFF 请先用 gdal_translate -of MBTILES 转换)",
-                           f"{name}: a basemap must be an .mbtiles or .pmtiles file (convert a GeoTIFF with gdal_translate -of MBTILES)")
+    if suffix not in SUFFIXES:
+        raise BasemapError(f"{name}:底图须为 .mbtiles、.pmtiles 或 GeoTIFF(.tif / .tiff)文件",
+                           f"{name}: a basemap must be an .mbtiles, .pmtiles or GeoTIFF (.tif / .tiff) file")
+    if not path.is_file():
+        raise BasemapError(f"找不到文件 {path}:请检查服务器上的路径", f"no file {path}: check the path on the server")
+    bid = basemap_id or re.sub(r"[^a-z0-9_-]+", "-", Path(name).stem.lower()).strip("-")[:40] or "basemap"
+    if not ID_RE.match(bid):
+        raise BasemapError(f"底图编号 {bid} 只能含小写字母、数字、- 和 _", f"basemap id {bid!r}: use lower-case letters, digits, - and _")
+    if suffix in GEOTIFF_SUFFIXES:
+        return _register_geotiff(path, name, bid, user=user, title=title, attribution=attribution, progress=progress)
     container = suffix[1:]
     meta = _mbtiles_meta(path) if container == "mbtiles" else _pmtiles_meta(path)
     if meta["format"] not in FORMATS:
         raise BasemapError(f"{name}:不支持的瓦片格式 {meta['format']}", f"{name}: unsupported tile format {meta['format']!r}")
-    bid = basemap_id or re.sub(r"[^a-z0-9_-]+", "-", Path(name).stem.lower()).strip("-")[:40] or "basemap"
-    if not ID_RE.match(bid):
-        raise BasemapError(f"底图编号 {bid} 只能含小写字母、数字、- 和 _", f"basemap id {bid!r}: use lower-case letters, digits, - and _")
     folder = basemaps_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    info = BasemapInfo(
-        id=bid, title=title or meta["title"] or Path(name).stem, file=f"{bid}.{container}", container=container,
-        format=meta["format"], minzoom=int(meta["minzoom"]), maxzoom=int(meta["maxzoom"]),
-        bounds=tuple(meta["bounds"]), attribution=attribution if attribution is not None else meta["attribution"],
-        source_file=name, sha256=_sha256(path), registered_by=user,
-        registered_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
-    )
+    info = _info(bid, name, container, meta, path, user=user, title=title, attribution=attribution, source_crs="EPSG:3857")
     with _LOCK:
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".part")
         os.close(fd)
-        shutil.copyfile(path, tmp)
-        os.replace(tmp, folder / info.file)
-        _write_registry([b for b in list_basemaps() if b.id != bid] + [info])
+        try:
+            shutil.copyfile(path, tmp)
+            os.replace(tmp, folder / info.file)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+        _list(info)
+    return info
+
+
+def _info(bid: str, name: str, container: str, meta: dict[str, Any], source: Path, *, user: str, title: str | None,
+          attribution: str | None, source_crs: str) -> BasemapInfo:
+    return BasemapInfo(
+        id=bid, title=title or meta["title"] or Path(name).stem, file=f"{bid}.{container}", container=container,
+        format=meta["format"], minzoom=int(meta["minzoom"]), maxzoom=int(meta["maxzoom"]),
+        bounds=tuple(meta["bounds"]), attribution=attribution if attribution is not None else meta["attribution"],
+        source_file=name, sha256=_sha256(source), registered_by=user,
+        registered_at=datetime.now(UTC).replace(microsecond=0).isoformat(), source_crs=source_crs,
+    )
+
+
+def _register_geotiff(path: Path, name: str, bid: str, *, user: str, title: str | None, attribution: str | None,
+                      progress: Callable[[float, str], None] | None) -> BasemapInfo:
+    """Convert a GeoTIFF into ``<id>.mbtiles`` beside the others: written under a temporary name, renamed when done."""
+    from lukou_geo.map import _geotiff
+
+    say = progress or (lambda fraction, message: None)
+    say(0.0, f"检查 {name} / checking {name}")
+    _geotiff.check_geotiff(path, name)  # before anything is written
+    folder = basemaps_dir()
+    created = not folder.exists()
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = _geotiff.temp_path(folder, bid)
+    done = False
+    try:
+        conv = _geotiff.convert_geotiff(path, tmp, name=name, title=title or Path(name).stem, progress=progress)
+        meta = _mbtiles_meta(tmp)
+        info = _info(bid, name, "mbtiles", {**meta, "title": ""}, path, user=user, title=title, attribution=attribution,
+                     source_crs=conv["source_crs"])
+        with _LOCK:
+            os.replace(tmp, folder / info.file)
+            _list(info)
+        done = True
+    finally:  # a failure, or an interruption (KeyboardInterrupt too), leaves no part behind
+        _geotiff.remove_partial(tmp)
+        if created and not done and not any(folder.iterdir()):
+            folder.rmdir()  # nor a basemaps folder that was not there
+    say(1.0, f"已登记 {name} / registered {name}")
     return info
 
 
@@ -182,6 +249,15 @@ def remove_basemap(basemap_id: str, user: str) -> None:
     with _LOCK:
         _write_registry([b for b in list_basemaps() if b.id != basemap_id])
         (basemaps_dir() / info.file).unlink(missing_ok=True)
+
+
+def _list(info: BasemapInfo) -> None:
+    """List ``info`` (its file already in place) instead of a basemap of the same id, whose other file goes."""
+    before = [b for b in list_basemaps() if b.id == info.id]
+    _write_registry([b for b in list_basemaps() if b.id != info.id] + [info])
+    for old in before:
+        if old.file != info.file:  # e.g. a PMTiles replaced by a GeoTIFF's MBTiles
+            (basemaps_dir() / old.file).unlink(missing_ok=True)
 
 
 def _write_registry(entries: list[BasemapInfo]) -> None:

@@ -221,7 +221,8 @@ def _basemap(get_store: StoreGetter, request: Request) -> Response:
         raise BadRequest(f"basemap id {bid!r} must be lower-case letters, digits, - or _")
     z, x, y = _zxy(request.path_params)
     info = basemaps.get_basemap(bid)
-    etag = f'"{bid}-{info.sha256[:16]}"'
+    # the source's hash alone is not enough: the same GeoTIFF converted again (other zoom settings) gives other tiles
+    etag = f'"{bid}-{info.sha256[:16]}-{info.minzoom}-{info.maxzoom}-{re.sub(r"[^0-9]", "", info.registered_at)}"'
     return _tile_response(request, basemaps.read_tile(info, z, x, y), etag, info.content_type)
 
 

@@ -30,6 +30,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "user.password": ("更改密码", "password changed"),
     "layer.import": ("导入图层", "layer imported"),
     "layer.remove": ("删除图层", "layer removed"),
+    "basemap.register": ("登记底图", "basemap registered"),
+    "basemap.remove": ("删除底图", "basemap removed"),
     "project.register": ("登记项目", "project registered"),
     "project.status": ("更改状态", "status changed"),
     "project.recheck": ("重新核查", "project re-checked"),

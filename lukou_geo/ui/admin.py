@@ -16,7 +16,7 @@ import streamlit as st
 ADMIN_ACTIONS: dict[str, str] = {
     "layers.import": "import a layer into the store (lukou_geo.store.importer.import_layer)",
     "layers.remove": "remove a layer from the store (Store.remove_layer)",
-    "basemaps.register": "register an MBTiles/PMTiles basemap in LUKOU_DATA_DIR/basemaps",
+    "basemaps.register": "register an MBTiles/PMTiles/GeoTIFF basemap in LUKOU_DATA_DIR/basemaps",
     "basemaps.remove": "remove a registered basemap",
 }
 

@@ -168,3 +168,37 @@ def test_register_a_local_basemap_and_draw_it_offline(page, store_app_url, tmp_p
             .some(i => i.src.includes('/lk/basemap/lukou_imagery/') && i.naturalWidth === 256); }""", arg=FRAME, timeout=60000)
     assert (200, "image/png") in served
     shot(page, "atlas_local_basemap")
+
+
+def test_register_a_geotiff_basemap_and_draw_it_offline(page, store_app_url, tmp_path):
+    """A GeoTIFF in CGCS2000 GK (EPSG:4547) uploaded on 图层管理, converted to MBTiles by the app, drawn from /lk/basemap/."""
+    from tests.geotiffs import EAST, WEST, write_geotiff
+
+    src = write_geotiff(tmp_path / "lukou_dom_4547.tif", "EPSG:4547", "rgb")
+    page.goto(store_app_url + "/layers", wait_until="domcontentloaded")
+    page.wait_for_selector("text=本地底图", timeout=60000)
+    page.locator('[data-testid="stFileUploader"]').filter(has_text="底图文件").locator('input[type="file"]').set_input_files(str(src))
+    page.wait_for_selector("text=/\\d+(\\.\\d+)?KB/", timeout=30000)
+    page.get_by_role("button", name="登记底图").click()
+    page.wait_for_selector("text=已登记底图 lukou_dom_4547", timeout=60000)
+    served = []
+    page.on("response", lambda r: served.append((r.status, r.headers.get("content-type")))
+            if "/lk/basemap/lukou_dom_4547/" in r.url else None)
+    page.goto(store_app_url, wait_until="domcontentloaded")
+    page.wait_for_selector(FRAME, state="attached", timeout=60000)
+    page.locator('[data-testid="stSelectbox"]').filter(has_text="底图").first.click()
+    page.get_by_role("option", name="本地底图:lukou_dom_4547(离线)").click()
+    # one map showing the converted tiles; a tile's pixel read back through a canvas has the image's colour
+    colour = page.wait_for_function("""(sel) => { const fr = document.querySelectorAll(sel);
+        if (fr.length !== 1 || !fr[0].contentDocument) return false;
+        const imgs = Array.from(fr[0].contentDocument.querySelectorAll('img.leaflet-tile-loaded'))
+            .filter(i => i.src.includes('/lk/basemap/lukou_dom_4547/') && i.naturalWidth === 256);
+        for (const img of imgs) {
+            const c = document.createElement('canvas'); c.width = c.height = 256;
+            const g = c.getContext('2d'); g.drawImage(img, 0, 0);
+            const d = g.getImageData(0, 0, 256, 256).data;
+            for (let k = 0; k < d.length; k += 4) if (d[k + 3] === 255) return [d[k], d[k + 1], d[k + 2]];
+        }
+        return false; }""", arg=FRAME, timeout=60000).json_value()
+    assert (200, "image/png") in served
+    assert tuple(colour) in (WEST, EAST)  # the image's colours (red west, blue east), not a blank or grey tile

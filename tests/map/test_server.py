@@ -175,14 +175,16 @@ def test_registered_pmtiles_basemap_is_served(tmp_path, monkeypatch, client):
     assert client.get("/lk/basemap/pm/12/0/0").status_code == 204
 
 
-def test_a_geotiff_or_garbage_is_refused_with_the_fix(tmp_path, monkeypatch):
+def test_a_broken_geotiff_or_garbage_is_refused_with_the_fix(tmp_path, monkeypatch):
     from lukou_geo.errors import BasemapError
 
     monkeypatch.setenv("LUKOU_DATA_DIR", str(tmp_path / "var"))
     tif = tmp_path / "dom.tif"
-    tif.write_bytes(b"II*\x00")
-    with pytest.raises(BasemapError, match="gdal_translate"):
+    tif.write_bytes(b"II*\x00")  # GeoTIFFs are converted (tests/map/test_basemaps_geotiff.py): a broken one is named
+    with pytest.raises(BasemapError, match=r"dom\.tif cannot be read as a GeoTIFF"):
         basemaps.register_basemap(tif, user="admin")
+    with pytest.raises(BasemapError, match=r"\.mbtiles, \.pmtiles or GeoTIFF"):
+        basemaps.register_basemap(tmp_path / "dom.ecw", user="admin")
     bad = tmp_path / "bad.mbtiles"
     bad.write_bytes(b"not sqlite at all" * 100)
     with pytest.raises(BasemapError, match="MBTiles"):

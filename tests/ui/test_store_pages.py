@@ -197,3 +197,28 @@ def test_atlas_page_with_the_store(demo):
     assert at.selectbox(key="swipe_left").value == "dltb_demo" and at.selectbox(key="swipe_right").value == "hx_demo"
     at.sidebar.selectbox(key="basemap").set_value("amap").run()
     assert any("高德" in c.value for c in at.caption)
+
+
+def test_basemap_form_registers_a_geotiff_by_server_path(demo, tmp_path):
+    from lukou_geo.map import basemaps
+    from tests.geotiffs import write_geotiff
+
+    tif = write_geotiff(tmp_path / "正射影像_合成.tif", "EPSG:4547")
+    at = AppTest.from_function(_layers, default_timeout=120).run()
+    at.text_input(key="bm_path").set_value(str(tif))
+    at.text_input(key="bm_id").set_value("dom")
+    next(b for b in at.button if b.label == "登记底图").click().run()
+    assert not at.exception
+    assert any("已登记底图 dom" in s.value for s in at.success), [e.value for e in at.error]
+    info = basemaps.get_basemap("dom")
+    assert (info.container, info.source_file, info.source_crs, info.registered_by) == (
+        "mbtiles", tif.name, "EPSG:4547", "测试管理员")
+    at.run()  # the next run lists it (the table is drawn above the form)
+    row = frame_with(at, "级别").iloc[0]
+    assert row["原坐标系"] == "EPSG:4547" and row["sha256"] == info.sha256 and row["来源文件"] == tif.name
+    # a GeoTIFF without a CRS: the page names the file, the problem and the fix; nothing is registered
+    at.text_input(key="bm_path").set_value(str(write_geotiff(tmp_path / "nocrs.tif", crs=None)))
+    at.text_input(key="bm_id").set_value("")
+    next(b for b in at.button if b.label == "登记底图").click().run()
+    assert any("nocrs\\.tif" in e.value and "未声明坐标系" in e.value for e in at.error), [e.value for e in at.error]
+    assert [b.id for b in basemaps.list_basemaps()] == ["dom"]

@@ -128,24 +128,42 @@ def _basemaps(lg: str) -> None:
         st.dataframe(pd.DataFrame([{
             t("layers.col_id", lg): b.id, t("layers.col_title", lg): b.title, t("layers.bm_format", lg): f"{b.container} / {b.format}",
             t("layers.bm_zooms", lg): f"{b.minzoom}–{b.maxzoom}", t("layers.col_file", lg): b.source_file, "sha256": b.sha256,
-            t("layers.col_by", lg): b.registered_by, t("layers.col_at", lg): b.registered_at,
+            t("layers.col_crs", lg): b.source_crs, t("layers.col_by", lg): b.registered_by, t("layers.col_at", lg): b.registered_at,
         } for b in registered]), hide_index=True, use_container_width=True, key="basemap_table")
     if not admin.allowed("basemaps.register"):
         return
     with st.form("basemap_form"):
-        upload = st.file_uploader(t("layers.bm_file", lg), type=["mbtiles", "pmtiles"], key="bm_file")
+        upload = st.file_uploader(t("layers.bm_file", lg), type=[s.lstrip(".") for s in basemaps.SUFFIXES], key="bm_file")
+        server_path = st.text_input(t("layers.bm_server_path", lg), key="bm_path")
         c1, c2, c3 = st.columns(3)
         bid = c1.text_input(t("layers.layer_id", lg), key="bm_id")
         title = c2.text_input(t("layers.title", lg), key="bm_title")
         attribution = c3.text_input(t("layers.bm_attr", lg), key="bm_attr")
         go = st.form_submit_button(t("layers.bm_register", lg))
-    if go and upload is not None:
-        admin.require("basemaps.register", target=f"basemap:{bid.strip()}")
-        path = _save_upload(upload)
+    if not go:
+        return
+    if upload is None and not server_path.strip():
+        messages.warning(t("layers.bm_need_file", lg))
+        return
+    admin.require("basemaps.register", target=f"basemap:{bid.strip()}")
+    path = _save_upload(upload) if upload is not None else Path(server_path.strip())
+    bar = st.progress(0.0, text=t("layers.bm_progress", lg))
+
+    def progress(fraction: float, message: str) -> None:
+        bar.progress(min(max(float(fraction), 0.0), 1.0), text=messages.escape(message))
+
+    try:
         info = basemaps.register_basemap(path, user=admin.user(), basemap_id=bid.strip() or None, title=title.strip() or None,
-                                         attribution=attribution.strip() or None, source_name=upload.name)
-        path.unlink(missing_ok=True)
-        messages.success(t("layers.bm_registered", lg, id=info.id, title=info.title))
+                                         attribution=attribution.strip() or None,
+                                         source_name=upload.name if upload is not None else None, progress=progress)
+    finally:
+        if upload is not None:  # the saved upload, whether or not it registered
+            path.unlink(missing_ok=True)
+            path.parent.rmdir()
+    bar.progress(1.0, text=t("layers.done", lg))
+    admin.record("basemap.register", f"basemap:{info.id}", {"source_file": info.source_file, "sha256": info.sha256,
+                                                            "source_crs": info.source_crs})
+    messages.success(t("layers.bm_registered", lg, id=info.id, title=info.title))
 
 
 def render() -> None:

@@ -1,0 +1,346 @@
+"""A GeoTIFF turned into an MBTiles basemap, through GDAL (the one bundled in the rasterio wheel).
+
+Why a conversion at registration and not tiles cut on the fly (rio-tiler): the converted MBTiles goes
+down the path every other basemap takes (``read_tile``, the ``/lk/basemap/`` route, the map), a
+tile request costs one SQLite read instead of a warp of the source, the work and its failures happen
+once in front of the admin who registers the file rather than in every planner's map, and the app
+needs the source file no more. The price is the disk the tiles take and the wait at registration.
+
+The conversion is GDAL's own (what ``gdal_translate -of MBTILES`` then ``gdaladdo`` do): the
+source is warped to EPSG:3857 on the tile grid of its zoom level (a ``WarpedVRT``, so the zoom can
+be capped and the warp resampled), written by the MBTiles driver as PNG tiles with an alpha band
+(transparent outside the image), then its overviews are built down to the level where the image fits
+one tile; levels below that, down to ``LUKOU_BASEMAP_MINZOOM``, are warped from the lowest one and
+their tiles added to the same file. A paletted band is expanded to RGBA by the driver. Nothing here
+decodes or resamples a pixel by hand.
+
+Progress: the steps (check, tiling the top level, overviews, lower levels) and, while the top level is
+written (most of the time: 23 of 32 s for a 6000×6000 image here), the MB written every second
+(:func:`_watched`), since rasterio passes no progress callback to GDAL.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sqlite3
+import tempfile
+import threading
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from lukou_geo.errors import BasemapError, SettingsError
+from lukou_geo.settings import get_settings
+
+Progress = Callable[[float, str], None]
+
+#: Width of the EPSG:3857 world (metres) and its north-west corner.
+_WORLD = 2 * math.pi * 6378137.0
+_ORIGIN = -_WORLD / 2
+#: Highest zoom level LUKOU_BASEMAP_MAXZOOM may ask for.
+MAX_ZOOM = 22
+
+
+def _res(z: int) -> float:
+    """Metres per pixel of 256-pixel tiles at zoom ``z`` in EPSG:3857."""
+    return _WORLD / 256 / (1 << z)
+
+
+def crs_label(crs: Any) -> str:
+    """``EPSG:n`` when the CRS has an EPSG code, else its name (as the layer import records it), else its PROJ string."""
+    from pyproj import CRS
+
+    epsg = crs.to_epsg()
+    if epsg:
+        return f"EPSG:{epsg}"
+    name = CRS.from_wkt(crs.to_wkt()).name
+    return name if name and name.lower() != "unknown" else crs.to_proj4()[:300]  # a CRS of no name: its PROJ string
+
+
+def _zoom_range() -> tuple[int, int]:
+    s = get_settings()
+    lo, hi = s.basemap_minzoom, s.basemap_maxzoom
+    if hi > MAX_ZOOM or lo > hi:
+        raise SettingsError(
+            f"环境变量 LUKOU_BASEMAP_MINZOOM={lo}、LUKOU_BASEMAP_MAXZOOM={hi} 无效:须 最低级别 ≤ 最高级别 ≤ {MAX_ZOOM};请改正或删除",
+            f"LUKOU_BASEMAP_MINZOOM={lo} and LUKOU_BASEMAP_MAXZOOM={hi} are invalid: they need min ≤ max ≤ {MAX_ZOOM}; fix or unset them",
+        )
+    return lo, hi
+
+
+def _open_errors() -> tuple[type[BaseException], ...]:
+    from rasterio._err import CPLE_BaseError  # GDAL's own errors; rasterio re-raises most as RasterioIOError
+    from rasterio.errors import RasterioError
+
+    return (RasterioError, CPLE_BaseError)
+
+
+def check_geotiff(path: Path, name: str) -> dict[str, Any]:
+    """Open and check a GeoTIFF before anything is written; what the conversion needs to know.
+
+    Raises
+    ------
+    BasemapError
+        Not readable as a GeoTIFF, no CRS, not 8-bit, not 1–4 bands, or bigger than the store's size limits.
+    """
+    import rasterio
+    from rasterio.enums import ColorInterp
+    from rasterio.errors import NotGeoreferencedWarning
+
+    s = get_settings()
+    size = path.stat().st_size
+    if size > s.store_max_file_bytes:
+        raise BasemapError(
+            f"{name}:文件 {size / 2**20:,.0f} MB,超过上限 {s.store_max_file_bytes / 2**20:,.0f} MB;"
+            "请裁剪或压缩(如 gdal_translate -co COMPRESS=JPEG)后再登记,或调高环境变量 LUKOU_STORE_MAX_FILE_MB",
+            f"{name}: the file is {size / 2**20:,.0f} MB, over the limit of {s.store_max_file_bytes / 2**20:,.0f} MB; "
+            "clip or compress it (e.g. gdal_translate -co COMPRESS=JPEG) first, or raise LUKOU_STORE_MAX_FILE_MB",
+        )
+    try:
+        with warnings.catch_warnings():  # an image without georeferencing is refused below, by name
+            warnings.simplefilter("ignore", NotGeoreferencedWarning)
+            src = rasterio.open(path)
+        with src:
+            info = {"georeferenced": not src.transform.is_identity, "lonlat": _lonlat_bounds(src),
+                    "driver": src.driver, "crs": src.crs, "count": src.count, "dtypes": src.dtypes,
+                    "width": src.width, "height": src.height,
+                    "palette": src.count >= 1 and src.colorinterp[0] == ColorInterp.palette}
+    except _open_errors() as exc:
+        raise BasemapError(
+            f"{name} 无法作为 GeoTIFF 读取(文件损坏或不完整:{exc}):请重新导出或重新复制该文件后再登记",
+            f"{name} cannot be read as a GeoTIFF (the file is corrupt or incomplete: {exc}): export or copy it again, then register it",
+        ) from exc
+    if info["driver"] != "GTiff":
+        raise BasemapError(f"{name} 不是 GeoTIFF 文件(GDAL 识别为 {info['driver']}):请导出为 GeoTIFF",
+                           f"{name} is not a GeoTIFF (GDAL reads it as {info['driver']}): export it as a GeoTIFF")
+    if info["crs"] is None:
+        raise BasemapError(
+            f"{name} 未声明坐标系,无法放到地图上:请在导出时写入坐标系(如 gdal_edit.py -a_srs EPSG:4547 {name};"
+            "2000 国家大地坐标系高斯 3 度带 38 带为 EPSG:4526,中央经线 114° 为 EPSG:4547)后再登记",
+            f"{name} declares no CRS, so it cannot be placed on the map: write its CRS into the file "
+            f"(e.g. gdal_edit.py -a_srs EPSG:4547 {name}; CGCS2000 GK zone 38 is EPSG:4526, CM 114°E is EPSG:4547), then register it",
+        )
+    if not info["georeferenced"]:
+        raise BasemapError(
+            f"{name} 没有地理参考(仿射变换),无法放到地图上:请导出带地理参考的 GeoTIFF(或在文件旁放同名 .tfw),"
+            "或用 gdal_translate -a_ullr 左 上 右 下 写入范围后再登记",
+            f"{name} has no georeferencing (geotransform), so it cannot be placed on the map: export a georeferenced GeoTIFF "
+            "(or put a .tfw of the same name beside it), or write its extent with gdal_translate -a_ullr ulx uly lrx lry, then register it",
+        )
+    _check_place(info["lonlat"], name)
+    if info["count"] not in (1, 2, 3, 4) or set(info["dtypes"]) != {"uint8"}:
+        raise BasemapError(
+            f"{name}:底图须为 8 位(Byte)的 RGB、RGBA、调色板或单波段影像,该文件为 {info['count']} 个 {info['dtypes'][0]} 波段;"
+            "请先用 gdal_translate -ot Byte -scale(或 -b 1 -b 2 -b 3 选波段)转换",
+            f"{name}: a basemap must be 8-bit (Byte) RGB, RGBA, paletted or single-band; this file has {info['count']} "
+            f"band(s) of {info['dtypes'][0]}: convert it with gdal_translate -ot Byte -scale (or pick bands with -b 1 -b 2 -b 3)",
+        )
+    decoded = info["width"] * info["height"] * 4
+    if decoded > s.store_max_expanded_bytes:
+        raise BasemapError(
+            f"{name}:影像 {info['width']}×{info['height']} 像素,解码后约 {decoded / 2**20:,.0f} MB,超过上限 "
+            f"{s.store_max_expanded_bytes / 2**20:,.0f} MB;请裁剪或降低分辨率(gdal_translate -outsize)后再登记,"
+            "或调高环境变量 LUKOU_STORE_MAX_EXPANDED_MB",
+            f"{name}: the image is {info['width']}×{info['height']} pixels, about {decoded / 2**20:,.0f} MB decoded, over the "
+            f"limit of {s.store_max_expanded_bytes / 2**20:,.0f} MB; clip it or lower its resolution (gdal_translate -outsize) "
+            "first, or raise LUKOU_STORE_MAX_EXPANDED_MB",
+        )
+    return info
+
+
+def _lonlat_bounds(src: Any) -> tuple[float, ...] | None:
+    """The image's extent in lon/lat, None when it has no CRS or its corners do not transform."""
+    from rasterio.errors import CRSError
+    from rasterio.warp import transform_bounds
+
+    if src.crs is None or src.transform.is_identity:
+        return None
+    try:
+        bounds = tuple(transform_bounds(src.crs, "EPSG:4326", *src.bounds, densify_pts=21))
+    except (CRSError, ValueError):
+        return (math.nan,) * 4
+    return bounds
+
+
+def _check_place(bounds: tuple[float, ...] | None, name: str) -> None:
+    """Refuse an image that does not reach the district: its CRS is wrong (e.g. a zone-38 easting declared as CM 114°)."""
+    import shapely
+
+    from lukou_geo.store.prepare import district_zone
+
+    if bounds is None:
+        return
+    zone = district_zone()
+    finite = all(math.isfinite(v) for v in bounds) and -180 <= bounds[0] <= bounds[2] <= 180 and -90 <= bounds[1] <= bounds[3] <= 90
+    if finite and (zone is None or shapely.box(*bounds).intersects(zone)):
+        return
+    where = (f"经度 {bounds[0]:.3f}–{bounds[2]:.3f}、纬度 {bounds[1]:.3f}–{bounds[3]:.3f}" if finite else "地球范围之外")
+    where_en = (f"lon {bounds[0]:.3f}–{bounds[2]:.3f}, lat {bounds[1]:.3f}–{bounds[3]:.3f}" if finite else "off the globe")
+    raise BasemapError(
+        f"{name} 按其声明的坐标系位于{where},不在渌口区范围内:请检查坐标系(横坐标带 38 带号前缀为 EPSG:4526,"
+        "中央经线 114° 不带带号为 EPSG:4547,经纬度为 EPSG:4490)并改正后再登记",
+        f"{name} lies at {where_en} in the CRS it declares, not over the district: check its CRS (a zone-38 easting with the "
+        "zone prefix is EPSG:4526, CM 114°E without it EPSG:4547, lon/lat EPSG:4490) and fix it, then register it",
+    )
+
+
+def _grid(src: Any, z: int) -> dict[str, Any]:
+    """Transform and size of ``src`` warped to EPSG:3857 at zoom ``z``, snapped outwards to its pixel grid."""
+    from affine import Affine
+    from rasterio.warp import transform_bounds
+
+    west, south, east, north = transform_bounds(src.crs, "EPSG:3857", *src.bounds, densify_pts=21)
+    res = _res(z)
+    col0, col1 = math.floor((west - _ORIGIN) / res), math.ceil((east - _ORIGIN) / res)
+    row0, row1 = math.floor((-_ORIGIN - north) / res), math.ceil((-_ORIGIN - south) / res)
+    return {"transform": Affine(res, 0, _ORIGIN + col0 * res, 0, -res, -_ORIGIN - row0 * res),
+            "width": max(1, col1 - col0), "height": max(1, row1 - row0)}
+
+
+def native_zoom(src: Any) -> int:
+    """The zoom level nearest the source's resolution once in EPSG:3857 (GDAL's ``ZOOM_LEVEL_STRATEGY=AUTO``)."""
+    from rasterio.warp import calculate_default_transform
+
+    transform, _, _ = calculate_default_transform(src.crs, "EPSG:3857", src.width, src.height, *src.bounds)
+    return max(0, round(math.log2(_WORLD / 256 / abs(transform.a))))
+
+
+def _watched(work: Callable[[], None], dst: Path, say: Progress, span: tuple[float, float], what: tuple[str, str],
+             expected_bytes: float) -> None:
+    """Run ``work`` (one GDAL call, which takes no progress callback through rasterio) in a thread and report,
+    every second, how many MB it has written to ``dst`` (its size on disk: the file is never opened meanwhile,
+    so GDAL's SQLite writes are never kept waiting). The fraction within ``span`` is an estimate from
+    ``expected_bytes``; the MB are measured. An interruption waits for the GDAL call to end (it cannot be
+    cancelled) before it goes on, so the caller's clean-up never races GDAL's writes."""
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as exc:  # handed to the calling thread, raised there
+            failure.append(exc)
+
+    worker = threading.Thread(target=run, name=f"lukou-geotiff-{dst.name}", daemon=True)
+    worker.start()
+    try:
+        while worker.is_alive():
+            worker.join(1.0)
+            if worker.is_alive():
+                size = sum(p.stat().st_size for p in (dst, dst.with_name(dst.name + "-journal")) if p.exists())
+                share = min(size / max(expected_bytes, 1.0), 0.95)
+                mb = f"{size / 2**20:,.1f}"
+                say(span[0] + (span[1] - span[0]) * share, f"{what[0]}:已写入 {mb} MB / {what[1]}: {mb} MB written")
+    except BaseException:
+        worker.join()
+        raise
+    if failure:
+        raise failure[0]
+
+
+def _write_level(src: Any, z: int, dst: Path, name: str, *, paletted: bool, say: Progress | None = None,
+                 span: tuple[float, float] = (0.0, 1.0), what: tuple[str, str] = ("", "")) -> None:
+    """``src`` warped to zoom ``z`` and written as a new MBTiles ``dst`` by GDAL's MBTiles driver."""
+    import rasterio.shutil
+    from rasterio.enums import Resampling
+    from rasterio.vrt import WarpedVRT
+
+    resampling = Resampling.nearest if paletted else Resampling.bilinear
+    # An alpha band makes what lies outside the image transparent, but a paletted band with one beside it
+    # would be written as grey: it keeps its colour table alone (the driver expands it), and its nodata if any.
+    alpha = src.count in (1, 3) and not paletted
+    grid = _grid(src, z)
+    with WarpedVRT(src, crs="EPSG:3857", resampling=resampling, add_alpha=alpha, **grid) as vrt:
+        def copy() -> None:
+            rasterio.shutil.copy(vrt, dst, driver="MBTiles", NAME=name, TYPE="baselayer", TILE_FORMAT="PNG",
+                                 RESAMPLING=resampling.name.upper())
+
+        # PNG tiles of imagery take about half of their RGBA pixels (an estimate for the progress only)
+        _watched(copy, dst, say or (lambda fraction, message: None), span, what, grid["width"] * grid["height"] * 2)
+
+
+def convert_geotiff(path: Path, dst: Path, *, name: str, title: str, progress: Progress | None = None) -> dict[str, Any]:
+    """Write ``path`` (a checked GeoTIFF) as the MBTiles ``dst`` (which must not exist); its metadata.
+
+    On any failure ``dst`` may be left half-written: the caller writes to a temporary name and removes it.
+    """
+    import rasterio
+    from rasterio.enums import Resampling
+
+    say = progress or (lambda fraction, message: None)
+    info = check_geotiff(path, name)
+    lo, hi = _zoom_range()
+    try:
+        with rasterio.open(path) as src:
+            native = native_zoom(src)
+            top = min(max(native, lo), hi)
+            what = (f"切片 {name}:第 {top} 级", f"tiling {name}: zoom {top}")
+            say(0.1, f"{what[0]} / {what[1]}")
+            _write_level(src, top, dst, title, paletted=info["palette"], say=say, span=(0.1, 0.6), what=what)
+        factors = [2**k for k in range(1, top - lo + 1)]
+        if factors:
+            what = (f"金字塔 {name}:第 {top - 1}–{lo} 级", f"overviews of {name}: zoom {top - 1} to {lo}")
+            say(0.6, f"{what[0]} / {what[1]}")
+            # GDAL builds the levels while the image is bigger than a tile. No MB are reported meanwhile:
+            # rasterio 1.4's build_overviews keeps the GIL (measured: no report in 10 s of a 36-megapixel image).
+            with rasterio.open(dst, "r+") as out:
+                out.build_overviews(factors, Resampling.average)
+        bottom = _lowest_zoom(dst)
+        for z in range(bottom - 1, lo - 1, -1):  # the image fits one tile already: warp the level below from it
+            say(0.9, f"金字塔 {name}:第 {z} 级 / overviews of {name}: zoom {z}")
+            part = dst.with_name(f"{dst.name}.z{z}.mbtiles")
+            try:
+                with rasterio.open(dst) as level:
+                    _write_level(level, z, part, title, paletted=False)
+                _merge_tiles(dst, part, z)
+            finally:
+                _unlink(part)
+    except _open_errors() as exc:
+        raise BasemapError(
+            f"{name} 转换为瓦片失败(文件损坏或不完整:{exc}):请重新导出或重新复制该文件后再登记",
+            f"{name} could not be converted to tiles (the file is corrupt or incomplete: {exc}): export or copy it again, then register it",
+        ) from exc
+    return {"native_zoom": native, "source_crs": crs_label(info["crs"]), "palette": info["palette"]}
+
+
+def _lowest_zoom(path: Path) -> int:
+    con = sqlite3.connect(path)
+    try:
+        return int(con.execute("SELECT min(zoom_level) FROM tiles").fetchone()[0])
+    finally:
+        con.close()
+
+
+def _merge_tiles(dst: Path, part: Path, z: int) -> None:
+    """Add the zoom-``z`` tiles of ``part`` to ``dst`` and lower its ``minzoom``."""
+    con = sqlite3.connect(dst)
+    try:
+        con.execute("ATTACH DATABASE ? AS part", (str(part),))
+        with con:
+            con.execute("INSERT OR REPLACE INTO tiles SELECT zoom_level, tile_column, tile_row, tile_data FROM part.tiles "
+                        "WHERE zoom_level = ?", (z,))
+            con.execute("UPDATE metadata SET value = ? WHERE name = 'minzoom'", (str(z),))
+        con.execute("DETACH DATABASE part")
+    finally:
+        con.close()
+
+
+def _unlink(path: Path) -> None:
+    for p in (path, path.with_name(path.name + "-journal")):
+        p.unlink(missing_ok=True)
+
+
+def temp_path(folder: Path, stem: str) -> Path:
+    """A fresh name in ``folder`` for a conversion in progress (never a registered basemap's name)."""
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{stem}.", suffix=".part.mbtiles")
+    os.close(fd)
+    os.unlink(tmp)  # GDAL's MBTiles driver creates the file itself
+    return Path(tmp)
+
+
+def remove_partial(path: Path) -> None:
+    """Remove a conversion's files (the MBTiles, its SQLite journal and any level being added)."""
+    _unlink(path)
+    for p in path.parent.glob(f"{path.name}.z*.mbtiles*"):
+        p.unlink(missing_ok=True)
