@@ -8,10 +8,12 @@ browser drew: canvas pixels, screenshot pixels, the legend, the identify popup, 
 from __future__ import annotations
 
 import io
+import re
 import socket
 import threading
 import time
 
+import numpy as np
 import pytest
 import uvicorn
 from PIL import Image
@@ -286,3 +288,51 @@ def test_class_code_labels_at_high_zoom(page, site):
     assert texts <= {c for c, _ in DEMO_CODES} | {"HX01"} and parcel_code(3, 3) in texts
     page.evaluate("() => window.lkTiles.map.setZoom(13, {animate: false})")
     page.wait_for_function("() => document.querySelectorAll('.lk-code-label').length === 0")
+
+
+def _tile_transforms(page) -> list[dict]:
+    return page.evaluate("""() => Object.values(window.lkTiles.layers).flatMap(l => Object.values(l._levels).map(lv => ({
+        zoom: lv.zoom, level: lv.el.style.transform,
+        tiles: Array.from(lv.el.querySelectorAll('.leaflet-tile')).map(t => t.style.transform)})))""")
+
+
+def _scale(transform: str) -> float | None:
+    found = re.search(r"scale\(([0-9.]+)\)", transform)
+    return float(found.group(1)) if found else None
+
+
+def _map_png(page) -> Image.Image:
+    box = page.evaluate("() => { const r = window.lkTiles.map.getContainer().getBoundingClientRect(); return [r.left, r.top, r.width, r.height]; }")
+    png = page.screenshot(clip={"x": box[0] + 60, "y": box[1] + 80, "width": box[2] - 120, "height": box[3] - 200})
+    return Image.open(io.BytesIO(png)).convert("RGB")
+
+
+def test_fractional_zoom_scales_each_tile_not_the_level(page, site):
+    # a scaled tile level with composited canvases costs an offscreen render surface per frame (bench_layers' drag):
+    # the scale sits on each tile, the level only moves, and the map looks as with Leaflet's own transform
+    open_page(page, site, view=(*parcel_centre(6, 6), 14.5))
+    levels = [lv for lv in _tile_transforms(page) if lv["tiles"]]
+    assert levels and all("scale" not in lv["level"] for lv in levels), levels
+    assert all(abs(_scale(t) - 2 ** 0.5) < 1e-4 for lv in levels for t in lv["tiles"]), levels
+    for i, j in ((4, 6), (6, 4), (3, 5)):
+        want = hex_rgb(classes.colour(parcel_code(i, j), classes.load_table("sandiao")))
+        assert close(screen_pixel(page, *screen_point(page, *parcel_centre(i, j))), want, 4), (i, j)
+    flat = _map_png(page)
+    page.evaluate("""() => Object.values(window.lkTiles.layers).forEach(l => Object.values(l._levels).forEach(lv => {
+        L.GridLayer.prototype._setZoomTransform.call(l, lv, l._map.getCenter(), l._map.getZoom()); l._placeTiles(lv, 1); }))""")
+    page.wait_for_timeout(300)
+    assert abs(_scale(_tile_transforms(page)[0]["level"]) - 2 ** 0.5) < 1e-4  # Leaflet's own: the level scaled
+    leaflet = _map_png(page)
+    diff = int((np.abs(np.asarray(flat, dtype=int) - np.asarray(leaflet, dtype=int)).max(axis=2) > 24).sum())
+    assert diff <= 0.002 * flat.width * flat.height, diff
+    # an animated zoom (Leaflet's CSS transition of the level) ends with the scale back on the tiles
+    page.evaluate("() => window.lkTiles.map.setZoom(15.25)")
+    page.wait_for_function("() => window.lkTiles.map.getZoom() === 15.25 && !window.lkTiles.map._animatingZoom")
+    wait_tiles(page)
+    tile_zoom = page.evaluate("() => window.lkTiles.layers.dltb_demo._tileZoom")  # the tiles' maxNativeZoom caps it
+    levels = [lv for lv in _tile_transforms(page) if lv["tiles"] and lv["zoom"] == tile_zoom]
+    assert levels and all("scale" not in lv["level"] for lv in levels), levels
+    assert all(abs(_scale(t) - 2 ** (15.25 - tile_zoom)) < 1e-4 for lv in levels for t in lv["tiles"]), levels
+    for i, j in ((5, 6), (6, 5)):
+        want = hex_rgb(classes.colour(parcel_code(i, j), classes.load_table("sandiao")))
+        assert close(screen_pixel(page, *screen_point(page, *parcel_centre(i, j))), want, 4), (i, j)

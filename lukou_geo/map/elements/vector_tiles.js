@@ -43,6 +43,61 @@ function lkVectorTiles(map, cfg, groups) {
         };
     }
 
+    // At a fractional zoom (the district view: zoomSnap 0.25) Leaflet shows a tile level by scaling its container;
+    // the tiles are canvases, which Chrome composites as layers of their own, and a scaled element with composited
+    // descendants is drawn through an offscreen render surface, one per layer, on every frame. Without a GPU that
+    // made a drag over the two store layers cost the compositor 19.8 ms of CPU a frame (3 render passes) against
+    // 3.7 ms (1), and 25 to 36 of the frames of bench_layers' 3 s drag took over 33 ms. So, once the zoom has
+    // settled, the scale goes onto each tile and the container only moves (the same pixels: T + s·p either way);
+    // while Leaflet animates a zoom (a CSS transition of the container's transform) its own transform is used.
+    var FlatGrid = L.VectorGrid.Protobuf.extend({
+        _setZoomTransform: function(level, center, zoom) {
+            var m = this._map, base = L.GridLayer.prototype._setZoomTransform;
+            if (!L.Browser.any3d) return base.call(this, level, center, zoom);
+            if (m._animatingZoom) {
+                if (level.lkScale !== undefined && level.lkScale !== 1) {
+                    // the same picture with the scale back on the container, untransitioned; then Leaflet's animation
+                    var el = level.el;
+                    el.style.transition = "none";
+                    L.DomUtil.setTransform(el, level.lkTranslate, level.lkScale);
+                    this._placeTiles(level, 1);
+                    L.Util.falseFn(el.offsetWidth);
+                    el.style.transition = "";
+                }
+                level.lkScale = 1;
+                return base.call(this, level, center, zoom);
+            }
+            var scale = m.getZoomScale(zoom, level.zoom);
+            var translate = level.origin.multiplyBy(scale).subtract(m._getNewPixelOrigin(center, zoom)).round();
+            L.DomUtil.setTransform(level.el, translate);
+            level.lkTranslate = translate;
+            this._placeTiles(level, scale);
+        },
+        _placeTiles: function(level, scale) {
+            level.lkScale = scale;
+            for (var key in this._tiles) {
+                var tile = this._tiles[key];
+                if (tile.coords.z === level.zoom) this._placeTile(tile.el, tile.coords, level);
+            }
+        },
+        _placeTile: function(el, coords, level) {
+            var pos = coords.scaleBy(this.getTileSize()).subtract(level.origin), s = level.lkScale;
+            if (s === undefined || s === 1) {
+                el.style.transformOrigin = "";
+                L.DomUtil.setPosition(el, pos);
+            } else {
+                el.style.transformOrigin = "0 0";
+                L.DomUtil.setTransform(el, pos.multiplyBy(s), s);
+            }
+        },
+        _addTile: function(coords, container) {
+            L.GridLayer.prototype._addTile.call(this, coords, container);
+            var tile = this._tiles[this._tileCoordsToKey(coords)];
+            if (tile && this._level.lkScale !== undefined && this._level.lkScale !== 1) this._placeTile(tile.el, coords, this._level);
+        }
+    });
+    api.FlatGrid = FlatGrid;
+
     if (!map.getPane("lkTiles")) {
         var pane = map.createPane("lkTiles");
         pane.style.zIndex = 450;  // above the vector context (its district fill) and the plan's overlays; opacity per layer
@@ -53,7 +108,7 @@ function lkVectorTiles(map, cfg, groups) {
         // a tile's MVT layer may have any name: every name gets the layer's style
         var styles = new Proxy({}, {get: function() { return style; }});
         var b = spec.bounds;
-        var vg = L.vectorGrid.protobuf(spec.url, {
+        var vg = new FlatGrid(spec.url, {
             rendererFactory: L.canvas.tile, vectorTileLayerStyles: styles, interactive: false, pane: "lkTiles",
             minZoom: Math.max(0, spec.minzoom - 2), minNativeZoom: spec.minzoom, maxNativeZoom: spec.maxzoom,
             bounds: L.latLngBounds([[b[1], b[0]], [b[3], b[2]]]), keepBuffer: 1

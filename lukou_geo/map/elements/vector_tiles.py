@@ -1,15 +1,17 @@
 """The planner's own big layers on the atlas map: vector tiles from the store, drawn offline.
 
 Each store layer becomes a folium ``FeatureGroup`` (so the layer control lists it) holding a
-Leaflet.VectorGrid 1.3.0 protobuf layer that fetches ``/lk/tiles/{layer}/{z}/{x}/{y}.pbf`` from this
-app and paints its parcels on canvas tiles in the national colours of their class code
-(:mod:`lukou_geo.classes`). The tile layers are **not interactive** (VectorGrid's clicks break on
-Leaflet ≥ 1.8): a map click asks ``/lk/identify`` for every feature under the point and shows its
-attributes and area (公顷/亩, measured by the store, never from tiles). Also: a legend section per
-layer with the classes present (from ``Store.class_stats``), opacity sliders, class-code labels at
-high zoom (``/lk/labels``), a swipe (卷帘, leaflet-side-by-side 2.2.0) between two layers, and the
-cursor position in WGS-84 and CGCS2000 3° Gauss-Krüger CM 114°E, without and with the zone-38
-prefix (proj4 2.22.0 in the browser, definitions from pyproj).
+Leaflet.VectorGrid 1.3.0 protobuf layer that fetches ``/lk/tiles/{layer}/{z}/{x}/{y}.pbf`` from this app
+and paints its parcels on canvas tiles in the national colours of their class code
+(:mod:`lukou_geo.classes`); at a fractional zoom each tile carries the scale, not the tile level (a
+scaled level of composited canvases costs an offscreen render surface per frame of a drag). The tile
+layers are **not interactive** (VectorGrid's clicks break on Leaflet ≥ 1.8): a map click asks
+``/lk/identify`` for every feature under the point and shows its attributes and area (公顷/亩, measured by
+the store, never from tiles). Also: a legend section per layer with the classes present (from
+``Store.class_stats``), opacity sliders, class-code labels at high zoom (``/lk/labels``), a swipe (卷帘,
+leaflet-side-by-side 2.2.0) between two layers, and the cursor position in WGS-84 and CGCS2000 3°
+Gauss-Krüger CM 114°E, without and with the zone-38 prefix (proj4 2.22.0 in the browser, definitions
+from pyproj).
 
 Data reach the page as :func:`~lukou_geo.map.render.script_json` and the DOM through
 ``textContent`` only; the JavaScript is ``vector_tiles.js`` beside this file.
