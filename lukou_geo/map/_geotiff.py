@@ -106,7 +106,8 @@ def check_geotiff(path: Path, name: str) -> dict[str, Any]:
             info = {"georeferenced": not src.transform.is_identity, "lonlat": _lonlat_bounds(src),
                     "driver": src.driver, "crs": src.crs, "count": src.count, "dtypes": src.dtypes,
                     "width": src.width, "height": src.height,
-                    "palette": src.count >= 1 and src.colorinterp[0] == ColorInterp.palette}
+                    "palette": src.count >= 1 and src.colorinterp[0] == ColorInterp.palette,
+                    "gcps": bool(src.gcps[0])}
     except _open_errors() as exc:
         raise BasemapError(
             f"{name} 无法作为 GeoTIFF 读取(文件损坏或不完整:{exc}):请重新导出或重新复制该文件后再登记",
@@ -115,6 +116,13 @@ def check_geotiff(path: Path, name: str) -> dict[str, Any]:
     if info["driver"] != "GTiff":
         raise BasemapError(f"{name} 不是 GeoTIFF 文件(GDAL 识别为 {info['driver']}):请导出为 GeoTIFF",
                            f"{name} is not a GeoTIFF (GDAL reads it as {info['driver']}): export it as a GeoTIFF")
+    if info["gcps"] and not info["georeferenced"]:
+        raise BasemapError(
+            f"{name} 只有控制点(GCP),没有地理参考(仿射变换),无法直接切片:请先用 gdalwarp -t_srs EPSG:4547 {name} 输出.tif"
+            " 纠正后登记纠正后的文件",
+            f"{name} is georeferenced by control points (GCPs) only, with no geotransform, so it cannot be tiled as it is: "
+            f"rectify it first (gdalwarp -t_srs EPSG:4547 {name} out.tif), then register the rectified file",
+        )
     if info["crs"] is None:
         raise BasemapError(
             f"{name} 未声明坐标系,无法放到地图上:请在导出时写入坐标系(如 gdal_edit.py -a_srs EPSG:4547 {name};"
@@ -129,7 +137,7 @@ def check_geotiff(path: Path, name: str) -> dict[str, Any]:
             f"{name} has no georeferencing (geotransform), so it cannot be placed on the map: export a georeferenced GeoTIFF "
             "(or put a .tfw of the same name beside it), or write its extent with gdal_translate -a_ullr ulx uly lrx lry, then register it",
         )
-    _check_place(info["lonlat"], name)
+    _check_place(info["lonlat"], name, info["crs"])
     if info["count"] not in (1, 2, 3, 4) or set(info["dtypes"]) != {"uint8"}:
         raise BasemapError(
             f"{name}:底图须为 8 位(Byte)的 RGB、RGBA、调色板或单波段影像,该文件为 {info['count']} 个 {info['dtypes'][0]} 波段;"
@@ -151,7 +159,8 @@ def check_geotiff(path: Path, name: str) -> dict[str, Any]:
 
 
 def _lonlat_bounds(src: Any) -> tuple[float, ...] | None:
-    """The image's extent in lon/lat, None when it has no CRS or its corners do not transform."""
+    """The image's extent in lon/lat: None when it has no CRS, ``()`` when its CRS has no way to lon/lat, NaN when
+    its corners do not transform."""
     from rasterio.errors import CRSError
     from rasterio.warp import transform_bounds
 
@@ -161,10 +170,12 @@ def _lonlat_bounds(src: Any) -> tuple[float, ...] | None:
         bounds = tuple(transform_bounds(src.crs, "EPSG:4326", *src.bounds, densify_pts=21))
     except (CRSError, ValueError):
         return (math.nan,) * 4
+    except _open_errors():  # an engineering (local) CRS: GDAL finds no operation to lon/lat at all
+        return ()
     return bounds
 
 
-def _check_place(bounds: tuple[float, ...] | None, name: str) -> None:
+def _check_place(bounds: tuple[float, ...] | None, name: str, crs: Any = None) -> None:
     """Refuse an image that does not reach the district: its CRS is wrong (e.g. a zone-38 easting declared as CM 114°)."""
     import shapely
 
@@ -173,9 +184,19 @@ def _check_place(bounds: tuple[float, ...] | None, name: str) -> None:
     if bounds is None:
         return
     zone = district_zone()
-    finite = all(math.isfinite(v) for v in bounds) and -180 <= bounds[0] <= bounds[2] <= 180 and -90 <= bounds[1] <= bounds[3] <= 90
-    if finite and (zone is None or shapely.box(*bounds).intersects(zone)):
+    finite = bool(bounds) and all(math.isfinite(v) for v in bounds) and -180 <= min(bounds[0], bounds[2]) and max(bounds[0], bounds[2]) <= 180 \
+        and -90 <= bounds[1] <= bounds[3] <= 90  # west > east: across the antimeridian, so not over the district
+    if finite and bounds[0] <= bounds[2] and (zone is None or shapely.box(*bounds).intersects(zone)):
         return
+    if not bounds:
+        label = crs_label(crs) if crs is not None else "?"
+        raise BasemapError(
+            f"{name} 声明的坐标系({label})无法换算为经纬度(如独立坐标系、工程坐标系),无法放到地图上:"
+            f"请先用 gdalwarp -t_srs EPSG:4547 {name} 输出.tif 转换到国家坐标系(或改正声明的坐标系)后再登记",
+            f"{name} declares a CRS ({label}) that cannot be converted to longitude/latitude (a local or engineering CRS), "
+            f"so it cannot be placed on the map: warp it to a national CRS first (gdalwarp -t_srs EPSG:4547 {name} out.tif) "
+            "or fix the CRS it declares, then register it",
+        )
     where = (f"经度 {bounds[0]:.3f}–{bounds[2]:.3f}、纬度 {bounds[1]:.3f}–{bounds[3]:.3f}" if finite else "地球范围之外")
     where_en = (f"lon {bounds[0]:.3f}–{bounds[2]:.3f}, lat {bounds[1]:.3f}–{bounds[3]:.3f}" if finite else "off the globe")
     raise BasemapError(

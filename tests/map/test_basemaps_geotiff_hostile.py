@@ -1,0 +1,77 @@
+"""Hostile or odd GeoTIFFs offered as basemaps: each refused by name with the problem and the fix, leaving the
+basemaps folder and its registry as they were (synthetic 合成 files written by rasterio)."""
+
+from __future__ import annotations
+
+import pytest
+
+from lukou_geo.errors import BasemapError
+from lukou_geo.map import basemaps
+from tests.geotiffs import BOX
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("LUKOU_DATA_DIR", str(tmp_path / "var"))
+    return tmp_path / "var"
+
+
+def _state(folder):
+    return sorted((p.name, p.stat().st_size) for p in folder.iterdir()) if folder.exists() else None
+
+
+def _refused(path, data_dir, *needles):
+    before = _state(data_dir / "basemaps")
+    with pytest.raises(BasemapError) as exc:
+        basemaps.register_basemap(path, user="admin")
+    err = exc.value
+    for needle in (path.name, *needles):
+        assert needle in err.message("zh") and needle in err.message("en"), (needle, err.message("en"))
+    assert _state(data_dir / "basemaps") == before
+    return err
+
+
+def _tif(path, crs, transform, *, gcps=None, size=32):
+    import numpy as np
+    import rasterio
+
+    with rasterio.open(path, "w", driver="GTiff", width=size, height=size, count=3, dtype="uint8", crs=crs,
+                       transform=transform, gcps=gcps) as dst:
+        dst.write(np.full((3, size, size), 100, np.uint8))
+    return path
+
+
+def test_an_engineering_crs_is_refused_as_a_crs_with_no_lon_lat_not_as_a_corrupt_file(tmp_path, data_dir):
+    from rasterio.crs import CRS
+    from rasterio.transform import from_bounds
+
+    local = CRS.from_wkt('LOCAL_CS["site grid",LOCAL_DATUM["x",32767],UNIT["metre",1],AXIS["X",EAST],AXIS["Y",NORTH]]')
+    err = _refused(_tif(tmp_path / "site.tif", local, from_bounds(0, 0, 1000, 1000, 32, 32)), data_dir, "site grid", "gdalwarp")
+    assert "longitude/latitude" in err.message("en") and "经纬度" in err.message("zh")
+    assert "corrupt" not in err.message("en") and "projjson" not in err.message("en")
+
+
+def test_a_geotiff_across_the_antimeridian_names_where_it_lies(tmp_path, data_dir):
+    from pyproj import Transformer
+    from rasterio.transform import from_bounds
+
+    tr = Transformer.from_crs(4326, 3832, always_xy=True)  # PDC Mercator, centred on 150°E
+    (x0, y0), (x1, y1) = tr.transform(170, -20), tr.transform(-170, 0)
+    err = _refused(_tif(tmp_path / "fiji.tif", "EPSG:3832", from_bounds(x0, y0, x1, y1, 32, 32)), data_dir)
+    assert "not over the district" in err.message("en") and "lon 170.000" in err.message("en") and "经度 170.000" in err.message("zh")
+
+
+def test_a_geotiff_with_control_points_only_is_told_to_be_rectified(tmp_path, data_dir):
+    from rasterio.control import GroundControlPoint
+    from rasterio.crs import CRS
+
+    w, s, e, n = BOX
+    gcps = [GroundControlPoint(0, 0, w, n), GroundControlPoint(32, 0, e, n), GroundControlPoint(0, 32, w, s),
+            GroundControlPoint(32, 32, e, s)]
+    path = _tif(tmp_path / "scan.tif", None, None, gcps=None)
+    import rasterio
+
+    with rasterio.open(path, "r+") as dst:
+        dst.gcps = (gcps, CRS.from_epsg(4326))
+    err = _refused(path, data_dir, "GCP", "gdalwarp")
+    assert "declares no CRS" not in err.message("en")
