@@ -228,6 +228,24 @@ def native_zoom(src: Any) -> int:
     return max(0, round(math.log2(_WORLD / 256 / abs(transform.a))))
 
 
+def _check_tiles_size(src: Any, z: int, name: str) -> None:
+    """Refuse, before anything is written, a top level whose tiles would decode to more than the store's limit:
+    a small image over a wide area (the whole globe at zoom 10 is 2.6 × 10¹¹ bytes) is a small file but no small basemap."""
+    grid = _grid(src, z)
+    decoded, limit = grid["width"] * grid["height"] * 4, get_settings().store_max_expanded_bytes
+    if decoded <= limit:
+        return
+    raise BasemapError(
+        f"{name}:在第 {z} 级切片将达 {grid['width']:,}×{grid['height']:,} 像素,解码后约 {decoded / 2**20:,.0f} MB,超过上限 "
+        f"{limit / 2**20:,.0f} MB:影像范围远大于渌口区(或分辨率过高)。请先裁剪到渌口区(gdalwarp -te 112.9 27.1 113.4 27.9 "
+        "-te_srs EPSG:4326),或调低环境变量 LUKOU_BASEMAP_MINZOOM / LUKOU_BASEMAP_MAXZOOM,或调高 LUKOU_STORE_MAX_EXPANDED_MB",
+        f"{name}: at zoom {z} its tiles would span {grid['width']:,}×{grid['height']:,} pixels, about {decoded / 2**20:,.0f} MB "
+        f"decoded, over the limit of {limit / 2**20:,.0f} MB: the image reaches far beyond the district (or is very fine). Clip it "
+        "to the district first (gdalwarp -te 112.9 27.1 113.4 27.9 -te_srs EPSG:4326), or lower LUKOU_BASEMAP_MINZOOM / "
+        "LUKOU_BASEMAP_MAXZOOM, or raise LUKOU_STORE_MAX_EXPANDED_MB",
+    )
+
+
 def _watched(work: Callable[[], None], dst: Path, say: Progress, span: tuple[float, float], what: tuple[str, str],
              expected_bytes: float) -> None:
     """Run ``work`` (one GDAL call, which takes no progress callback through rasterio) in a thread and report,
@@ -296,6 +314,7 @@ def convert_geotiff(path: Path, dst: Path, *, name: str, title: str, progress: P
         with rasterio.open(path) as src:
             native = native_zoom(src)
             top = min(max(native, lo), hi)
+            _check_tiles_size(src, top, name)
             what = (f"切片 {name}:第 {top} 级", f"tiling {name}: zoom {top}")
             say(0.1, f"{what[0]} / {what[1]}")
             _write_level(src, top, dst, title, paletted=info["palette"], say=say, span=(0.1, 0.6), what=what)

@@ -75,3 +75,19 @@ def test_a_geotiff_with_control_points_only_is_told_to_be_rectified(tmp_path, da
         dst.gcps = (gcps, CRS.from_epsg(4326))
     err = _refused(path, data_dir, "GCP", "gdalwarp")
     assert "declares no CRS" not in err.message("en")
+
+
+def test_a_small_image_of_the_whole_globe_is_refused_before_its_tiles_fill_the_disk(tmp_path, data_dir):
+    from rasterio.transform import from_bounds
+
+    # 180×85 pixels (a few KB) over the globe: at the lowest level (zoom 10) the tiles would span 262,144 pixels a side
+    world = _tif(tmp_path / "world.tif", "EPSG:4326", from_bounds(-180, -85, 180, 85, 64, 64), size=64)
+    err = _refused(world, data_dir, "LUKOU_STORE_MAX_EXPANDED_MB", "gdalwarp -te", "262,144")
+    assert "zoom 10" in err.message("en") and "第 10 级" in err.message("zh")
+
+
+def test_an_image_within_the_limits_still_registers(tmp_path, data_dir, monkeypatch):
+    from tests.geotiffs import write_geotiff
+
+    monkeypatch.setenv("LUKOU_STORE_MAX_EXPANDED_MB", "1")  # its top level (zoom 11) is 297×333 pixels: 0.4 MB
+    assert basemaps.register_basemap(write_geotiff(tmp_path / "ok.tif"), user="admin").maxzoom == 11
