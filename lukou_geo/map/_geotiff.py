@@ -21,13 +21,16 @@ written (most of the time: 23 of 32 s for a 6000×6000 image here), the MB writt
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import glob
 import math
 import os
 import sqlite3
 import tempfile
 import threading
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -371,16 +374,52 @@ def _unlink(path: Path) -> None:
         p.unlink(missing_ok=True)
 
 
-def temp_path(folder: Path, stem: str) -> Path:
-    """A fresh name in ``folder`` for a conversion in progress (never a registered basemap's name)."""
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{stem}.", suffix=".part.mbtiles")
-    os.close(fd)
-    os.unlink(tmp)  # GDAL's MBTiles driver creates the file itself
-    return Path(tmp)
+@contextlib.contextmanager
+def held_part(folder: Path, stem: str, suffix: str = "mbtiles") -> Iterator[Path]:
+    """A fresh name ``.<stem>.XXXX.part.<suffix>`` in ``folder`` (never a registered basemap's) for a write in progress.
+
+    The write is *held* by an ``flock`` on ``.<stem>.XXXX.part.lock`` while the caller runs; at the end, whatever
+    happened, every file of that name goes (the part, its SQLite journal, GDAL's ``.partial_tiles.db``, a level being
+    added) and the lock too. The kernel drops the lock when the process dies, even by ``kill -9``, which is how
+    :func:`remove_stale_parts` tells a dead write's files from a running one's. Create it holding the folder's lock.
+    """
+    fd, lock = tempfile.mkstemp(dir=folder, prefix=f".{stem}.", suffix=".part.lock")
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            yield Path(lock[: -len("lock")] + suffix)
+        finally:
+            _remove_part_files(Path(lock))
+    finally:
+        os.close(fd)
 
 
-def remove_partial(path: Path) -> None:
-    """Remove a conversion's files (the MBTiles, its SQLite journal and any level being added)."""
-    _unlink(path)
-    for p in path.parent.glob(f"{path.name}.z*.mbtiles*"):
-        p.unlink(missing_ok=True)
+def _remove_part_files(lock: Path) -> None:
+    for p in lock.parent.glob(glob.escape(lock.name[: -len("lock")]) + "*"):
+        if p != lock:
+            p.unlink(missing_ok=True)
+    lock.unlink(missing_ok=True)
+
+
+def remove_stale_parts(folder: Path) -> list[str]:
+    """Remove the files of writes whose process died (``kill -9``, a power cut): those whose lock nobody holds.
+
+    A write in progress, in this process or another, holds its lock and keeps its files, however long it takes.
+    Returns the names of the locks whose files went. Call it holding the folder's lock.
+    """
+    gone = []
+    for lock in folder.glob(".*.part.lock"):
+        try:
+            fd = os.open(lock, os.O_RDWR)
+        except FileNotFoundError:  # its write just ended
+            continue
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:  # still being written
+                continue
+            _remove_part_files(lock)
+            gone.append(lock.name)
+        finally:
+            os.close(fd)
+    return gone

@@ -91,3 +91,85 @@ def test_an_image_within_the_limits_still_registers(tmp_path, data_dir, monkeypa
 
     monkeypatch.setenv("LUKOU_STORE_MAX_EXPANDED_MB", "1")  # its top level (zoom 11) is 297×333 pixels: 0.4 MB
     assert basemaps.register_basemap(write_geotiff(tmp_path / "ok.tif"), user="admin").maxzoom == 11
+
+
+def _mbtiles(tmp_path):
+    """A small MBTiles (a converted synthetic GeoTIFF) to register by copy."""
+    import shutil
+
+    from tests.geotiffs import write_geotiff
+
+    basemaps.register_basemap(write_geotiff(tmp_path / "seed.tif"), user="admin")
+    src = tmp_path / "seed.mbtiles"
+    shutil.copyfile(basemaps.basemaps_dir() / "seed.mbtiles", src)
+    return src
+
+
+def test_two_processes_registering_at_once_lose_no_registration(tmp_path, data_dir):
+    import os
+    import subprocess
+    import sys
+
+    src = _mbtiles(tmp_path)
+    code = ("import sys, time; from pathlib import Path; from lukou_geo.map import basemaps\n"
+            "write = basemaps._write_registry\n"  # a slow disk: the registry read, then written 50 ms later
+            "basemaps._write_registry = lambda entries: (time.sleep(0.05), write(entries))\n"
+            "for i in range(12): basemaps.register_basemap(Path(sys.argv[1]), user='u', basemap_id=f'{sys.argv[2]}-{i}')")
+    env = {**os.environ, "LUKOU_DATA_DIR": str(data_dir)}
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(src), p], env=env, cwd=os.getcwd()) for p in ("a", "b")]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0]
+    listed = {b.id for b in basemaps.list_basemaps()}
+    assert listed == {"seed"} | {f"{p}-{i}" for p in "ab" for i in range(12)}
+    assert all((data_dir / "basemaps" / f"{b}.mbtiles").is_file() for b in listed)
+
+
+def test_a_full_disk_while_replacing_a_basemap_leaves_the_old_one_as_it_was(tmp_path, data_dir, monkeypatch):
+    import errno
+
+    from tests.geotiffs import write_geotiff
+
+    old = basemaps.register_basemap(write_geotiff(tmp_path / "dom.tif", size=256), user="admin")
+    folder = data_dir / "basemaps"
+    before, old_bytes = _state(folder), (folder / old.file).read_bytes()
+
+    real = basemaps._write_registry
+
+    def full(entries):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(basemaps, "_write_registry", full)
+    with pytest.raises(OSError, match="No space"):
+        basemaps.register_basemap(write_geotiff(tmp_path / "dom2.tif", size=512), user="admin", basemap_id="dom")
+    assert _state(folder) == before and (folder / old.file).read_bytes() == old_bytes
+    assert basemaps.get_basemap("dom") == old
+    monkeypatch.setattr(basemaps, "_write_registry", real)
+    new = basemaps.register_basemap(write_geotiff(tmp_path / "dom2.tif", size=512), user="admin", basemap_id="dom")
+    assert new.file == "dom.2.mbtiles" and [b.file for b in basemaps.list_basemaps()] == ["dom.2.mbtiles"]
+    assert sorted(p.name for p in folder.iterdir()) == ["basemaps.json", "dom.2.mbtiles"]  # the old file went after
+
+
+def test_the_parts_of_a_killed_conversion_go_at_the_next_registration_and_a_running_ones_stay(tmp_path, data_dir):
+    import os
+    import subprocess
+    import sys
+
+    from lukou_geo.map import _geotiff
+    from tests.geotiffs import write_geotiff
+
+    basemaps.register_basemap(write_geotiff(tmp_path / "ok.tif"), user="admin")
+    folder = data_dir / "basemaps"
+    before = _state(folder)
+    killed = ("import os, signal, sys; from pathlib import Path; from lukou_geo.map import _geotiff\n"
+              "with _geotiff.held_part(Path(sys.argv[1]), 'big') as part:\n"
+              "    for name in (part, Path(str(part) + '-journal'), part.with_suffix('.partial_tiles.db')):\n"
+              "        name.write_bytes(b'x' * 1000)\n"
+              "    os.kill(os.getpid(), signal.SIGKILL)\n")
+    assert subprocess.run([sys.executable, "-c", killed, str(folder)], cwd=os.getcwd()).returncode == -9
+    left = sorted(p.name for p in folder.iterdir() if p.name.startswith(".big."))
+    assert len(left) == 4 and any(n.endswith(".partial_tiles.db") for n in left)  # what kill -9 leaves
+    with _geotiff.held_part(folder, "running") as running:  # a conversion in progress meanwhile (this process)
+        running.write_bytes(b"y")
+        basemaps.register_basemap(write_geotiff(tmp_path / "next.tif"), user="admin")
+        assert running.exists()
+    assert not [p for p in folder.iterdir() if p.name.startswith((".big.", ".running."))]
+    assert sorted(p.name for p in folder.iterdir()) == sorted({n for n, _ in before} | {"next.mbtiles"})
