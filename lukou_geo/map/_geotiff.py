@@ -110,7 +110,7 @@ def check_geotiff(path: Path, name: str) -> dict[str, Any]:
                     "driver": src.driver, "crs": src.crs, "count": src.count, "dtypes": src.dtypes,
                     "width": src.width, "height": src.height,
                     "palette": src.count >= 1 and src.colorinterp[0] == ColorInterp.palette,
-                    "gcps": bool(src.gcps[0])}
+                    "gcps": bool(src.gcps[0]), "last_band": src.colorinterp[-1] if src.count else None}
     except _open_errors() as exc:
         raise BasemapError(
             f"{name} 无法作为 GeoTIFF 读取(文件损坏或不完整:{exc}):请重新导出或重新复制该文件后再登记",
@@ -147,6 +147,19 @@ def check_geotiff(path: Path, name: str) -> dict[str, Any]:
             "请先用 gdal_translate -ot Byte -scale(或 -b 1 -b 2 -b 3 选波段)转换",
             f"{name}: a basemap must be 8-bit (Byte) RGB, RGBA, paletted or single-band; this file has {info['count']} "
             f"band(s) of {info['dtypes'][0]}: convert it with gdal_translate -ot Byte -scale (or pick bands with -b 1 -b 2 -b 3)",
+        )
+    if info["count"] in (2, 4) and info["last_band"] != ColorInterp.alpha:
+        # drawn as grey + alpha or RGBA, its last band would make the image transparent where it is dark (a
+        # near-infrared band of 4-band imagery, say B G R NIR): refused unless the file marks it as alpha
+        n, keep = info["count"], "-b 1" if info["count"] == 2 else "-b 1 -b 2 -b 3"
+        what = info["last_band"].name if info["last_band"] is not None else "?"
+        raise BasemapError(
+            f"{name}:共 {n} 个波段,第 {n} 波段未标为透明度(alpha,现为 {what}),可能是近红外等数据波段,直接显示会使影像部分透明:"
+            f"请选出显示用的波段(gdal_translate {keep},注意 RGB 顺序),或它确为透明度时标明(gdal_edit.py -colorinterp_{n} alpha {name})"
+            "后再登记",
+            f"{name} has {n} bands and band {n} is not marked as alpha (it is {what}): it may be a data band such as near-infrared, "
+            f"and drawn as transparency it would hide parts of the image. Pick the bands to show (gdal_translate {keep}, minding "
+            f"the RGB order), or if it is the transparency mark it so (gdal_edit.py -colorinterp_{n} alpha {name}), then register it",
         )
     decoded = info["width"] * info["height"] * 4
     if decoded > s.store_max_expanded_bytes:

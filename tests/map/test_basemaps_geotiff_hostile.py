@@ -173,3 +173,20 @@ def test_the_parts_of_a_killed_conversion_go_at_the_next_registration_and_a_runn
         assert running.exists()
     assert not [p for p in folder.iterdir() if p.name.startswith((".big.", ".running."))]
     assert sorted(p.name for p in folder.iterdir()) == sorted({n for n, _ in before} | {"next.mbtiles"})
+
+
+@pytest.mark.parametrize("count", [2, 4])
+def test_a_last_band_not_marked_alpha_is_refused_not_drawn_as_transparency(tmp_path, data_dir, count):
+    import numpy as np
+    import rasterio
+    from rasterio.transform import from_bounds
+
+    path = tmp_path / f"bgrn{count}.tif"  # e.g. 4-band imagery B G R NIR, written as plain bands (MINISBLACK)
+    with rasterio.open(path, "w", driver="GTiff", width=32, height=32, count=count, dtype="uint8", crs="EPSG:4326",
+                       transform=from_bounds(*BOX, 32, 32), photometric="MINISBLACK") as dst:
+        dst.write(np.full((count, 32, 32), 100, np.uint8))
+    err = _refused(path, data_dir, f"-colorinterp_{count} alpha", "gdal_translate -b 1")
+    assert "alpha" in err.message("en") and "透明度" in err.message("zh")
+    with rasterio.open(path, "r+") as dst:  # marked as alpha: drawn with it
+        dst.colorinterp = [*dst.colorinterp[:-1], rasterio.enums.ColorInterp.alpha]
+    assert basemaps.register_basemap(path, user="admin").format == "png"
