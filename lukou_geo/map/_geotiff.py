@@ -24,8 +24,10 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import glob
+import logging
 import math
 import os
+import shutil
 import sqlite3
 import tempfile
 import threading
@@ -315,6 +317,34 @@ def _write_level(src: Any, z: int, dst: Path, name: str, *, paletted: bool, say:
         _watched(copy, dst, say or (lambda fraction, message: None), span, what, grid["width"] * grid["height"] * 2)
 
 
+@contextlib.contextmanager
+def _gdal_failures(dst: Path) -> Iterator[list[str]]:
+    """The errors GDAL signals while it writes ``dst`` without failing the call (rasterio logs them, "GDAL signalled an
+    error", at INFO on ``rasterio._env``): a full disk makes the MBTiles driver drop its tiles and return as if done.
+
+    Only this conversion's threads are listened to (the calling one and :func:`_watched`'s worker for ``dst``); the
+    logger's level is lowered meanwhile, and a filter drops again what it would not have let through before.
+    """
+    logger, caller, worker = logging.getLogger("rasterio._env"), threading.get_ident(), f"lukou-geotiff-{dst.name}"
+    before, failures = logger.level, []
+    enabled = logger.getEffectiveLevel()
+
+    def listen(record: logging.LogRecord) -> bool:
+        if record.levelno == logging.INFO and (record.thread == caller or record.threadName == worker):
+            message = record.getMessage()
+            if message.startswith("GDAL signalled an error"):
+                failures.append(message.partition("msg=")[2] or message)
+        return record.levelno >= enabled
+
+    logger.addFilter(listen)
+    logger.setLevel(min(enabled, logging.INFO))
+    try:
+        yield failures
+    finally:
+        logger.setLevel(before)
+        logger.removeFilter(listen)
+
+
 def convert_geotiff(path: Path, dst: Path, *, name: str, title: str, progress: Progress | None = None) -> dict[str, Any]:
     """Write ``path`` (a checked GeoTIFF) as the MBTiles ``dst`` (which must not exist); its metadata.
 
@@ -327,31 +357,40 @@ def convert_geotiff(path: Path, dst: Path, *, name: str, title: str, progress: P
     info = check_geotiff(path, name)
     lo, hi = _zoom_range()
     try:
-        with rasterio.open(path) as src:
+        with _gdal_failures(dst) as failures, rasterio.open(path) as src:
             native = native_zoom(src)
             top = min(max(native, lo), hi)
             _check_tiles_size(src, top, name)
             what = (f"切片 {name}:第 {top} 级", f"tiling {name}: zoom {top}")
             say(0.1, f"{what[0]} / {what[1]}")
             _write_level(src, top, dst, title, paletted=info["palette"], say=say, span=(0.1, 0.6), what=what)
+            _raise_failures(failures, dst, name)
         factors = [2**k for k in range(1, top - lo + 1)]
         if factors:
             what = (f"金字塔 {name}:第 {top - 1}–{lo} 级", f"overviews of {name}: zoom {top - 1} to {lo}")
             say(0.6, f"{what[0]} / {what[1]}")
             # GDAL builds the levels while the image is bigger than a tile. No MB are reported meanwhile:
             # rasterio 1.4's build_overviews keeps the GIL (measured: no report in 10 s of a 36-megapixel image).
-            with rasterio.open(dst, "r+") as out:
-                out.build_overviews(factors, Resampling.average)
+            with _gdal_failures(dst) as failures:
+                with rasterio.open(dst, "r+") as out:
+                    out.build_overviews(factors, Resampling.average)
+                _raise_failures(failures, dst, name)
         bottom = _lowest_zoom(dst)
+        if bottom is None:  # GDAL wrote no tile at all and said nothing
+            _raise_failures(["no tile written / 未写入任何瓦片"], dst, name)
         for z in range(bottom - 1, lo - 1, -1):  # the image fits one tile already: warp the level below from it
             say(0.9, f"金字塔 {name}:第 {z} 级 / overviews of {name}: zoom {z}")
             part = dst.with_name(f"{dst.name}.z{z}.mbtiles")
             try:
-                with rasterio.open(dst) as level:
-                    _write_level(level, z, part, title, paletted=False)
+                with _gdal_failures(part) as failures:
+                    with rasterio.open(dst) as level:
+                        _write_level(level, z, part, title, paletted=False)
+                    _raise_failures(failures, dst, name)
                 _merge_tiles(dst, part, z)
             finally:
                 _unlink(part)
+    except sqlite3.Error as exc:  # adding a level's tiles: the disk full, say
+        _raise_failures([str(exc)], dst, name)
     except _open_errors() as exc:
         raise BasemapError(
             f"{name} 转换为瓦片失败(文件损坏或不完整:{exc}):请重新导出或重新复制该文件后再登记",
@@ -360,10 +399,25 @@ def convert_geotiff(path: Path, dst: Path, *, name: str, title: str, progress: P
     return {"native_zoom": native, "source_crs": crs_label(info["crs"]), "palette": info["palette"]}
 
 
-def _lowest_zoom(path: Path) -> int:
+def _raise_failures(failures: list[str], dst: Path, name: str) -> None:
+    """A conversion during which GDAL signalled errors is not a basemap: refused, naming the first and the free disk."""
+    if not failures:
+        return
+    free = shutil.disk_usage(dst.parent).free / 2**20
+    raise BasemapError(
+        f"{name} 转换为瓦片时 GDAL 报错({failures[0]}),瓦片不完整,未登记:{dst.parent} 所在磁盘剩余 {free:,.0f} MB;"
+        "磁盘已满时请腾出空间后重新登记,否则请重新导出该文件后再登记",
+        f"{name}: GDAL signalled an error while writing its tiles ({failures[0]}), so they are incomplete and nothing was "
+        f"registered: the disk of {dst.parent} has {free:,.0f} MB free; if it is full, free some space and register it again, "
+        "else export the file again, then register it",
+    )
+
+
+def _lowest_zoom(path: Path) -> int | None:
     con = sqlite3.connect(path)
     try:
-        return int(con.execute("SELECT min(zoom_level) FROM tiles").fetchone()[0])
+        low = con.execute("SELECT min(zoom_level) FROM tiles").fetchone()[0]
+        return None if low is None else int(low)
     finally:
         con.close()
 

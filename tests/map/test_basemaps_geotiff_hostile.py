@@ -190,3 +190,28 @@ def test_a_last_band_not_marked_alpha_is_refused_not_drawn_as_transparency(tmp_p
     with rasterio.open(path, "r+") as dst:  # marked as alpha: drawn with it
         dst.colorinterp = [*dst.colorinterp[:-1], rasterio.enums.ColorInterp.alpha]
     assert basemaps.register_basemap(path, user="admin").format == "png"
+
+
+def test_a_disk_that_fills_during_the_conversion_is_refused_not_registered_without_tiles(tmp_path, data_dir):
+    """GDAL's MBTiles driver drops its tiles when a write fails and returns as if done: the errors it signals meanwhile
+    refuse the registration (the disk filled by a file-size limit on a child process: 1 MB where the tiles need ≈ 3)."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.geotiffs import write_geotiff
+
+    basemaps.register_basemap(write_geotiff(tmp_path / "ok.tif"), user="admin")
+    before = _state(data_dir / "basemaps")
+    big = write_geotiff(tmp_path / "big.tif", size=2048)
+    code = ("import resource, signal, sys; from pathlib import Path; from lukou_geo.map import basemaps\n"
+            "from lukou_geo.errors import BasemapError\n"
+            "signal.signal(signal.SIGXFSZ, signal.SIG_IGN); resource.setrlimit(resource.RLIMIT_FSIZE, (2**20, 2**20))\n"
+            "try:\n    basemaps.register_basemap(Path(sys.argv[1]), user='admin')\n"
+            "except BasemapError as exc:\n    print(exc.message('en')); print(exc.message('zh')); sys.exit(3)\n")
+    run = subprocess.run([sys.executable, "-c", code, str(big)], env={**os.environ, "LUKOU_DATA_DIR": str(data_dir)},
+                         cwd=os.getcwd(), capture_output=True, text=True, timeout=300)
+    assert run.returncode == 3, run.stderr[-2000:]
+    assert "big.tif" in run.stdout and "GDAL signalled an error" in run.stdout and "free some space" in run.stdout
+    assert "磁盘" in run.stdout and "未登记" in run.stdout
+    assert _state(data_dir / "basemaps") == before and [b.id for b in basemaps.list_basemaps()] == ["ok"]
