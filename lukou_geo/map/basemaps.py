@@ -198,8 +198,20 @@ def register_basemap(path: Path, *, user: str, basemap_id: str | None = None, ti
         with _folder_lock(folder):
             _geotiff.remove_stale_parts(folder)
             tmp = stack.enter_context(_geotiff.held_part(folder, bid, container))
-        shutil.copyfile(path, tmp)
+        try:
+            shutil.copyfile(path, tmp)
+        except OSError as exc:
+            raise _write_error(folder, name, exc) from exc
         return _install(tmp, info)
+
+
+def _write_error(folder: Path, name: str, exc: OSError) -> BasemapError:
+    """A write into the basemaps folder failed (a full disk, no permission): nothing was registered, nothing lost."""
+    return BasemapError(
+        f"写入 {folder} 失败({exc}):{name} 未登记,原有底图及其登记不变;请检查该磁盘的剩余空间与写权限后重新登记",
+        f"writing into {folder} failed ({exc}): {name} was not registered, and the basemaps there and their registry are as "
+        "they were; check the disk's free space and the write permission, then register it again",
+    )
 
 
 @contextlib.contextmanager
@@ -230,11 +242,13 @@ def _install(part: Path, info: BasemapInfo) -> BasemapInfo:
             k += 1
             file = f"{stem}.{k}.{ext}"
         info = replace(info, file=file)
-        os.replace(part, folder / file)
         try:
+            os.replace(part, folder / file)
             _list(info)
-        except BaseException:
+        except BaseException as exc:
             (folder / file).unlink(missing_ok=True)
+            if isinstance(exc, OSError):
+                raise _write_error(folder, info.source_file, exc) from exc
             raise
     return info
 

@@ -138,8 +138,9 @@ def test_a_full_disk_while_replacing_a_basemap_leaves_the_old_one_as_it_was(tmp_
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(basemaps, "_write_registry", full)
-    with pytest.raises(OSError, match="No space"):
+    with pytest.raises(BasemapError, match="No space") as exc:
         basemaps.register_basemap(write_geotiff(tmp_path / "dom2.tif", size=512), user="admin", basemap_id="dom")
+    assert "dom2.tif" in exc.value.message("en") and "free space" in exc.value.message("en") and "未登记" in exc.value.message("zh")
     assert _state(folder) == before and (folder / old.file).read_bytes() == old_bytes
     assert basemaps.get_basemap("dom") == old
     monkeypatch.setattr(basemaps, "_write_registry", real)
