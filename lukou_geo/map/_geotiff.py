@@ -326,8 +326,13 @@ def _gdal_failures(dst: Path) -> Iterator[list[str]]:
     logger's level is lowered meanwhile, and a filter drops again what it would not have let through before.
     """
     logger, caller, worker = logging.getLogger("rasterio._env"), threading.get_ident(), f"lukou-geotiff-{dst.name}"
-    before, failures = logger.level, []
-    enabled = logger.getEffectiveLevel()
+    failures: list[str] = []
+    with _LISTENING_LOCK:  # conversions in other threads listen too: the first sets the level, the last restores it
+        if not _LISTENING["count"]:
+            _LISTENING.update(level=logger.level, enabled=logger.getEffectiveLevel())
+            logger.setLevel(min(_LISTENING["enabled"], logging.INFO))
+        _LISTENING["count"] += 1
+    enabled = _LISTENING["enabled"]
 
     def listen(record: logging.LogRecord) -> bool:
         if record.levelno == logging.INFO and (record.thread == caller or record.threadName == worker):
@@ -337,12 +342,18 @@ def _gdal_failures(dst: Path) -> Iterator[list[str]]:
         return record.levelno >= enabled
 
     logger.addFilter(listen)
-    logger.setLevel(min(enabled, logging.INFO))
     try:
         yield failures
     finally:
-        logger.setLevel(before)
         logger.removeFilter(listen)
+        with _LISTENING_LOCK:
+            _LISTENING["count"] -= 1
+            if not _LISTENING["count"]:
+                logger.setLevel(_LISTENING["level"])
+
+
+_LISTENING_LOCK = threading.Lock()
+_LISTENING = {"count": 0, "level": logging.NOTSET, "enabled": logging.WARNING}
 
 
 def convert_geotiff(path: Path, dst: Path, *, name: str, title: str, progress: Progress | None = None) -> dict[str, Any]:

@@ -216,3 +216,31 @@ def test_a_disk_that_fills_during_the_conversion_is_refused_not_registered_witho
     assert "big.tif" in run.stdout and "GDAL signalled an error" in run.stdout and "free some space" in run.stdout
     assert "磁盘" in run.stdout and "未登记" in run.stdout
     assert _state(data_dir / "basemaps") == before and [b.id for b in basemaps.list_basemaps()] == ["ok"]
+
+
+def test_listening_to_gdal_leaves_the_rasterio_logger_as_it_was_whatever_the_threads(tmp_path):
+    import logging
+    import threading
+
+    from lukou_geo.map._geotiff import _gdal_failures
+
+    logger = logging.getLogger("rasterio._env")
+    level = logger.level
+    inner_entered, outer_may_leave = threading.Event(), threading.Event()
+    still = []
+
+    def other():  # a conversion in another thread, which outlives the first
+        with _gdal_failures(tmp_path / "b.mbtiles"):
+            inner_entered.set()
+            outer_may_leave.wait(5)
+            still.append(logger.isEnabledFor(logging.INFO))  # still listening after the first left
+
+    with _gdal_failures(tmp_path / "a.mbtiles") as failures:
+        t = threading.Thread(target=other)
+        t.start()
+        inner_entered.wait(5)
+        logger.info("GDAL signalled an error: err_no=1, msg='database or disk is full'")
+    outer_may_leave.set()
+    t.join(5)
+    assert failures == ["'database or disk is full'"] and still == [True]
+    assert logger.level == level and not logger.filters
