@@ -296,8 +296,9 @@ def _register_geotiff(path: Path, name: str, bid: str, *, user: str, title: str 
 
 def remove_basemap(basemap_id: str, user: str) -> None:
     """Unlist a basemap and delete its file (an admin action)."""
-    info = get_basemap(basemap_id)
+    get_basemap(basemap_id)  # none of that id: said before the folder is locked (it may not exist)
     with _folder_lock(basemaps_dir()):
+        info = get_basemap(basemap_id)  # as listed now: a replacement meanwhile may have given it another file
         _write_registry([b for b in list_basemaps() if b.id != basemap_id])
         (basemaps_dir() / info.file).unlink(missing_ok=True)
 
