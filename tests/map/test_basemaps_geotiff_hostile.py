@@ -244,3 +244,25 @@ def test_listening_to_gdal_leaves_the_rasterio_logger_as_it_was_whatever_the_thr
     t.join(5)
     assert failures == ["'database or disk is full'"] and still == [True]
     assert logger.level == level and not logger.filters
+
+
+def test_removing_a_basemap_replaced_just_before_removes_its_new_file(tmp_path, data_dir, monkeypatch):
+    import contextlib
+
+    from tests.geotiffs import write_geotiff
+
+    basemaps.register_basemap(write_geotiff(tmp_path / "dom.tif"), user="admin")
+    real, replaced = basemaps._folder_lock, []
+
+    @contextlib.contextmanager
+    def late(folder):  # another process replaces the basemap while remove waits for the lock
+        if not replaced:
+            replaced.append(None)
+            replaced[0] = basemaps.register_basemap(write_geotiff(tmp_path / "dom2.tif"), user="admin", basemap_id="dom")
+        with real(folder):
+            yield
+
+    monkeypatch.setattr(basemaps, "_folder_lock", late)
+    basemaps.remove_basemap("dom", "admin")
+    assert replaced[0].file == "dom.2.mbtiles" and basemaps.list_basemaps() == []
+    assert sorted(p.name for p in (data_dir / "basemaps").iterdir()) == ["basemaps.json"]  # no orphaned file
