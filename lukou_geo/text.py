@@ -510,6 +510,7 @@ TEXT: dict[str, dict[str, str]] = {
     "layers.col_precision": {"zh": "精度", "en": "Precision"},
     "layers.col_file": {"zh": "来源文件", "en": "Source file"},
     "layers.col_crs": {"zh": "原坐标系", "en": "Source CRS"},
+    "layers.col_attr": {"zh": "版权说明", "en": "Attribution"},
     "layers.col_encoding": {"zh": "编码", "en": "Encoding"},
     "layers.col_by": {"zh": "导入人", "en": "By"},
     "layers.col_at": {"zh": "时间(UTC)", "en": "When (UTC)"},
@@ -594,6 +595,7 @@ TEXT: dict[str, dict[str, str]] = {
     "table.export_download": {"zh": "下载 {file}", "en": "Download {file}"},
     # data page: the store's layers
     "data.store_head": {"zh": "已导入的权威图层", "en": "Imported authoritative layers"},
+    "data.basemaps_head": {"zh": "登记的本地底图", "en": "Registered local basemaps"},
     # signin: the sign-in page (lukou_geo/ui/pages/signin.py)
     "page.signin": {"zh": "登录", "en": "Sign in"},
     "signin.name": {"zh": "账户名", "en": "Account"},

@@ -21,13 +21,18 @@ written (most of the time: 23 of 32 s for a 6000×6000 image here), the MB writt
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import glob
+import logging
 import math
 import os
+import shutil
 import sqlite3
 import tempfile
 import threading
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -106,7 +111,8 @@ def check_geotiff(path: Path, name: str) -> dict[str, Any]:
             info = {"georeferenced": not src.transform.is_identity, "lonlat": _lonlat_bounds(src),
                     "driver": src.driver, "crs": src.crs, "count": src.count, "dtypes": src.dtypes,
                     "width": src.width, "height": src.height,
-                    "palette": src.count >= 1 and src.colorinterp[0] == ColorInterp.palette}
+                    "palette": src.count >= 1 and src.colorinterp[0] == ColorInterp.palette,
+                    "gcps": bool(src.gcps[0]), "last_band": src.colorinterp[-1] if src.count else None}
     except _open_errors() as exc:
         raise BasemapError(
             f"{name} 无法作为 GeoTIFF 读取(文件损坏或不完整:{exc}):请重新导出或重新复制该文件后再登记",
@@ -115,6 +121,13 @@ def check_geotiff(path: Path, name: str) -> dict[str, Any]:
     if info["driver"] != "GTiff":
         raise BasemapError(f"{name} 不是 GeoTIFF 文件(GDAL 识别为 {info['driver']}):请导出为 GeoTIFF",
                            f"{name} is not a GeoTIFF (GDAL reads it as {info['driver']}): export it as a GeoTIFF")
+    if info["gcps"] and not info["georeferenced"]:
+        raise BasemapError(
+            f"{name} 只有控制点(GCP),没有地理参考(仿射变换),无法直接切片:请先用 gdalwarp -t_srs EPSG:4547 {name} 输出.tif"
+            " 纠正后登记纠正后的文件",
+            f"{name} is georeferenced by control points (GCPs) only, with no geotransform, so it cannot be tiled as it is: "
+            f"rectify it first (gdalwarp -t_srs EPSG:4547 {name} out.tif), then register the rectified file",
+        )
     if info["crs"] is None:
         raise BasemapError(
             f"{name} 未声明坐标系,无法放到地图上:请在导出时写入坐标系(如 gdal_edit.py -a_srs EPSG:4547 {name};"
@@ -129,13 +142,26 @@ def check_geotiff(path: Path, name: str) -> dict[str, Any]:
             f"{name} has no georeferencing (geotransform), so it cannot be placed on the map: export a georeferenced GeoTIFF "
             "(or put a .tfw of the same name beside it), or write its extent with gdal_translate -a_ullr ulx uly lrx lry, then register it",
         )
-    _check_place(info["lonlat"], name)
+    _check_place(info["lonlat"], name, info["crs"])
     if info["count"] not in (1, 2, 3, 4) or set(info["dtypes"]) != {"uint8"}:
         raise BasemapError(
             f"{name}:底图须为 8 位(Byte)的 RGB、RGBA、调色板或单波段影像,该文件为 {info['count']} 个 {info['dtypes'][0]} 波段;"
             "请先用 gdal_translate -ot Byte -scale(或 -b 1 -b 2 -b 3 选波段)转换",
             f"{name}: a basemap must be 8-bit (Byte) RGB, RGBA, paletted or single-band; this file has {info['count']} "
             f"band(s) of {info['dtypes'][0]}: convert it with gdal_translate -ot Byte -scale (or pick bands with -b 1 -b 2 -b 3)",
+        )
+    if info["count"] in (2, 4) and info["last_band"] != ColorInterp.alpha:
+        # drawn as grey + alpha or RGBA, its last band would make the image transparent where it is dark (a
+        # near-infrared band of 4-band imagery, say B G R NIR): refused unless the file marks it as alpha
+        n, keep = info["count"], "-b 1" if info["count"] == 2 else "-b 1 -b 2 -b 3"
+        what = info["last_band"].name if info["last_band"] is not None else "?"
+        raise BasemapError(
+            f"{name}:共 {n} 个波段,第 {n} 波段未标为透明度(alpha,现为 {what}),可能是近红外等数据波段,直接显示会使影像部分透明:"
+            f"请选出显示用的波段(gdal_translate {keep},注意 RGB 顺序),或它确为透明度时标明(gdal_edit.py -colorinterp_{n} alpha {name})"
+            "后再登记",
+            f"{name} has {n} bands and band {n} is not marked as alpha (it is {what}): it may be a data band such as near-infrared, "
+            f"and drawn as transparency it would hide parts of the image. Pick the bands to show (gdal_translate {keep}, minding "
+            f"the RGB order), or if it is the transparency mark it so (gdal_edit.py -colorinterp_{n} alpha {name}), then register it",
         )
     decoded = info["width"] * info["height"] * 4
     if decoded > s.store_max_expanded_bytes:
@@ -151,7 +177,8 @@ def check_geotiff(path: Path, name: str) -> dict[str, Any]:
 
 
 def _lonlat_bounds(src: Any) -> tuple[float, ...] | None:
-    """The image's extent in lon/lat, None when it has no CRS or its corners do not transform."""
+    """The image's extent in lon/lat: None when it has no CRS, ``()`` when its CRS has no way to lon/lat, NaN when
+    its corners do not transform."""
     from rasterio.errors import CRSError
     from rasterio.warp import transform_bounds
 
@@ -161,10 +188,12 @@ def _lonlat_bounds(src: Any) -> tuple[float, ...] | None:
         bounds = tuple(transform_bounds(src.crs, "EPSG:4326", *src.bounds, densify_pts=21))
     except (CRSError, ValueError):
         return (math.nan,) * 4
+    except _open_errors():  # an engineering (local) CRS: GDAL finds no operation to lon/lat at all
+        return ()
     return bounds
 
 
-def _check_place(bounds: tuple[float, ...] | None, name: str) -> None:
+def _check_place(bounds: tuple[float, ...] | None, name: str, crs: Any = None) -> None:
     """Refuse an image that does not reach the district: its CRS is wrong (e.g. a zone-38 easting declared as CM 114°)."""
     import shapely
 
@@ -173,9 +202,19 @@ def _check_place(bounds: tuple[float, ...] | None, name: str) -> None:
     if bounds is None:
         return
     zone = district_zone()
-    finite = all(math.isfinite(v) for v in bounds) and -180 <= bounds[0] <= bounds[2] <= 180 and -90 <= bounds[1] <= bounds[3] <= 90
-    if finite and (zone is None or shapely.box(*bounds).intersects(zone)):
+    finite = bool(bounds) and all(math.isfinite(v) for v in bounds) and -180 <= min(bounds[0], bounds[2]) and max(bounds[0], bounds[2]) <= 180 \
+        and -90 <= bounds[1] <= bounds[3] <= 90  # west > east: across the antimeridian, so not over the district
+    if finite and bounds[0] <= bounds[2] and (zone is None or shapely.box(*bounds).intersects(zone)):
         return
+    if not bounds:
+        label = crs_label(crs) if crs is not None else "?"
+        raise BasemapError(
+            f"{name} 声明的坐标系({label})无法换算为经纬度(如独立坐标系、工程坐标系),无法放到地图上:"
+            f"请先用 gdalwarp -t_srs EPSG:4547 {name} 输出.tif 转换到国家坐标系(或改正声明的坐标系)后再登记",
+            f"{name} declares a CRS ({label}) that cannot be converted to longitude/latitude (a local or engineering CRS), "
+            f"so it cannot be placed on the map: warp it to a national CRS first (gdalwarp -t_srs EPSG:4547 {name} out.tif) "
+            "or fix the CRS it declares, then register it",
+        )
     where = (f"经度 {bounds[0]:.3f}–{bounds[2]:.3f}、纬度 {bounds[1]:.3f}–{bounds[3]:.3f}" if finite else "地球范围之外")
     where_en = (f"lon {bounds[0]:.3f}–{bounds[2]:.3f}, lat {bounds[1]:.3f}–{bounds[3]:.3f}" if finite else "off the globe")
     raise BasemapError(
@@ -205,6 +244,24 @@ def native_zoom(src: Any) -> int:
 
     transform, _, _ = calculate_default_transform(src.crs, "EPSG:3857", src.width, src.height, *src.bounds)
     return max(0, round(math.log2(_WORLD / 256 / abs(transform.a))))
+
+
+def _check_tiles_size(src: Any, z: int, name: str) -> None:
+    """Refuse, before anything is written, a top level whose tiles would decode to more than the store's limit:
+    a small image over a wide area (the whole globe at zoom 10 is 2.6 × 10¹¹ bytes) is a small file but no small basemap."""
+    grid = _grid(src, z)
+    decoded, limit = grid["width"] * grid["height"] * 4, get_settings().store_max_expanded_bytes
+    if decoded <= limit:
+        return
+    raise BasemapError(
+        f"{name}:在第 {z} 级切片将达 {grid['width']:,}×{grid['height']:,} 像素,解码后约 {decoded / 2**20:,.0f} MB,超过上限 "
+        f"{limit / 2**20:,.0f} MB:影像范围远大于渌口区(或分辨率过高)。请先裁剪到渌口区(gdalwarp -te 112.9 27.1 113.4 27.9 "
+        "-te_srs EPSG:4326),或调低环境变量 LUKOU_BASEMAP_MINZOOM / LUKOU_BASEMAP_MAXZOOM,或调高 LUKOU_STORE_MAX_EXPANDED_MB",
+        f"{name}: at zoom {z} its tiles would span {grid['width']:,}×{grid['height']:,} pixels, about {decoded / 2**20:,.0f} MB "
+        f"decoded, over the limit of {limit / 2**20:,.0f} MB: the image reaches far beyond the district (or is very fine). Clip it "
+        "to the district first (gdalwarp -te 112.9 27.1 113.4 27.9 -te_srs EPSG:4326), or lower LUKOU_BASEMAP_MINZOOM / "
+        "LUKOU_BASEMAP_MAXZOOM, or raise LUKOU_STORE_MAX_EXPANDED_MB",
+    )
 
 
 def _watched(work: Callable[[], None], dst: Path, say: Progress, span: tuple[float, float], what: tuple[str, str],
@@ -260,6 +317,45 @@ def _write_level(src: Any, z: int, dst: Path, name: str, *, paletted: bool, say:
         _watched(copy, dst, say or (lambda fraction, message: None), span, what, grid["width"] * grid["height"] * 2)
 
 
+@contextlib.contextmanager
+def _gdal_failures(dst: Path) -> Iterator[list[str]]:
+    """The errors GDAL signals while it writes ``dst`` without failing the call (rasterio logs them, "GDAL signalled an
+    error", at INFO on ``rasterio._env``): a full disk makes the MBTiles driver drop its tiles and return as if done.
+
+    Only this conversion's threads are listened to (the calling one and :func:`_watched`'s worker for ``dst``); the
+    logger's level is lowered meanwhile, and a filter drops again what it would not have let through before.
+    """
+    logger, caller, worker = logging.getLogger("rasterio._env"), threading.get_ident(), f"lukou-geotiff-{dst.name}"
+    failures: list[str] = []
+    with _LISTENING_LOCK:  # conversions in other threads listen too: the first sets the level, the last restores it
+        if not _LISTENING["count"]:
+            _LISTENING.update(level=logger.level, enabled=logger.getEffectiveLevel())
+            logger.setLevel(min(_LISTENING["enabled"], logging.INFO))
+        _LISTENING["count"] += 1
+    enabled = _LISTENING["enabled"]
+
+    def listen(record: logging.LogRecord) -> bool:
+        if record.levelno == logging.INFO and (record.thread == caller or record.threadName == worker):
+            message = record.getMessage()
+            if message.startswith("GDAL signalled an error"):
+                failures.append(message.partition("msg=")[2] or message)
+        return record.levelno >= enabled
+
+    logger.addFilter(listen)
+    try:
+        yield failures
+    finally:
+        logger.removeFilter(listen)
+        with _LISTENING_LOCK:
+            _LISTENING["count"] -= 1
+            if not _LISTENING["count"]:
+                logger.setLevel(_LISTENING["level"])
+
+
+_LISTENING_LOCK = threading.Lock()
+_LISTENING = {"count": 0, "level": logging.NOTSET, "enabled": logging.WARNING}
+
+
 def convert_geotiff(path: Path, dst: Path, *, name: str, title: str, progress: Progress | None = None) -> dict[str, Any]:
     """Write ``path`` (a checked GeoTIFF) as the MBTiles ``dst`` (which must not exist); its metadata.
 
@@ -272,30 +368,40 @@ def convert_geotiff(path: Path, dst: Path, *, name: str, title: str, progress: P
     info = check_geotiff(path, name)
     lo, hi = _zoom_range()
     try:
-        with rasterio.open(path) as src:
+        with _gdal_failures(dst) as failures, rasterio.open(path) as src:
             native = native_zoom(src)
             top = min(max(native, lo), hi)
+            _check_tiles_size(src, top, name)
             what = (f"切片 {name}:第 {top} 级", f"tiling {name}: zoom {top}")
             say(0.1, f"{what[0]} / {what[1]}")
             _write_level(src, top, dst, title, paletted=info["palette"], say=say, span=(0.1, 0.6), what=what)
+            _raise_failures(failures, dst, name)
         factors = [2**k for k in range(1, top - lo + 1)]
         if factors:
             what = (f"金字塔 {name}:第 {top - 1}–{lo} 级", f"overviews of {name}: zoom {top - 1} to {lo}")
             say(0.6, f"{what[0]} / {what[1]}")
             # GDAL builds the levels while the image is bigger than a tile. No MB are reported meanwhile:
             # rasterio 1.4's build_overviews keeps the GIL (measured: no report in 10 s of a 36-megapixel image).
-            with rasterio.open(dst, "r+") as out:
-                out.build_overviews(factors, Resampling.average)
+            with _gdal_failures(dst) as failures:
+                with rasterio.open(dst, "r+") as out:
+                    out.build_overviews(factors, Resampling.average)
+                _raise_failures(failures, dst, name)
         bottom = _lowest_zoom(dst)
+        if bottom is None:  # GDAL wrote no tile at all and said nothing
+            _raise_failures(["no tile written / 未写入任何瓦片"], dst, name)
         for z in range(bottom - 1, lo - 1, -1):  # the image fits one tile already: warp the level below from it
             say(0.9, f"金字塔 {name}:第 {z} 级 / overviews of {name}: zoom {z}")
             part = dst.with_name(f"{dst.name}.z{z}.mbtiles")
             try:
-                with rasterio.open(dst) as level:
-                    _write_level(level, z, part, title, paletted=False)
+                with _gdal_failures(part) as failures:
+                    with rasterio.open(dst) as level:
+                        _write_level(level, z, part, title, paletted=False)
+                    _raise_failures(failures, dst, name)
                 _merge_tiles(dst, part, z)
             finally:
                 _unlink(part)
+    except sqlite3.Error as exc:  # adding a level's tiles: the disk full, say
+        _raise_failures([str(exc)], dst, name)
     except _open_errors() as exc:
         raise BasemapError(
             f"{name} 转换为瓦片失败(文件损坏或不完整:{exc}):请重新导出或重新复制该文件后再登记",
@@ -304,10 +410,25 @@ def convert_geotiff(path: Path, dst: Path, *, name: str, title: str, progress: P
     return {"native_zoom": native, "source_crs": crs_label(info["crs"]), "palette": info["palette"]}
 
 
-def _lowest_zoom(path: Path) -> int:
+def _raise_failures(failures: list[str], dst: Path, name: str) -> None:
+    """A conversion during which GDAL signalled errors is not a basemap: refused, naming the first and the free disk."""
+    if not failures:
+        return
+    free = shutil.disk_usage(dst.parent).free / 2**20
+    raise BasemapError(
+        f"{name} 转换为瓦片时 GDAL 报错({failures[0]}),瓦片不完整,未登记:{dst.parent} 所在磁盘剩余 {free:,.0f} MB;"
+        "磁盘已满时请腾出空间后重新登记,否则请重新导出该文件后再登记",
+        f"{name}: GDAL signalled an error while writing its tiles ({failures[0]}), so they are incomplete and nothing was "
+        f"registered: the disk of {dst.parent} has {free:,.0f} MB free; if it is full, free some space and register it again, "
+        "else export the file again, then register it",
+    )
+
+
+def _lowest_zoom(path: Path) -> int | None:
     con = sqlite3.connect(path)
     try:
-        return int(con.execute("SELECT min(zoom_level) FROM tiles").fetchone()[0])
+        low = con.execute("SELECT min(zoom_level) FROM tiles").fetchone()[0]
+        return None if low is None else int(low)
     finally:
         con.close()
 
@@ -331,16 +452,52 @@ def _unlink(path: Path) -> None:
         p.unlink(missing_ok=True)
 
 
-def temp_path(folder: Path, stem: str) -> Path:
-    """A fresh name in ``folder`` for a conversion in progress (never a registered basemap's name)."""
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{stem}.", suffix=".part.mbtiles")
-    os.close(fd)
-    os.unlink(tmp)  # GDAL's MBTiles driver creates the file itself
-    return Path(tmp)
+@contextlib.contextmanager
+def held_part(folder: Path, stem: str, suffix: str = "mbtiles") -> Iterator[Path]:
+    """A fresh name ``.<stem>.XXXX.part.<suffix>`` in ``folder`` (never a registered basemap's) for a write in progress.
+
+    The write is *held* by an ``flock`` on ``.<stem>.XXXX.part.lock`` while the caller runs; at the end, whatever
+    happened, every file of that name goes (the part, its SQLite journal, GDAL's ``.partial_tiles.db``, a level being
+    added) and the lock too. The kernel drops the lock when the process dies, even by ``kill -9``, which is how
+    :func:`remove_stale_parts` tells a dead write's files from a running one's. Create it holding the folder's lock.
+    """
+    fd, lock = tempfile.mkstemp(dir=folder, prefix=f".{stem}.", suffix=".part.lock")
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            yield Path(lock[: -len("lock")] + suffix)
+        finally:
+            _remove_part_files(Path(lock))
+    finally:
+        os.close(fd)
 
 
-def remove_partial(path: Path) -> None:
-    """Remove a conversion's files (the MBTiles, its SQLite journal and any level being added)."""
-    _unlink(path)
-    for p in path.parent.glob(f"{path.name}.z*.mbtiles*"):
-        p.unlink(missing_ok=True)
+def _remove_part_files(lock: Path) -> None:
+    for p in lock.parent.glob(glob.escape(lock.name[: -len("lock")]) + "*"):
+        if p != lock:
+            p.unlink(missing_ok=True)
+    lock.unlink(missing_ok=True)
+
+
+def remove_stale_parts(folder: Path) -> list[str]:
+    """Remove the files of writes whose process died (``kill -9``, a power cut): those whose lock nobody holds.
+
+    A write in progress, in this process or another, holds its lock and keeps its files, however long it takes.
+    Returns the names of the locks whose files went. Call it holding the folder's lock.
+    """
+    gone = []
+    for lock in folder.glob(".*.part.lock"):
+        try:
+            fd = os.open(lock, os.O_RDWR)
+        except FileNotFoundError:  # its write just ended
+            continue
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:  # still being written
+                continue
+            _remove_part_files(lock)
+            gone.append(lock.name)
+        finally:
+            os.close(fd)
+    return gone

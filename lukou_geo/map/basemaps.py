@@ -21,6 +21,8 @@ reading is what the routes do.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -29,8 +31,8 @@ import shutil
 import sqlite3
 import tempfile
 import threading
-from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -187,18 +189,67 @@ def register_basemap(path: Path, *, user: str, basemap_id: str | None = None, ti
     meta = _mbtiles_meta(path) if container == "mbtiles" else _pmtiles_meta(path)
     if meta["format"] not in FORMATS:
         raise BasemapError(f"{name}:不支持的瓦片格式 {meta['format']}", f"{name}: unsupported tile format {meta['format']!r}")
+    from lukou_geo.map import _geotiff
+
     folder = basemaps_dir()
     folder.mkdir(parents=True, exist_ok=True)
     info = _info(bid, name, container, meta, path, user=user, title=title, attribution=attribution, source_crs="EPSG:3857")
-    with _LOCK:
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".part")
-        os.close(fd)
+    with contextlib.ExitStack() as stack:
+        with _folder_lock(folder):
+            _geotiff.remove_stale_parts(folder)
+            tmp = stack.enter_context(_geotiff.held_part(folder, bid, container))
         try:
             shutil.copyfile(path, tmp)
-            os.replace(tmp, folder / info.file)
+        except OSError as exc:
+            raise _write_error(folder, name, exc) from exc
+        return _install(tmp, info)
+
+
+def _write_error(folder: Path, name: str, exc: OSError) -> BasemapError:
+    """A write into the basemaps folder failed (a full disk, no permission): nothing was registered, nothing lost."""
+    return BasemapError(
+        f"写入 {folder} 失败({exc}):{name} 未登记,原有底图及其登记不变;请检查该磁盘的剩余空间与写权限后重新登记",
+        f"writing into {folder} failed ({exc}): {name} was not registered, and the basemaps there and their registry are as "
+        "they were; check the disk's free space and the write permission, then register it again",
+    )
+
+
+@contextlib.contextmanager
+def _folder_lock(folder: Path) -> Iterator[None]:
+    """The basemaps folder's writes serialised across threads and processes: an ``flock`` on the folder itself
+    (two registrations at once would otherwise each write the registry they read: one of them lost)."""
+    with _LOCK:
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)  # dropped by the kernel when the process dies
+            yield
         finally:
-            Path(tmp).unlink(missing_ok=True)
-        _list(info)
+            os.close(fd)
+
+
+def _install(part: Path, info: BasemapInfo) -> BasemapInfo:
+    """Move the complete ``part`` in as ``info``'s file and list it, replacing a basemap of the same id.
+
+    The file goes under a name no basemap is using (``dom.mbtiles``, else ``dom.2.mbtiles`` …), so until the
+    registry names it (the commit: one rename) the old basemap, its file and the registry are as they were; a
+    failure before that (a full disk) removes the new file. The old file goes once the registry is written.
+    """
+    folder = part.parent
+    with _folder_lock(folder):
+        stem, ext = info.file.rsplit(".", 1)
+        file, k = info.file, 1
+        while (folder / file).exists():
+            k += 1
+            file = f"{stem}.{k}.{ext}"
+        info = replace(info, file=file)
+        try:
+            os.replace(part, folder / file)
+            _list(info)
+        except BaseException as exc:
+            (folder / file).unlink(missing_ok=True)
+            if isinstance(exc, OSError):
+                raise _write_error(folder, info.source_file, exc) from exc
+            raise
     return info
 
 
@@ -224,19 +275,19 @@ def _register_geotiff(path: Path, name: str, bid: str, *, user: str, title: str 
     folder = basemaps_dir()
     created = not folder.exists()
     folder.mkdir(parents=True, exist_ok=True)
-    tmp = _geotiff.temp_path(folder, bid)
     done = False
     try:
-        conv = _geotiff.convert_geotiff(path, tmp, name=name, title=title or Path(name).stem, progress=progress)
-        meta = _mbtiles_meta(tmp)
-        info = _info(bid, name, "mbtiles", {**meta, "title": ""}, path, user=user, title=title, attribution=attribution,
-                     source_crs=conv["source_crs"])
-        with _LOCK:
-            os.replace(tmp, folder / info.file)
-            _list(info)
+        with contextlib.ExitStack() as stack:  # a failure, or an interruption (KeyboardInterrupt too), leaves no part behind
+            with _folder_lock(folder):
+                _geotiff.remove_stale_parts(folder)  # those of a conversion killed earlier
+                tmp = stack.enter_context(_geotiff.held_part(folder, bid))
+            conv = _geotiff.convert_geotiff(path, tmp, name=name, title=title or Path(name).stem, progress=progress)
+            meta = _mbtiles_meta(tmp)
+            info = _info(bid, name, "mbtiles", {**meta, "title": ""}, path, user=user, title=title, attribution=attribution,
+                         source_crs=conv["source_crs"])
+            info = _install(tmp, info)
         done = True
-    finally:  # a failure, or an interruption (KeyboardInterrupt too), leaves no part behind
-        _geotiff.remove_partial(tmp)
+    finally:
         if created and not done and not any(folder.iterdir()):
             folder.rmdir()  # nor a basemaps folder that was not there
     say(1.0, f"已登记 {name} / registered {name}")
@@ -245,8 +296,9 @@ def _register_geotiff(path: Path, name: str, bid: str, *, user: str, title: str 
 
 def remove_basemap(basemap_id: str, user: str) -> None:
     """Unlist a basemap and delete its file (an admin action)."""
-    info = get_basemap(basemap_id)
-    with _LOCK:
+    get_basemap(basemap_id)  # none of that id: said before the folder is locked (it may not exist)
+    with _folder_lock(basemaps_dir()):
+        info = get_basemap(basemap_id)  # as listed now: a replacement meanwhile may have given it another file
         _write_registry([b for b in list_basemaps() if b.id != basemap_id])
         (basemaps_dir() / info.file).unlink(missing_ok=True)
 
@@ -263,9 +315,13 @@ def _list(info: BasemapInfo) -> None:
 def _write_registry(entries: list[BasemapInfo]) -> None:
     path = _registry()
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".json.part")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump([asdict(e) for e in entries], fh, ensure_ascii=False, indent=1)
-    os.replace(tmp, path)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump([asdict(e) for e in entries], fh, ensure_ascii=False, indent=1)
+        os.replace(tmp, path)
+    except BaseException:  # a full disk: the registry as it was, no part left
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def read_tile(info: BasemapInfo, z: int, x: int, y: int) -> bytes | None:

@@ -222,3 +222,19 @@ def test_basemap_form_registers_a_geotiff_by_server_path(demo, tmp_path):
     next(b for b in at.button if b.label == "登记底图").click().run()
     assert any("nocrs\\.tif" in e.value and "未声明坐标系" in e.value for e in at.error), [e.value for e in at.error]
     assert [b.id for b in basemaps.list_basemaps()] == ["dom"]
+
+
+def test_data_page_shows_the_registered_basemaps_provenance(demo, tmp_path):
+    from lukou_geo.map import basemaps
+    from tests.geotiffs import write_geotiff
+
+    name = "<img src=x onerror=alert(1)>.tif"  # a hostile file name: shown as text, never as HTML
+    info = basemaps.register_basemap(write_geotiff(tmp_path / name, "EPSG:4526"), user="测试管理员", basemap_id="dom",
+                                     attribution="渌口区自然资源局(合成)")
+    at = AppTest.from_function(_data, default_timeout=60).run()
+    assert not at.exception
+    row = frame_with(at, "版权说明").iloc[0]
+    assert (row["编号"], row["来源文件"], row["原坐标系"], row["sha256"], row["版权说明"], row["导入人"]) == (
+        "dom", name, "EPSG:4526", info.sha256, "渌口区自然资源局(合成)", "测试管理员")
+    assert "登记的本地底图" in [m.value.strip("# ") for m in at.markdown]
+    assert not any("<img" in m.value for m in at.markdown)

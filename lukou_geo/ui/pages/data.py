@@ -75,6 +75,14 @@ def render() -> None:
 
         st.markdown(f"##### {t('data.store_head', lg)}")
         st.dataframe(provenance_table(imported, lg), hide_index=True, use_container_width=True, key="data_store")
+    from lukou_geo.map.basemaps import list_basemaps
+
+    registered = list_basemaps()
+    if registered:  # the basemaps registered here (imagery, a 天地图 cache): their sources too
+        from lukou_geo.ui.pages.layers import basemap_table
+
+        st.markdown(f"##### {t('data.basemaps_head', lg)}")
+        st.dataframe(basemap_table(registered, lg), hide_index=True, use_container_width=True, key="data_basemaps")
     with st.expander(t("data.precision_help", lg)):
         for key in PRECISIONS:
             st.markdown(f"- `{key}`: {t(f'precision.{key}', lg)}")

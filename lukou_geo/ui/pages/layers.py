@@ -43,6 +43,16 @@ def provenance_table(infos: list[LayerInfo], lg: str) -> pd.DataFrame:
     } for i in infos])
 
 
+def basemap_table(infos: list[basemaps.BasemapInfo], lg: str) -> pd.DataFrame:
+    """One row per registered basemap: what it is and where it came from (file, sha256, CRS, attribution, who, when)."""
+    return pd.DataFrame([{
+        t("layers.col_id", lg): b.id, t("layers.col_title", lg): b.title, t("layers.bm_format", lg): f"{b.container} / {b.format}",
+        t("layers.bm_zooms", lg): f"{b.minzoom}–{b.maxzoom}", t("layers.col_file", lg): b.source_file, "sha256": b.sha256,
+        t("layers.col_crs", lg): b.source_crs, t("layers.col_attr", lg): b.attribution, t("layers.col_by", lg): b.registered_by,
+        t("layers.col_at", lg): b.registered_at,
+    } for b in infos])
+
+
 def _save_upload(upload: Any) -> Path:
     folder = get_settings().data_dir / "uploads"
     folder.mkdir(parents=True, exist_ok=True)
@@ -125,11 +135,7 @@ def _basemaps(lg: str) -> None:
     st.caption(t("layers.basemaps_intro", lg, dir=str(basemaps.basemaps_dir())))
     registered = basemaps.list_basemaps()
     if registered:
-        st.dataframe(pd.DataFrame([{
-            t("layers.col_id", lg): b.id, t("layers.col_title", lg): b.title, t("layers.bm_format", lg): f"{b.container} / {b.format}",
-            t("layers.bm_zooms", lg): f"{b.minzoom}–{b.maxzoom}", t("layers.col_file", lg): b.source_file, "sha256": b.sha256,
-            t("layers.col_crs", lg): b.source_crs, t("layers.col_by", lg): b.registered_by, t("layers.col_at", lg): b.registered_at,
-        } for b in registered]), hide_index=True, use_container_width=True, key="basemap_table")
+        st.dataframe(basemap_table(registered, lg), hide_index=True, use_container_width=True, key="basemap_table")
     if not admin.allowed("basemaps.register"):
         return
     with st.form("basemap_form"):
