@@ -21,9 +21,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyogrio
-import shapely
 
-from lukou_geo.crs import to_metric
 from lukou_geo.errors import InputError
 from lukou_geo.store import kinds, prepare
 from lukou_geo.store._sitecheck import parse_crs
@@ -86,7 +84,7 @@ def _frame(src: Source, raw: gpd.GeoDataFrame, kind: str, spec, say: Progress) -
     feeds = {v: k for k, v in mapping.items()}
     infos = [FieldInfo(i.name, i.dtype, feeds.get(orig, "")) for i, orig in zip(infos, attrs.columns, strict=True)]
     say(0.32, "量算面积 / measuring areas")
-    area = shapely.area(to_metric(geoms)) if cleaned.family == "polygon" else np.zeros(len(geoms))
+    area = prepare.areas(cleaned.geoms, raw.crs, geoms, again) if cleaned.family == "polygon" else np.zeros(len(geoms))
     out = pd.concat([std, originals], axis=1)
     out.insert(0, "lk_fid", np.arange(1, len(out) + 1, dtype="int64"))
     out["lk_area_m2"] = area

@@ -145,6 +145,42 @@ def repair_after_transform(geoms: np.ndarray, fam: str) -> np.ndarray:
     return bad
 
 
+@lru_cache(maxsize=16)
+def _measures_as_is(wkt: str) -> bool:
+    from lukou_geo.settings import MEASURE_CRS
+
+    crs, measure = CRS.from_wkt(wkt), CRS.from_user_input(MEASURE_CRS)
+    op, mop = crs.coordinate_operation, measure.coordinate_operation
+    if not crs.is_projected or op is None or mop is None or op.method_code != mop.method_code:
+        return False
+    if crs.datum != measure.datum or crs.ellipsoid != measure.ellipsoid:
+        return False
+    if any(a.unit_name != "metre" for a in crs.axis_info):
+        return False
+
+    def shape(o: object) -> dict[str, tuple[float, str]]:  # the parameters but the false origin (8806 easting, 8807 northing)
+        return {p.code: (p.value, p.unit_name) for p in o.params if p.code not in ("8806", "8807")}  # type: ignore[attr-defined]
+
+    a, b = shape(op), shape(mop)
+    return a.keys() == b.keys() and all(a[k][1] == b[k][1] and np.isclose(a[k][0], b[k][0], rtol=0, atol=1e-12) for k in a)
+
+
+def areas(source: np.ndarray, declared: CRS | None, geoms: np.ndarray, again: np.ndarray) -> np.ndarray:
+    """Areas (m², EPSG:4547) of the kept polygons: ``geoms`` in WGS-84, ``source`` the same before reprojection.
+
+    A delivery in EPSG:4547's own projection with another false origin (CGCS2000 Gauss-Kruger CM 114E: EPSG:4547,
+    or EPSG:4526, zone 38 with its prefix, as 三调 data comes) holds EPSG:4547 coordinates shifted by a constant, which
+    leaves areas unchanged: they are measured on the delivered coordinates, with no transform (the same figures to
+    10⁻⁹ m² a hectare). Features repaired after the reprojection (``again``) are measured on their repaired form.
+    """
+    if declared is None or not _measures_as_is(declared.to_wkt()):
+        return shapely.area(to_metric(geoms))
+    out = shapely.area(source)
+    if again.any():
+        out[again] = shapely.area(to_metric(geoms[again]))
+    return out
+
+
 @lru_cache(maxsize=4)
 def _district_zone(path: str, mtime: float, tolerance_m: float) -> shapely.Geometry:
     gdf = pyogrio.read_dataframe(path)
