@@ -116,7 +116,7 @@ def start_tiles(gdf: gpd.GeoDataFrame, name: str, zooms: tuple[int, int], geomet
     """Start building the tiles of ``gdf`` (EPSG:4326, with the ``lk_*`` tile attributes) in ``workdir``."""
     src = workdir / "tiles_src.fgb"
     out = workdir / "tiles.mbtiles"
-    pyogrio.write_dataframe(gdf[[*TILE_ATTRIBUTES, "geometry"]], src, driver="FlatGeobuf", SPATIAL_INDEX="NO")
+    pyogrio.write_dataframe(gdf[[*TILE_ATTRIBUTES, "geometry"]], src, driver="FlatGeobuf", use_arrow=True, SPATIAL_INDEX="NO")
     return TileBuild(tippecanoe_args(name, zooms, geometry, src, out, workdir), out, name, zooms, progress)
 
 
