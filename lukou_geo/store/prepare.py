@@ -42,19 +42,15 @@ class Cleaned:
 
 
 def family_of(geoms: np.ndarray, file: str) -> str:
-    types = pd.Series(shapely.get_type_id(geoms))
-    fams = [f for f in (_family(t) for t in types[types >= 0]) if f]
-    if not fams:
+    """The geometry family most features have (on a tie, the one that comes first in the layer)."""
+    ids = shapely.get_type_id(geoms)
+    found = {fam: np.isin(ids, types) for fam, types in _POLY_TYPES.items()}
+    counts = {fam: int(m.sum()) for fam, m in found.items()}
+    top = max(counts.values())
+    if top == 0:
         raise InputError(file, "图层没有可用的几何(全部为空)", "the layer has no usable geometry (all empty)",
                          "确认导出时包含了图形", "check the export included the shapes")
-    return pd.Series(fams).value_counts().index[0]
-
-
-def _family(type_id: int) -> str | None:
-    for fam, ids in _POLY_TYPES.items():
-        if type_id in ids:
-            return fam
-    return None
+    return min((fam for fam, c in counts.items() if c == top), key=lambda fam: int(np.argmax(found[fam])))
 
 
 def _only(geoms: np.ndarray, fam: str) -> np.ndarray:
@@ -247,7 +243,8 @@ def standard_fields(df: pd.DataFrame, kind: str, layer_name: str, file: str, not
     code = kinds.code_strings(df[mapping["lk_code"]]) if "lk_code" in mapping else pd.Series([None] * n, index=df.index, dtype=object)
     out["lk_code"] = code
     out["lk_name"] = _strings(df[mapping["lk_name"]]) if "lk_name" in mapping else None
-    out["lk_code1"] = code.map(lambda v: v[:2] if isinstance(v, str) and v else None)
+    first = code.astype(object).str[:2]  # str or None: the class codes are text or missing (kinds.code_strings)
+    out["lk_code1"] = pd.Series(first.where(first.str.len() > 0).to_numpy(dtype=object, na_value=None), index=df.index, dtype=object)
     for std in ("lk_bsm", "lk_xzqdm", "lk_ref_id", "lk_ref_name"):
         out[std] = kinds.code_strings(df[mapping[std]]) if std in mapping else None
     for std in kinds.NUMERIC_FIELDS:
