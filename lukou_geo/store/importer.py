@@ -2,10 +2,12 @@
 
 Steps: open the delivery (:mod:`.source`: format, sublayer, encoding, size limits, sha256) → read
 it through GDAL → recognise its kind and map its fields (:mod:`.kinds`) → repair or drop bad
-geometry, bring it to WGS-84, count what lies outside the district (:mod:`.prepare`) → measure
-areas in EPSG:4547 → build the vector tiles (:mod:`.tiles`) → hand everything to the store's
-atomic :meth:`~lukou_geo.store.base.Store.write_layer`. Until that last step nothing touches the
-store, so a failure anywhere (a bad file, a kill) leaves it as it was.
+geometry, bring it to WGS-84 → start the vector tiles (:mod:`.tiles`: tippecanoe, in its own
+process, as soon as the geometry and class codes are final) → the original fields, areas in
+EPSG:4547, what lies outside the district (:mod:`.prepare`) → hand everything to the store's
+atomic :meth:`~lukou_geo.store.base.Store.write_layer`, which writes the features while the tiles
+build and waits for them. Until that last step nothing touches the store, so a failure anywhere
+(a bad file, a kill) leaves it as it was; a tile build nobody waited for is stopped.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import contextlib
 import re
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +24,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyogrio
-import shapely
 
-from lukou_geo.crs import to_metric
 from lukou_geo.errors import InputError
 from lukou_geo.store import kinds, prepare
 from lukou_geo.store._sitecheck import parse_crs
@@ -67,8 +68,12 @@ def _default_title(src: Source, kind: str) -> str:
     return f"{KINDS[kind][0]} {src.layer}"
 
 
-def _frame(src: Source, raw: gpd.GeoDataFrame, kind: str, spec, say: Progress) -> tuple[gpd.GeoDataFrame, dict, list[str]]:
-    """The store's frame (standard fields, originals, WGS-84 geometry) and what was counted."""
+def _frame(src: Source, raw: gpd.GeoDataFrame, kind: str, spec, say: Progress,
+           tiles_from: Callable[[gpd.GeoDataFrame, str], None] | None = None) -> tuple[gpd.GeoDataFrame, dict, list[str]]:
+    """The store's frame (standard fields, originals, WGS-84 geometry) and what was counted.
+
+    ``tiles_from`` is called with the tile attributes and geometry (:data:`~lukou_geo.store.tiles.TILE_ATTRIBUTES`,
+    final) and the geometry family as soon as they are known, so the tiles start building while the rest is made."""
     notes = list(src.notes)
     if raw.geometry.name != "geometry":
         raw = raw.rename_geometry("geometry")
@@ -82,13 +87,17 @@ def _frame(src: Source, raw: gpd.GeoDataFrame, kind: str, spec, say: Progress) -
     repaired = cleaned.repaired | again
     attrs = attrs[cleaned.keep].reset_index(drop=True)
     std, mapping = prepare.standard_fields(attrs, kind, src.layer, src.file, notes)
+    fids = np.arange(1, len(attrs) + 1, dtype="int64")
+    if tiles_from is not None:
+        tiles_from(gpd.GeoDataFrame({"lk_fid": fids, "lk_code": std["lk_code"].to_numpy(), "lk_code1": std["lk_code1"].to_numpy()},
+                                    geometry=gpd.GeoSeries(geoms, crs="EPSG:4326"), crs="EPSG:4326"), cleaned.family)
     originals, infos, names = prepare.original_fields(attrs)
     feeds = {v: k for k, v in mapping.items()}
     infos = [FieldInfo(i.name, i.dtype, feeds.get(orig, "")) for i, orig in zip(infos, attrs.columns, strict=True)]
     say(0.32, "量算面积 / measuring areas")
-    area = shapely.area(to_metric(geoms)) if cleaned.family == "polygon" else np.zeros(len(geoms))
+    area = prepare.areas(cleaned.geoms, raw.crs, geoms, again) if cleaned.family == "polygon" else np.zeros(len(geoms))
     out = pd.concat([std, originals], axis=1)
-    out.insert(0, "lk_fid", np.arange(1, len(out) + 1, dtype="int64"))
+    out.insert(0, "lk_fid", fids)
     out["lk_area_m2"] = area
     out["lk_repaired"] = repaired.astype("int64")
     ordered = [c for c in STANDARD_FIELDS if c in out.columns] + list(originals.columns)
@@ -135,31 +144,43 @@ def import_layer(store: Store, path: str | Path, *, layer_id: str | None = None,
             raise InputError(src.file, f"图层 {src.layer} 没有要素", f"layer {src.layer} has no features",
                              "选择含要素的图层或文件", "choose a layer or file with features")
         the_kind = kind or kinds.guess_kind(src.layer, [c for c in raw.columns if c != raw.geometry.name], src.file)
-        say(0.25, f"检查几何({KINDS[the_kind][0]})/ checking geometry ({the_kind})")
-        gdf, counts, notes = _frame(src, raw, the_kind, spec, say)
         lid = layer_id or _default_id(src, the_kind)
         check_layer_id(lid)
-        years = gdf["lk_year"].dropna()
-        info = LayerInfo(
-            id=lid, title=title or _default_title(src, the_kind), kind=the_kind, geometry=counts["family"], features=len(gdf),
-            bounds=tuple(float(v) for v in gdf.total_bounds), source_file=src.file, sha256=src.sha256,
-            source_crs=counts["source_crs"], encoding=src.encoding, sublayer=src.sublayer, imported_at="",
-            imported_by=user, version=0, fields=counts["fields"], data_year=int(years.mode().iloc[0]) if len(years) else None,
-            repaired=counts["repaired"], dropped=counts["dropped"], outside=counts["outside"], tiles={},
-        )
-        if counts["dropped"]:
-            notes.append(f"{src.file}:{counts['dropped']} 个要素几何为空或无法修复,未导入 / {counts['dropped']} empty or "
-                         "unrepairable features not imported")
-        if counts["outside"]:
-            notes.append(f"{src.file}:{counts['outside']} 个要素在渌口区界 {prepare.OUTSIDE_TOLERANCE_M / 1000:g} 公里以外(已导入)/ "
-                         f"{counts['outside']} features lie beyond {prepare.OUTSIDE_TOLERANCE_M / 1000:g} km of the district (imported)")
-        with contextlib.ExitStack() as stack:
-            pending: Any = ()
-            if tiles and len(gdf):  # tippecanoe builds the tiles in its own process while the store writes the features
+        stack = contextlib.ExitStack()
+        pending: Any = ()
+
+        def tiles_from(features: gpd.GeoDataFrame, family: str) -> None:
+            # tippecanoe builds the tiles in its own process while the rest of the frame is made and the store writes it
+            nonlocal pending
+            if tiles and len(features):
                 tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="lukou-tiles-")))
-                say(0.34, "准备矢量瓦片 / preparing the vector tiles")
-                pending = stack.enter_context(start_tiles(gdf, lid, kinds.TILE_ZOOMS.get(the_kind, kinds.TILE_ZOOMS["other"]),
-                                                          counts["family"], tmp, say))
-            stored = store.write_layer(info, gdf, pending, say)
+                say(0.30, "准备矢量瓦片 / preparing the vector tiles")
+                pending = stack.enter_context(start_tiles(features, lid, kinds.TILE_ZOOMS.get(the_kind, kinds.TILE_ZOOMS["other"]),
+                                                          family, tmp, say))
+
+        with stack:
+            say(0.25, f"检查几何({KINDS[the_kind][0]})/ checking geometry ({the_kind})")
+            gdf, counts, notes = _frame(src, raw, the_kind, spec, say, tiles_from)
+            stored = _write(store, src, gdf, counts, notes, the_kind, lid, title, user, pending, say)
     return ImportReport(layer=stored, read=counts["read"], repaired=counts["repaired"], dropped=counts["dropped"],
                         outside=counts["outside"], notes=tuple(notes), seconds=time.perf_counter() - t0)
+
+
+def _write(store: Store, src: Source, gdf: gpd.GeoDataFrame, counts: dict, notes: list[str], the_kind: str, lid: str,
+           title: str | None, user: str, pending: Any, say: Progress) -> LayerInfo:
+    """The layer's description and notes, then the store's atomic write (with the tiles ``pending``)."""
+    years = gdf["lk_year"].dropna()
+    info = LayerInfo(
+        id=lid, title=title or _default_title(src, the_kind), kind=the_kind, geometry=counts["family"], features=len(gdf),
+        bounds=tuple(float(v) for v in gdf.total_bounds), source_file=src.file, sha256=src.sha256,
+        source_crs=counts["source_crs"], encoding=src.encoding, sublayer=src.sublayer, imported_at="",
+        imported_by=user, version=0, fields=counts["fields"], data_year=int(years.mode().iloc[0]) if len(years) else None,
+        repaired=counts["repaired"], dropped=counts["dropped"], outside=counts["outside"], tiles={},
+    )
+    if counts["dropped"]:
+        notes.append(f"{src.file}:{counts['dropped']} 个要素几何为空或无法修复,未导入 / {counts['dropped']} empty or "
+                     "unrepairable features not imported")
+    if counts["outside"]:
+        notes.append(f"{src.file}:{counts['outside']} 个要素在渌口区界 {prepare.OUTSIDE_TOLERANCE_M / 1000:g} 公里以外(已导入)/ "
+                     f"{counts['outside']} features lie beyond {prepare.OUTSIDE_TOLERANCE_M / 1000:g} km of the district (imported)")
+    return store.write_layer(info, gdf, pending, say)

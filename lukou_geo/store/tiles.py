@@ -25,11 +25,14 @@ from lukou_geo.store.base import Progress
 
 TILE_ATTRIBUTES = ("lk_fid", "lk_code", "lk_code1")
 #: tippecanoe's options per geometry family: how low zooms keep under the 500 KB a tile may hold. Below the
-#: maximum zoom a tile has 1024 units a side (``-D10``, against 4096 at the maximum zoom): still 4 units a
-#: screen pixel. Measured on 60,000 synthetic parcels (tippecanoe's CPU time): z8–z15 39 s, z8–z15 with -D10
-#: 17 s, z10–z14 with -D10 14 s (fewer and cheaper retries of the densest tiles).
+#: maximum zoom polygon tiles have 512 units a side (``-D9``, against 4096 at the maximum zoom): 2 units a screen
+#: pixel of a 256-pixel tile at its own zoom (1 a device pixel on a 2× screen); lines and points keep 1024
+#: (``-D10``). Measured on 60,000 synthetic parcels (tippecanoe's CPU time): z8–z15 39 s, z8–z15 with -D10 17 s,
+#: z10–z14 with -D10 14 s (fewer and cheaper retries of the densest tiles); on 150,000 (z10–z14): -D10 24–28 s,
+#: -D9 16–17 s, the same 439 tiles, the densest z10 tile 276 KB at its first try instead of 931 KB coalesced
+#: four times down to 470 KB (``--hilbert`` changed nothing).
 TUNING: dict[str, tuple[str, ...]] = {
-    "polygon": ("-D10", "--coalesce-densest-as-needed"),
+    "polygon": ("-D9", "--coalesce-densest-as-needed"),
     "other": ("-D10", "--drop-densest-as-needed"),
 }
 
@@ -113,7 +116,7 @@ def start_tiles(gdf: gpd.GeoDataFrame, name: str, zooms: tuple[int, int], geomet
     """Start building the tiles of ``gdf`` (EPSG:4326, with the ``lk_*`` tile attributes) in ``workdir``."""
     src = workdir / "tiles_src.fgb"
     out = workdir / "tiles.mbtiles"
-    pyogrio.write_dataframe(gdf[[*TILE_ATTRIBUTES, "geometry"]], src, driver="FlatGeobuf", SPATIAL_INDEX="NO")
+    pyogrio.write_dataframe(gdf[[*TILE_ATTRIBUTES, "geometry"]], src, driver="FlatGeobuf", use_arrow=True, SPATIAL_INDEX="NO")
     return TileBuild(tippecanoe_args(name, zooms, geometry, src, out, workdir), out, name, zooms, progress)
 
 
