@@ -292,10 +292,39 @@ def wait_idle(page: object, settle_ms: int = 300) -> None:
     page.wait_for_timeout(settle_ms)  # type: ignore[attr-defined]
 
 
+def wait_map(page: object, test: str, timeout: float = 60_000) -> None:
+    """Wait until ``test`` (JavaScript ``w => bool``, ``w`` the map iframe's window) holds for a map on the page.
+
+    Polled from the app's page, which re-finds the iframes at every poll, rather than in the ``content_frame()``
+    of the iframe first found: after a reload or a page switch the map's iframe is first 0 px high (until
+    Leaflet runs), then partly below a 768 px window's bottom, and a wait polled in that frame (on its
+    animation frames) sometimes never saw the map it drew (60 s; the same test held at once when evaluated
+    after the timeout).
+    """
+    page.wait_for_function(  # type: ignore[attr-defined]
+        f"""(sel) => [...document.querySelectorAll(sel)].some(f => {{
+                 const w = f.contentWindow; if (!w) return false;
+                 try {{ return !!(({test})(w)); }} catch (e) {{ return false; }} }})""",
+        arg=FRAME, timeout=timeout)
+
+
+def choose(page: object, box: object, option: object, exact: bool = False) -> None:
+    """Open the selectbox ``box`` (a locator) and click its option ``option`` (a name or a pattern).
+
+    The box is scrolled into view and two animation frames are awaited before the click: Streamlit's
+    selectbox (React Aria) closes its list when the page scrolls, and the scroll event of the scroll
+    Playwright's click makes itself (a box below the window's bottom, as at 768 px high) can arrive after
+    the press opened the list, which then shuts again at once (a planner scrolls first, then clicks).
+    """
+    box.scroll_into_view_if_needed()  # type: ignore[attr-defined]
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")  # type: ignore[attr-defined]
+    box.click()  # type: ignore[attr-defined]
+    page.get_by_role("option", name=option, exact=exact).click()  # type: ignore[attr-defined]
+
+
 def choose_lonlat(page: object, source: str = "GPS") -> None:
     """On the check page, say where lon/lat coordinates come from (required before degrees are checked)."""
     import re
 
-    page.locator('[data-testid="stSelectbox"]').filter(has_text="经纬度坐标来自").click()  # type: ignore[attr-defined]
-    page.get_by_role("option", name=re.compile(source)).click()  # type: ignore[attr-defined]
+    choose(page, page.locator('[data-testid="stSelectbox"]').filter(has_text="经纬度坐标来自"), re.compile(source))  # type: ignore[attr-defined]
     page.wait_for_timeout(500)  # type: ignore[attr-defined]

@@ -9,7 +9,7 @@ import geopandas as gpd
 from shapely.geometry import Point
 
 from lukou_geo.settings import REPO_ROOT
-from tests.browser.conftest import ARTIFACTS, FRAME, choose_lonlat, wait_idle
+from tests.browser.conftest import ARTIFACTS, FRAME, choose_lonlat, wait_idle, wait_map
 
 
 def test_upload_csv_shows_report(page, app_url: str, tmp_path: Path) -> None:
@@ -249,9 +249,8 @@ def test_the_last_result_comes_back_after_a_reload_and_a_page_switch(page, app_u
     def shown() -> None:
         page.get_by_text("核查结果").first.wait_for(timeout=90_000)
         page.get_by_text("重载厂房 — ").first.wait_for(timeout=30_000)
-        frame = page.wait_for_selector(FRAME, state="attached", timeout=60_000).content_frame()
-        frame.wait_for_function("(() => { let n = 0; window.lkAtlas && window.lkAtlas.map.eachLayer(l => { if (l.lkProject) n++; });"
-                                " return n > 0; })()", timeout=60_000)  # and drawn on the map
+        # and drawn on the map
+        wait_map(page, "w => { let n = 0; w.lkAtlas && w.lkAtlas.map.eachLayer(l => { if (l.lkProject) n++; }); return n > 0; }")
 
     page.reload(wait_until="domcontentloaded")
     shown()

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from lukou_geo.build.synthetic_write import write_delivery
-from tests.browser.conftest import FRAME, serve_app, unfold_panels
+from tests.browser.conftest import FRAME, fold_panels, serve_app, unfold_panels
 from tests.browser.test_app_browser import shot
 from tests.demo_store import DEMO_ORIGIN, DEMO_STEP, parcels
 
@@ -50,6 +50,7 @@ def test_import_map_identify_table_and_provenance(page, empty_store_app, tmp_pat
     f = page.locator(FRAME).element_handle().content_frame()  # st_folium may have mounted it again
     unfold_panels(f)  # the layer list starts folded on a small map
     assert "已导入图层" in f.locator(".leaflet-control-layers").inner_text()
+    fold_panels(f)  # unfolded on a 564×611 map (1024×768), the legend covers the parcel the test clicks
     lat, lon = Y0 + 5.48 * DEMO_STEP, X0 + 5.48 * DEMO_STEP  # parcel (5, 5): 图斑 TB00066
     for _ in range(3):
         f.evaluate(f"() => window.map.setView([{Y0 + 6 * DEMO_STEP}, {X0 + 6 * DEMO_STEP}], 14, {{animate: false}})")

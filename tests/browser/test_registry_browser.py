@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, FRAME, choose_lonlat, serve_app, wait_idle
+from tests.browser.conftest import ARTIFACTS, FRAME, choose, choose_lonlat, serve_app, wait_idle, wait_map
 
 RED_LINE = "113.140, 27.600\n113.146, 27.600\n113.146, 27.605\n113.140, 27.605"
 NAME = "南洲<b>红线</b>"
@@ -101,14 +101,15 @@ def test_checker_registers_viewer_is_refused_admin_sees_it_all(browser, team_app
         a.get_by_role("link", name=re.compile(r"^#\d+ 南洲")).first.click()  # (a "/" in the pattern ends Playwright's)
         a.get_by_text(re.compile(r"#\d+ " + re.escape(NAME))).first.wait_for(timeout=60_000)
         _status_line(a, "拟选址")
-        frame = a.wait_for_selector(FRAME, state="attached", timeout=60_000).content_frame()
-        frame.wait_for_function("(() => { let n = 0; window.map && window.map.eachLayer(l => { if (l.lkProject) n++; }); return n > 0; })()",
-                                timeout=60_000)
+        wait_map(a, "w => { let n = 0; w.map && w.map.eachLayer(l => { if (l.lkProject) n++; }); return n > 0; }")
         wait_idle(a)
         a.get_by_label("理由(必填)").fill("资料齐全,开始核查")
         a.get_by_role("button", name="提交").click()
         _status_line(a, "核查中")
-        a.get_by_text("资料齐全,开始核查").first.wait_for(timeout=30_000)
+        # the comment is in the history table, drawn on a canvas: its text is in the grid's accessible
+        # (hidden) table; a text wait needs a visible element and failed whenever nothing else showed it
+        a.wait_for_function("""(w) => Array.from(document.querySelectorAll('[data-testid="stDataFrame"]'))
+            .some(g => g.textContent.includes(w))""", arg="资料齐全,开始核查", timeout=30_000)
         wait_idle(a)
         a.get_by_label("理由(必填)").fill("stale form")  # the next form, left open
 
@@ -116,11 +117,9 @@ def test_checker_registers_viewer_is_refused_admin_sees_it_all(browser, team_app
         _sign_in(b, url, "ada")
         _nav(b, "账户管理")
         b.get_by_text("新增账户").first.wait_for(timeout=60_000)
-        b.locator('[data-testid="stSelectbox"]').filter(has_text="账户").last.click()
-        b.get_by_role("option", name="cho", exact=True).click()
+        choose(b, b.locator('[data-testid="stSelectbox"]').filter(has_text="账户").last, "cho", exact=True)
         wait_idle(b)
-        b.locator('[data-testid="stForm"]').filter(has_text="更改角色").locator('[data-testid="stSelectbox"]').click()
-        b.get_by_role("option", name="浏览者").click()
+        choose(b, b.locator('[data-testid="stForm"]').filter(has_text="更改角色").locator('[data-testid="stSelectbox"]'), "浏览者")
         b.get_by_role("button", name="更改角色").click()
         b.get_by_text("「cho」的角色已改为浏览者").first.wait_for(timeout=60_000)
 

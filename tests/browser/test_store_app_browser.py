@@ -13,7 +13,7 @@ from io import BytesIO
 from PIL import Image
 
 from lukou_geo import classes
-from tests.browser.conftest import FRAME, fold_panels, unfold_panels
+from tests.browser.conftest import FRAME, choose, fold_panels, unfold_panels
 from tests.browser.test_app_browser import shot
 from tests.demo_store import DEMO_CODES, DEMO_ORIGIN, DEMO_STEP
 
@@ -159,8 +159,7 @@ def test_register_a_local_basemap_and_draw_it_offline(page, store_app_url, tmp_p
     page.on("response", lambda r: served.append((r.status, r.headers.get("content-type"))) if "/lk/basemap/" in r.url else None)
     page.goto(store_app_url, wait_until="domcontentloaded")
     page.wait_for_selector(FRAME, state="attached", timeout=60000)
-    page.locator('[data-testid="stSelectbox"]').filter(has_text="底图").first.click()
-    page.get_by_role("option", name="本地底图:合成影像(离线)").click()
+    choose(page, page.locator('[data-testid="stSelectbox"]').filter(has_text="底图").first, "本地底图:合成影像(离线)")
     # the rerun mounts a new map: wait for a single one that shows the local tiles
     page.wait_for_function("""(sel) => { const fr = document.querySelectorAll(sel);
         if (fr.length !== 1 || !fr[0].contentDocument) return false;
