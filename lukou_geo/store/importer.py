@@ -89,7 +89,7 @@ def _frame(src: Source, raw: gpd.GeoDataFrame, kind: str, spec, say: Progress,
     std, mapping = prepare.standard_fields(attrs, kind, src.layer, src.file, notes)
     fids = np.arange(1, len(attrs) + 1, dtype="int64")
     if tiles_from is not None:
-        tiles_from(gpd.GeoDataFrame({"lk_fid": fids, "lk_code": std["lk_code"].to_numpy(), "lk_code1": std["lk_code1"].to_numpy()},
+        tiles_from(gpd.GeoDataFrame({"lk_code": std["lk_code"].to_numpy(), "lk_code1": std["lk_code1"].to_numpy()},
                                     geometry=gpd.GeoSeries(geoms, crs="EPSG:4326"), crs="EPSG:4326"), cleaned.family)
     originals, infos, names = prepare.original_fields(attrs)
     feeds = {v: k for k, v in mapping.items()}
