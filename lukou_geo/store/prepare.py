@@ -101,7 +101,7 @@ def to_wgs84(geoms: np.ndarray, declared: CRS | None, spec: CrsSpec | None, file
         if epsg in (4326, 4490):  # CGCS2000 lon/lat is WGS-84 at map accuracy: PROJ's transform is the identity
             out = geoms
         else:
-            out = shapely.transform(geoms, _to_wgs84_transformer(declared).transform, interleaved=False)
+            out = _transform(geoms, declared)
     else:
         if spec is None or spec.kind == "auto":
             raise InputError(file, "文件没有坐标系信息(缺少 .prj 或坐标系未定义)", "the file declares no CRS (no .prj, or undefined)",
@@ -115,6 +115,20 @@ def to_wgs84(geoms: np.ndarray, declared: CRS | None, spec: CrsSpec | None, file
                          "after conversion the coordinates are not lon/lat: the declared CRS does not fit them",
                          "在 GIS 中为数据定义正确的坐标系后重新导出", "define the right CRS in a GIS and export again")
     return np.asarray(out, dtype=object), label
+
+
+def _transform(geoms: np.ndarray, crs: CRS, chunk: int = 50_000) -> np.ndarray:
+    """``geoms`` from ``crs`` to WGS-84, big layers in two halves on two threads: PROJ and Shapely release the GIL,
+    and the import waits for this before its tiles can start (150,000 parcels: 1.0–1.1 → 0.65–0.74 s wall)."""
+    if len(geoms) < chunk:
+        return shapely.transform(geoms, _to_wgs84_transformer(crs).transform, interleaved=False)
+    from concurrent.futures import ThreadPoolExecutor
+
+    def part(g: np.ndarray) -> np.ndarray:  # a Transformer per thread
+        return shapely.transform(g, _to_wgs84_transformer(crs).transform, interleaved=False)
+
+    with ThreadPoolExecutor(2) as pool:
+        return np.concatenate(list(pool.map(part, np.array_split(np.asarray(geoms, dtype=object), 2))))
 
 
 def _to_wgs84_transformer(crs: CRS) -> Transformer:
