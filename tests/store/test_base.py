@@ -167,7 +167,7 @@ def test_tiles_stored_and_served(store, tmp_path):
     info = import_layer(store, path, layer_id="tiled", user="a").layer
     meta = info.tiles
     assert meta["encoding"] == "gzip" and meta["count"] > 0 and (meta["minzoom"], meta["maxzoom"]) == kinds.TILE_ZOOMS["dltb"]
-    assert meta["layer"] == "tiled" and meta["attributes"] == ["lk_fid", "lk_code", "lk_code1"]
+    assert meta["layer"] == "tiled" and meta["attributes"] == ["lk_code", "lk_code1"]
     c = gdf.to_crs("EPSG:4326").geometry.iloc[0].centroid
     from tests.store.test_tiles import xyz
 
