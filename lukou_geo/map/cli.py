@@ -8,7 +8,6 @@ on stderr). Registering and removing are admin actions, authorised and audited t
 from __future__ import annotations
 
 import argparse
-import json
 from dataclasses import asdict
 from typing import Any
 
@@ -39,13 +38,13 @@ def run_register(args: argparse.Namespace) -> int:
     from lukou_geo.map import basemaps
     from lukou_geo.registry import audit
     from lukou_geo.store import open_store
-    from lukou_geo.store.cli import _default_user, _Printer
+    from lukou_geo.store.cli import Printer, default_user
 
     with open_store() as store:
         target = f"basemap:{args.basemap_id or args.path}"
-        who = guarded(store, args.user or _default_user(), "basemaps.register", local=True, target=target).name
+        who = guarded(store, args.user or default_user(), "basemaps.register", local=True, target=target).name
         info = basemaps.register_basemap(args.path, user=who, basemap_id=args.basemap_id, title=args.title,
-                                         attribution=args.attribution, progress=_Printer())
+                                         attribution=args.attribution, progress=Printer())
         audit.log(store, who, "basemap.register", f"basemap:{info.id}", {"source_file": info.source_file, "sha256": info.sha256,
                                                                          "source_crs": info.source_crs})
     print(f"已登记底图 {info.id}「{info.title}」:{info.container} / {info.format},第 {info.minzoom}–{info.maxzoom} 级,"
@@ -56,19 +55,13 @@ def run_register(args: argparse.Namespace) -> int:
 
 def run_list(args: argparse.Namespace) -> int:
     from lukou_geo.map import basemaps
+    from lukou_geo.store.cli import print_listing
 
     infos = basemaps.list_basemaps()
-    if args.json:
-        print(json.dumps([asdict(b) for b in infos], ensure_ascii=False, indent=1))
-        return 0
-    if not infos:
-        print("还没有登记底图 / no basemap registered yet")
-        return 0
-    print("编号/id\t名称/title\t格式/format\t级别/zooms\t来源/source\t坐标系/source CRS\tsha256\t登记人/by\t时间/at")
-    for b in infos:
-        print(f"{b.id}\t{b.title}\t{b.container}/{b.format}\t{b.minzoom}-{b.maxzoom}\t{b.source_file}\t{b.source_crs}\t"
-              f"{b.sha256[:12]}\t{b.registered_by}\t{b.registered_at}")
-    return 0
+    return print_listing(args.json, [asdict(b) for b in infos], "还没有登记底图 / no basemap registered yet",
+                         "编号/id\t名称/title\t格式/format\t级别/zooms\t来源/source\t坐标系/source CRS\tsha256\t登记人/by\t时间/at",
+                         [f"{b.id}\t{b.title}\t{b.container}/{b.format}\t{b.minzoom}-{b.maxzoom}\t{b.source_file}\t{b.source_crs}\t"
+                          f"{b.sha256[:12]}\t{b.registered_by}\t{b.registered_at}" for b in infos])
 
 
 def run_remove(args: argparse.Namespace) -> int:
@@ -76,10 +69,10 @@ def run_remove(args: argparse.Namespace) -> int:
     from lukou_geo.map import basemaps
     from lukou_geo.registry import audit
     from lukou_geo.store import open_store
-    from lukou_geo.store.cli import _default_user
+    from lukou_geo.store.cli import default_user
 
     with open_store() as store:
-        who = guarded(store, args.user or _default_user(), "basemaps.remove", local=True, target=f"basemap:{args.basemap_id}").name
+        who = guarded(store, args.user or default_user(), "basemaps.remove", local=True, target=f"basemap:{args.basemap_id}").name
         basemaps.remove_basemap(args.basemap_id, who)
         audit.log(store, who, "basemap.remove", f"basemap:{args.basemap_id}", {})
     print(f"已删除底图 {args.basemap_id} / removed basemap {args.basemap_id}")

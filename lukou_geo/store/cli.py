@@ -22,7 +22,7 @@ KIND_CHOICES = tuple(KINDS)
 FORMAT_CHOICES = formats.export_ids()
 
 
-def _default_user() -> str:
+def default_user() -> str:
     return os.environ.get("LUKOU_USER") or getpass.getuser()
 
 
@@ -59,7 +59,7 @@ def add_layers_parser(sub: Any) -> None:
     exp.set_defaults(run=run_export)
 
 
-class _Printer:
+class Printer:
     """Progress on stderr: one line per step, at most one a second for the same step."""
 
     def __init__(self) -> None:
@@ -81,9 +81,9 @@ def run_import(args: argparse.Namespace) -> int:
     from lukou_geo.store.importer import import_layer
 
     with open_store() as store:
-        who = guarded(store, args.user or _default_user(), "layers.import", local=True, target=f"layer:{args.layer_id or args.path}").name
+        who = guarded(store, args.user or default_user(), "layers.import", local=True, target=f"layer:{args.layer_id or args.path}").name
         rep = import_layer(store, args.path, layer_id=args.layer_id, title=args.title, kind=args.kind, sublayer=args.sublayer,
-                           crs=args.crs, encoding=args.encoding, user=who, progress=_Printer())
+                           crs=args.crs, encoding=args.encoding, user=who, progress=Printer())
         audit.log(store, who, "layer.import", f"layer:{rep.layer.id}", {"version": rep.layer.version, "features": rep.layer.features,
                                                                        "source_file": rep.layer.source_file, "sha256": rep.layer.sha256})
     info = rep.layer
@@ -103,15 +103,20 @@ def run_list(args: argparse.Namespace) -> int:
 
     with open_store() as store:
         layers = store.layers()
-    if args.json:
-        print(json.dumps([info.as_dict() for info in layers], ensure_ascii=False, indent=1))
-        return 0
-    if not layers:
-        print("存储中还没有图层 / the store has no layers yet")
-        return 0
-    print("编号/id\t名称/title\t类型/kind\t要素/features\t坐标系/source CRS\tsha256\t字段/fields\t导入时间/imported_at")
-    for i in layers:
-        print(f"{i.id}\t{i.title}\t{i.kind}\t{i.features}\t{i.source_crs}\t{i.sha256[:12]}\t{len(i.fields)}\t{i.imported_at}")
+    return print_listing(args.json, [info.as_dict() for info in layers], "存储中还没有图层 / the store has no layers yet",
+                         "编号/id\t名称/title\t类型/kind\t要素/features\t坐标系/source CRS\tsha256\t字段/fields\t导入时间/imported_at",
+                         [f"{i.id}\t{i.title}\t{i.kind}\t{i.features}\t{i.source_crs}\t{i.sha256[:12]}\t{len(i.fields)}\t{i.imported_at}"
+                          for i in layers])
+
+
+def print_listing(as_json: bool, records: list[dict[str, Any]], empty: str, header: str, rows: list[str]) -> int:
+    """A ``list`` command's output: the records as JSON, or a tab-separated table (``empty`` when there is none)."""
+    if as_json:
+        print(json.dumps(records, ensure_ascii=False, indent=1))
+    elif not rows:
+        print(empty)
+    else:
+        print("\n".join([header, *rows]))
     return 0
 
 
@@ -121,7 +126,7 @@ def run_remove(args: argparse.Namespace) -> int:
     from lukou_geo.store import open_store
 
     with open_store() as store:
-        who = guarded(store, args.user or _default_user(), "layers.remove", local=True, target=f"layer:{args.layer_id}").name
+        who = guarded(store, args.user or default_user(), "layers.remove", local=True, target=f"layer:{args.layer_id}").name
         store.remove_layer(args.layer_id, who)
         audit.log(store, who, "layer.remove", f"layer:{args.layer_id}", {})
     print(f"已删除图层 {args.layer_id} / removed layer {args.layer_id}")
