@@ -10,6 +10,8 @@ scheme for the store. At low zooms the densest features are coalesced (polygons)
 from __future__ import annotations
 
 import json
+import math
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -19,6 +21,8 @@ from typing import Any
 
 import geopandas as gpd
 import pyogrio
+import shapely
+from pyproj import Transformer
 
 from lukou_geo.errors import StoreError
 from lukou_geo.store.base import Progress
@@ -28,7 +32,7 @@ from lukou_geo.store.base import Progress
 #: 150,000 parcels (11.2 → 9.1 s wall, 18.9 → 14.8 s CPU; tiles 17.3 → 14.1 MB), as no two features share it.
 TILE_ATTRIBUTES = ("lk_code", "lk_code1")
 #: tippecanoe's options per geometry family: how low zooms keep under the 500 KB a tile may hold. Below the
-#: maximum zoom polygon tiles have 512 units a side (``-D9``, against 4096 at the maximum zoom): 2 units a screen
+#: maximum zoom polygon tiles have 512 units a side (``-D9``, against 4096 or more at the maximum zoom): 2 units a screen
 #: pixel of a 256-pixel tile at its own zoom (1 a device pixel on a 2× screen); lines and points keep 1024
 #: (``-D10``). Measured on 60,000 synthetic parcels (tippecanoe's CPU time): z8–z15 39 s, z8–z15 with -D10 17 s,
 #: z10–z14 with -D10 14 s (fewer and cheaper retries of the densest tiles); on 150,000 (z10–z14): -D10 24–28 s,
@@ -38,6 +42,47 @@ TUNING: dict[str, tuple[str, ...]] = {
     "polygon": ("-D9", "--coalesce-densest-as-needed"),
     "other": ("-D10", "--drop-densest-as-needed"),
 }
+#: ``z + detail`` at the maximum zoom: 26 keeps a tile unit at 0.53 m at the district's latitude (z14 with 4096
+#: units, or z13 with 8192), the precision the map needs when it over-zooms the tiles (vector_tiles.js).
+UNIT_ZOOM = 26
+
+
+def full_detail(maxzoom: int) -> int:
+    """tippecanoe's ``-d`` (log2 of the tile units) at a layer's maximum zoom: 12 (its default) or more."""
+    return max(12, UNIT_ZOOM - maxzoom)
+
+
+#: The mean number of vertices a tile of the last zoom may hold (over the layer's extent): at full detail about
+#: 2–3 bytes each, so tiles of 150–200 KB, well under tippecanoe's 500 KB. The synthetic 150,000-parcel DLTB
+#: (3.0 M vertices over the district) gets z13 (28,000 a tile; z12 would be 111,000), the 30,000 永农 (0.6 M) z12
+#: (22,000; z11 88,000). Denser deliveries go on to z14.
+TILE_VERTICES = 65_536
+_TO_MERCATOR = Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True)
+_WORLD = 2 * math.pi * 6_378_137.0  # the side of the web-mercator square, metres
+
+
+def pyramid(gdf: gpd.GeoDataFrame, zooms: tuple[int, int]) -> tuple[int, int]:
+    """The zooms of a layer's tiles (``gdf`` in EPSG:4326): the kind's first, and as last the first zoom (up to the
+    kind's highest) whose tiles over the layer's extent hold on average at most :data:`TILE_VERTICES` vertices."""
+    first, highest = zooms
+    vertices = int(shapely.get_num_coordinates(gdf.geometry.values).sum())
+    x0, y0, x1, y1 = _TO_MERCATOR.transform_bounds(*gdf.total_bounds)
+    area = max((x1 - x0) * (y1 - y0), 1.0)
+    for z in range(first, highest + 1):
+        if vertices / max(1.0, area / (_WORLD / 2 ** z) ** 2) <= TILE_VERTICES:
+            return first, z
+    return first, highest
+
+
+def threads() -> str:
+    """tippecanoe's threads: its documented ``TIPPECANOE_MAX_THREADS`` if set, else at least 4.
+
+    tippecanoe takes the number of CPUs otherwise. With 4, even on 2 cores, its first pass splits the features
+    into enough shards to go from the zoom where they all fit one tile (z8 over the district) straight to z10,
+    skipping a z9 it would not write: the same tiles, byte for byte, in 6.1 s instead of 6.9 s (9.7 s of CPU
+    instead of 11.0) at 150,000 parcels.
+    """
+    return os.environ.get("TIPPECANOE_MAX_THREADS") or str(max(4, os.cpu_count() or 1))
 
 
 def tippecanoe_path() -> str:
@@ -60,7 +105,7 @@ def tippecanoe_path() -> str:
 def tippecanoe_args(name: str, zooms: tuple[int, int], geometry: str, src: Path, out: Path, workdir: Path) -> list[str]:
     """The tippecanoe command line for a layer's tiles (see the module docstring)."""
     minz, maxz = zooms
-    return [tippecanoe_path(), "-o", str(out), "--force", "-l", name, "-Z", str(minz), "-z", str(maxz),
+    return [tippecanoe_path(), "-o", str(out), "--force", "-l", name, "-Z", str(minz), "-z", str(maxz), "-d", str(full_detail(maxz)),
             "--json-progress", "--progress-interval=1", f"--temporary-directory={workdir}", "--no-tile-stats",
             *(a for k in TILE_ATTRIBUTES for a in ("-y", k)),
             *TUNING.get(geometry, TUNING["other"]), str(src)]
@@ -78,7 +123,8 @@ class TileBuild:
         self.say = progress or (lambda f, m: None)
         self.pct = 0.0
         self.errors: list[str] = []
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        env = {**os.environ, "TIPPECANOE_MAX_THREADS": threads()}
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
         self._reader = threading.Thread(target=self._read_stderr, daemon=True)
         self._reader.start()
 
@@ -116,9 +162,11 @@ class TileBuild:
 
 def start_tiles(gdf: gpd.GeoDataFrame, name: str, zooms: tuple[int, int], geometry: str, workdir: Path,
                 progress: Progress | None = None) -> TileBuild:
-    """Start building the tiles of ``gdf`` (EPSG:4326, with the ``lk_*`` tile attributes) in ``workdir``."""
+    """Start building the tiles of ``gdf`` (EPSG:4326, with the ``lk_*`` tile attributes) in ``workdir``, from
+    the first of the kind's ``zooms`` to the last :func:`pyramid` gives."""
     src = workdir / "tiles_src.fgb"
     out = workdir / "tiles.mbtiles"
+    zooms = pyramid(gdf, zooms)
     pyogrio.write_dataframe(gdf[[*TILE_ATTRIBUTES, "geometry"]], src, driver="FlatGeobuf", use_arrow=True, SPATIAL_INDEX="NO")
     return TileBuild(tippecanoe_args(name, zooms, geometry, src, out, workdir), out, name, zooms, progress)
 

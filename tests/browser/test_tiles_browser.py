@@ -311,9 +311,10 @@ def test_fractional_zoom_scales_each_tile_not_the_level(page, site):
     # a scaled tile level with composited canvases costs an offscreen render surface per frame (bench_layers' drag):
     # the scale sits on each tile, the level only moves, and the map looks as with Leaflet's own transform
     open_page(page, site, view=(*parcel_centre(6, 6), 14.5))
+    tile_zoom = page.evaluate("() => window.lkTiles.layers.dltb_demo._tileZoom")  # Leaflet rounds 14.5 to 15
     levels = [lv for lv in _tile_transforms(page) if lv["tiles"]]
     assert levels and all("scale" not in lv["level"] for lv in levels), levels
-    assert all(abs(_scale(t) - 2 ** 0.5) < 1e-4 for lv in levels for t in lv["tiles"]), levels
+    assert all(abs(_scale(t) - 2 ** (14.5 - tile_zoom)) < 1e-4 for lv in levels for t in lv["tiles"]), levels
     for i, j in ((4, 6), (6, 4), (3, 5)):
         want = hex_rgb(classes.colour(parcel_code(i, j), classes.load_table("sandiao")))
         assert close(screen_pixel(page, *screen_point(page, *parcel_centre(i, j))), want, 4), (i, j)
@@ -321,7 +322,7 @@ def test_fractional_zoom_scales_each_tile_not_the_level(page, site):
     page.evaluate("""() => Object.values(window.lkTiles.layers).forEach(l => Object.values(l._levels).forEach(lv => {
         L.GridLayer.prototype._setZoomTransform.call(l, lv, l._map.getCenter(), l._map.getZoom()); l._placeTiles(lv, 1); }))""")
     page.wait_for_timeout(300)
-    assert abs(_scale(_tile_transforms(page)[0]["level"]) - 2 ** 0.5) < 1e-4  # Leaflet's own: the level scaled
+    assert abs(_scale(_tile_transforms(page)[0]["level"]) - 2 ** (14.5 - tile_zoom)) < 1e-4  # Leaflet's own: the level scaled
     leaflet = _map_png(page)
     diff = int((np.abs(np.asarray(flat, dtype=int) - np.asarray(leaflet, dtype=int)).max(axis=2) > 24).sum())
     assert diff <= 0.002 * flat.width * flat.height, diff
@@ -329,10 +330,29 @@ def test_fractional_zoom_scales_each_tile_not_the_level(page, site):
     page.evaluate("() => window.lkTiles.map.setZoom(15.25)")
     page.wait_for_function("() => window.lkTiles.map.getZoom() === 15.25 && !window.lkTiles.map._animatingZoom")
     wait_tiles(page)
-    tile_zoom = page.evaluate("() => window.lkTiles.layers.dltb_demo._tileZoom")  # the tiles' maxNativeZoom caps it
+    tile_zoom = page.evaluate("() => window.lkTiles.layers.dltb_demo._tileZoom")
     levels = [lv for lv in _tile_transforms(page) if lv["tiles"] and lv["zoom"] == tile_zoom]
     assert levels and all("scale" not in lv["level"] for lv in levels), levels
     assert all(abs(_scale(t) - 2 ** (15.25 - tile_zoom)) < 1e-4 for lv in levels for t in lv["tiles"]), levels
     for i, j in ((5, 6), (6, 5)):
         want = hex_rgb(classes.colour(parcel_code(i, j), classes.load_table("sandiao")))
         assert close(screen_pixel(page, *screen_point(page, *parcel_centre(i, j))), want, 4), (i, j)
+
+
+def test_beyond_the_tiles_zoom_the_vectors_draw_sharp_from_the_stored_tiles(page, site, store):
+    # the demo DLTB's tiles stop at z13: at z17 each canvas is drawn at z17 from the z13 tile holding it (no request
+    # beyond z13), so a parcel's fill reaches 3 px from its edge and the 15 m gap to its neighbour shows; a z13 canvas
+    # stretched 16× (Leaflet's maxNativeZoom) would smear the edge over the gap
+    top = store.layer("dltb_demo").tiles["maxzoom"]
+    open_page(page, site, view=(*parcel_centre(3, 3), 17))
+    assert page.evaluate("() => window.lkTiles.layers.dltb_demo._tileZoom") == 17
+    zooms = page.evaluate("""() => performance.getEntriesByType('resource').map(e => e.name)
+        .filter(u => u.includes('/tiles/dltb_demo/')).map(u => Number(u.split('/tiles/dltb_demo/')[1].split('/')[0]))""")
+    assert zooms and max(zooms) == top, zooms
+    fill = hex_rgb(classes.colour(parcel_code(3, 3), classes.load_table("sandiao")))
+    lat = Y0 + 3.3 * DEMO_STEP  # below the class-code label at the parcel's centre
+    edge_x, y = screen_point(page, lat, X0 + 3.96 * DEMO_STEP)
+    gap_x, _ = screen_point(page, lat, X0 + 3.98 * DEMO_STEP)
+    assert close(screen_pixel(page, edge_x - 3, y), fill, 4)
+    assert close(screen_pixel(page, *screen_point(page, lat, X0 + 3.6 * DEMO_STEP)), fill, 4)
+    assert not close(screen_pixel(page, gap_x, y), fill, 40)

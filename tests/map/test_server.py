@@ -25,7 +25,9 @@ def client(store):
     return TestClient(Starlette(routes=routes(lambda: store)))
 
 
-def _a_tile(store, layer="dltb_demo", z=14):
+def _a_tile(store, layer="dltb_demo", z=None):
+    """A stored tile of the layer, at its last zoom unless ``z`` is given."""
+    z = store.layer(layer).tiles["maxzoom"] if z is None else z
     return next(k for k in tile_keys(store, layer) if k[0] == z)
 
 

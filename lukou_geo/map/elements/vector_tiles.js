@@ -94,8 +94,60 @@ function lkVectorTiles(map, cfg, groups) {
             L.GridLayer.prototype._addTile.call(this, coords, container);
             var tile = this._tiles[this._tileCoordsToKey(coords)];
             if (tile && this._level.lkScale !== undefined && this._level.lkScale !== 1) this._placeTile(tile.el, coords, this._level);
+        },
+        // Beyond the zoom its tiles were built to (lkDataZoom) a layer draws each tile from the stored tile that
+        // holds it, at the map's own zoom: the same vectors, drawn sharp, where Leaflet's maxNativeZoom would stretch
+        // a canvas drawn for the lower zoom. A tile d zooms down covers 1/2^d of its ancestor's side: its features
+        // are the ancestor's, shifted to its corner and read with an extent 2^d times smaller. One fetch (and one
+        // decoding) of an ancestor serves all its descendants.
+        _getVectorTilePromise: function(coords) {
+            var top = this.options.lkDataZoom, base = L.VectorGrid.Protobuf.prototype._getVectorTilePromise;
+            if (top === undefined || coords.z <= top) return base.call(this, coords);
+            var n = Math.pow(2, coords.z - top);
+            var up = L.point(Math.floor(coords.x / n), Math.floor(coords.y / n));
+            up.z = top;
+            var key = this._tileCoordsToKey(up), cache = this._lkAncestors = this._lkAncestors || new Map();
+            var promise = cache.get(key);
+            if (!promise) {
+                promise = base.call(this, up);
+                cache.set(key, promise);
+                if (cache.size > 32) cache.delete(cache.keys().next().value);
+            }
+            var ox = coords.x - up.x * n, oy = coords.y - up.y * n;
+            return promise.then(function(tile) { return subTile(tile, n, ox, oy); });
         }
     });
+    // The part of a decoded tile that a tile n times smaller in side draws (its column ox, row oy in the ancestor):
+    // the features whose box reaches it (with a margin for strokes), shifted, and the extent divided by n.
+    // A box test, not a clip: the tile's canvas clips the drawing.
+    function subTile(tile, n, ox, oy) {
+        var layers = {};
+        Object.keys(tile.layers).forEach(function(name) {
+            var src = tile.layers[name], ext = src.extent / n, x0 = ox * ext, y0 = oy * ext, pad = ext / 16;
+            var feats = [];
+            src.features.forEach(function(f) {
+                var b = f.lkBox || (f.lkBox = ringsBox(f.geometry));
+                if (b[2] < x0 - pad || b[0] > x0 + ext + pad || b[3] < y0 - pad || b[1] > y0 + ext + pad) return;
+                feats.push({type: f.type, properties: f.properties, geometry: f.geometry.map(function(ring) {
+                    return ring.map(function(pt) { return {x: pt.x - x0, y: pt.y - y0}; });
+                })});
+            });
+            layers[name] = {name: src.name, extent: ext, features: feats, length: feats.length};
+        });
+        return {layers: layers};
+    }
+    function ringsBox(rings) {
+        var b = [Infinity, Infinity, -Infinity, -Infinity];
+        rings.forEach(function(ring) {
+            ring.forEach(function(pt) {
+                if (pt.x < b[0]) b[0] = pt.x;
+                if (pt.y < b[1]) b[1] = pt.y;
+                if (pt.x > b[2]) b[2] = pt.x;
+                if (pt.y > b[3]) b[3] = pt.y;
+            });
+        });
+        return b;
+    }
     api.FlatGrid = FlatGrid;
 
     if (!map.getPane("lkTiles")) {
@@ -110,7 +162,7 @@ function lkVectorTiles(map, cfg, groups) {
         var b = spec.bounds;
         var vg = new FlatGrid(spec.url, {
             rendererFactory: L.canvas.tile, vectorTileLayerStyles: styles, interactive: false, pane: "lkTiles",
-            minZoom: Math.max(0, spec.minzoom - 2), minNativeZoom: spec.minzoom, maxNativeZoom: spec.maxzoom,
+            minZoom: Math.max(0, spec.minzoom - 2), minNativeZoom: spec.minzoom, lkDataZoom: spec.maxzoom,
             bounds: L.latLngBounds([[b[1], b[0]], [b[3], b[2]]]), keepBuffer: 1
         });
         api.tilesLoaded[spec.id] = 0;
