@@ -16,6 +16,7 @@ import shutil
 import sqlite3
 import subprocess
 import threading
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +58,6 @@ def full_detail(maxzoom: int) -> int:
 #: (3.0 M vertices over the district) gets z13 (28,000 a tile; z12 would be 111,000), the 30,000 永农 (0.6 M) z12
 #: (22,000; z11 88,000). Denser deliveries go on to z14.
 TILE_VERTICES = 65_536
-_TO_MERCATOR = Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True)
 _WORLD = 2 * math.pi * 6_378_137.0  # the side of the web-mercator square, metres
 
 
@@ -66,12 +66,18 @@ def pyramid(gdf: gpd.GeoDataFrame, zooms: tuple[int, int]) -> tuple[int, int]:
     kind's highest) whose tiles over the layer's extent hold on average at most :data:`TILE_VERTICES` vertices."""
     first, highest = zooms
     vertices = int(shapely.get_num_coordinates(gdf.geometry.values).sum())
-    x0, y0, x1, y1 = _TO_MERCATOR.transform_bounds(*gdf.total_bounds)
+    x0, y0, x1, y1 = _to_mercator(threading.get_ident()).transform_bounds(*gdf.total_bounds)
     area = max((x1 - x0) * (y1 - y0), 1.0)
     for z in range(first, highest + 1):
         if vertices / max(1.0, area / (_WORLD / 2 ** z) ** 2) <= TILE_VERTICES:
             return first, z
     return first, highest
+
+
+@lru_cache(maxsize=8)
+def _to_mercator(thread: int) -> Transformer:
+    """WGS-84 → web mercator, one Transformer per thread (pyproj's are not to be shared between threads)."""
+    return Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True)
 
 
 def threads() -> str:

@@ -166,7 +166,8 @@ def test_tiles_stored_and_served(store, tmp_path):
     path = write(gdf, "gdb", tmp_path / "in", crs="EPSG:4490")
     info = import_layer(store, path, layer_id="tiled", user="a").layer
     meta = info.tiles
-    assert meta["encoding"] == "gzip" and meta["count"] > 0 and (meta["minzoom"], meta["maxzoom"]) == (kinds.TILE_ZOOMS["dltb"][0],) * 2  # 6 parcels: one zoom
+    assert meta["encoding"] == "gzip" and meta["count"] > 0
+    assert (meta["minzoom"], meta["maxzoom"]) == (kinds.TILE_ZOOMS["dltb"][0],) * 2  # 6 parcels: one zoom (tiles.pyramid)
     assert meta["layer"] == "tiled" and meta["attributes"] == ["lk_code", "lk_code1"]
     c = gdf.to_crs("EPSG:4326").geometry.iloc[0].centroid
     from tests.store.test_tiles import xyz
