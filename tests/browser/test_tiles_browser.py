@@ -87,6 +87,9 @@ def site(store, vendored):
 def open_page(page, site: str, name: str = "plain", view: tuple[float, float, int] | None = None, unfold: bool = False):
     page.goto(f"{site}/map/{name}")
     page.wait_for_function("() => window.lkTiles && window.lkTiles.map && window.lkTiles.map._loaded")
+    # the first view's tiles first: a tile Leaflet prunes before it loads leaves its layer "loading" for good, and a
+    # layer with no tile in the next view (the red line at z17) would then never count one
+    wait_tiles(page)
     lat, lon, z = view or (Y0 + 6 * DEMO_STEP, X0 + 6 * DEMO_STEP, 14)
     page.evaluate(f"() => window.lkTiles.map.setView([{lat}, {lon}], {z}, {{animate: false}})")
     wait_tiles(page)
